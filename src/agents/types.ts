@@ -1,0 +1,73 @@
+import type { Sandbox } from '../sandbox/types.ts'
+
+/** Why an agent stopped. Strings of the form `exit_code_N` carry the exit code. */
+export type ExitReason =
+  | 'success'
+  | 'timeout'
+  | 'error_max_turns'
+  | 'error_max_budget'
+  | 'oom'
+  | 'sandbox_error'
+  | 'canceled'
+  | 'agent_error'
+  | `exit_code_${number}`
+
+/** Token counts of a run. */
+export interface TokenUsage {
+  input: number
+  output: number
+  cacheRead?: number
+  cacheWrite?: number
+}
+
+/** What the transcript of a run says, derived by `src/transcript/`. */
+export interface TranscriptMetrics {
+  turns: number
+  toolSummary: Record<string, number>
+  lastToolCall?: string
+  firstResponseMs?: number
+  maxInterTurnMs?: number
+  /** The turn that was active when a timeout hit. */
+  timeoutAtTurn?: number
+  tokens?: TokenUsage
+  costUsd?: number
+  model?: string
+  /** The final message of the agent, when the transcript has one. */
+  finalMessage?: string
+}
+
+/** What an agent run produced. Plain data, same shape for success and failure. */
+export interface AgentResult {
+  /** The agent's final answer as text (its final message, or stdout). */
+  output: string
+  exitReason: ExitReason
+  exitCode?: number | null
+  durationMs?: number
+  metrics?: TranscriptMetrics
+  /** Parsed transcript events, when kept in memory. */
+  transcript?: unknown[]
+  /** Error text when the agent could not run (infrastructure). */
+  error?: string
+}
+
+/** What an agent is given to do one case. */
+export interface AgentContext {
+  readonly sandbox: Sandbox
+  readonly prompt: string
+  readonly input: unknown
+  readonly signal: AbortSignal
+  /** Milliseconds the agent may take; the agent must stop by then. */
+  readonly timeoutMs: number | undefined
+  /** Appends to the case's agent log (`agent.log`). */
+  log(chunk: string | Uint8Array): void
+  /** Writes a file into the case's run directory; returns its path relative to the results dir. */
+  keep(name: string, data: string | Uint8Array): Promise<string | undefined>
+}
+
+/** An agent: an object with `run`, or a plain async function. */
+export interface AgentObject {
+  readonly agentName: string
+  run(ctx: AgentContext): Promise<AgentResult>
+}
+export type AgentFunction = (ctx: AgentContext) => Promise<AgentResult | string> | AgentResult | string
+export type Agent = AgentObject | AgentFunction

@@ -1,0 +1,153 @@
+import { z } from 'zod'
+
+/**
+ * The persisted result format. A superset of the seed-002 format: every field that format
+ * names is here with the same name and meaning; everything else is additive. Objects are
+ * loose so that files written by a newer evalbox with the same `schema_version` still load.
+ *
+ * `docs/result-format.schema.json` is generated from these schemas (`npm run schema`) and a
+ * test keeps the two equal.
+ */
+export const SCHEMA_VERSION = 1
+
+export const gradeSchema = z.looseObject({
+  name: z.string(),
+  /** 0..1, or null when the grader could not grade (it threw, or lacked input). */
+  score: z.number().nullable(),
+  pass: z.boolean(),
+  explanation: z.string(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+})
+export type Grade = z.infer<typeof gradeSchema>
+
+export const harvestSchema = z.looseObject({
+  filesChanged: z.number().int().nonnegative(),
+  patchPath: z.string(),
+  isDuplicate: z.boolean(),
+  files: z.array(z.string()).optional(),
+  duplicateOf: z.string().optional(),
+})
+
+export const tokensSchema = z.looseObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cache_read: z.number().nonnegative().optional(),
+  cache_write: z.number().nonnegative().optional(),
+})
+
+/** Where a test stands. `passed`/`failed` ran to an outcome; the others did not run. */
+export const testStatusSchema = z.enum(['passed', 'failed', 'skipped', 'todo', 'not_run'])
+export type TestStatus = z.infer<typeof testStatusSchema>
+
+export const testEntrySchema = z.looseObject({
+  // --- seed-002 fields (same names, same meanings) ---
+  name: z.string(),
+  suite: z.string(),
+  tier: z.string(),
+  passed: z.boolean(),
+  duration_ms: z.number().nonnegative(),
+  cost_usd: z.number().nonnegative(),
+  transcript: z.array(z.unknown()).optional(),
+  prompt: z.string().optional(),
+  output: z.string().optional(),
+  turns_used: z.number().int().nonnegative().optional(),
+  browse_errors: z.array(z.string()).optional(),
+  judge_scores: z.record(z.string(), z.number()).optional(),
+  judge_reasoning: z.string().optional(),
+  /** 'success' | 'timeout' | 'error_max_turns' | 'exit_code_N' | 'oom' | 'sandbox_error' | ... */
+  exit_reason: z.string().optional(),
+  timeout_at_turn: z.number().int().optional(),
+  last_tool_call: z.string().optional(),
+  model: z.string().optional(),
+  first_response_ms: z.number().nonnegative().optional(),
+  max_inter_turn_ms: z.number().nonnegative().optional(),
+  /** Number of planted bugs detected (a count, as in seed 002), not a fraction. */
+  detection_rate: z.number().nonnegative().optional(),
+  false_positives: z.number().int().nonnegative().optional(),
+  evidence_quality: z.number().nonnegative().optional(),
+  detected_bugs: z.array(z.string()).optional(),
+  missed_bugs: z.array(z.string()).optional(),
+  error: z.string().optional(),
+  harvest: harvestSchema.optional(),
+  // --- evalbox additions ---
+  /** passed | failed (ran); skipped | todo | not_run (did not run: see `tests` vs `not_run`). */
+  status: testStatusSchema.optional(),
+  /** Vitest's test id, stable for a file and test name. */
+  id: z.string().optional(),
+  /** Eval file, relative to the project root. */
+  file: z.string().optional(),
+  line: z.number().int().optional(),
+  /** The case name without the repeat suffix; repeats of one case share it. */
+  case_name: z.string().optional(),
+  repeat: z.number().int().positive().optional(),
+  repeats: z.number().int().positive().optional(),
+  /** Attempts Vitest made (1 + retries used). */
+  attempts: z.number().int().positive().optional(),
+  /** Passed only after a retry. */
+  flaky: z.boolean().optional(),
+  score: z.number().nullable().optional(),
+  threshold: z.number().optional(),
+  grades: z.array(gradeSchema).optional(),
+  metrics: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).optional(),
+  tool_summary: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  tokens: tokensSchema.optional(),
+  sandbox: z
+    .looseObject({
+      provider: z.string(),
+      id: z.string().optional(),
+      image: z.string().optional(),
+    })
+    .optional(),
+  /** The case's run directory, relative to the results directory. */
+  run_dir: z.string().optional(),
+  /** Files kept for the case, relative to the results directory, by role. */
+  artifacts: z.record(z.string(), z.string()).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+})
+export type TestEntry = z.infer<typeof testEntrySchema>
+
+export const notRunEntrySchema = z.looseObject({
+  name: z.string(),
+  suite: z.string(),
+  tier: z.string(),
+  file: z.string().optional(),
+  /** skipped: `.skip`/`skipIf`/`ctx.skip()`; todo: `.todo`; not_run: the run ended first. */
+  status: z.enum(['skipped', 'todo', 'not_run']),
+  reason: z.string().optional(),
+})
+export type NotRunEntry = z.infer<typeof notRunEntrySchema>
+
+export const runFileSchema = z.looseObject({
+  // --- seed-002 fields ---
+  schema_version: z.number().int().positive(),
+  version: z.string(),
+  branch: z.string(),
+  git_sha: z.string(),
+  /** ISO time the run started (also the timestamp in the file name). */
+  timestamp: z.string(),
+  hostname: z.string(),
+  tier: z.string(),
+  /** Tests that ran to an outcome (the length of `tests`). */
+  total_tests: z.number().int().nonnegative(),
+  passed: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  total_cost_usd: z.number().nonnegative(),
+  /** Sum of the tests' durations. */
+  total_duration_ms: z.number().nonnegative(),
+  /** Run start to finalization; less than `total_duration_ms` when cases ran in parallel. */
+  wall_clock_ms: z.number().nonnegative().optional(),
+  tests: z.array(testEntrySchema),
+  /** Present and true while the run is in progress, or when it never finished. */
+  _partial: z.boolean().optional(),
+  // --- evalbox additions ---
+  run_id: z.string().optional(),
+  /** Why a partial stopped: 'interrupted' (signal, bail, crash) or still 'running'. */
+  partial_reason: z.enum(['running', 'interrupted']).optional(),
+  skipped: z.number().int().nonnegative().optional(),
+  not_run: z.array(notRunEntrySchema).optional(),
+  shard: z.string().optional(),
+  evalbox_version: z.string().optional(),
+  vitest_version: z.string().optional(),
+  node_version: z.string().optional(),
+})
+export type RunFile = z.infer<typeof runFileSchema>
