@@ -1,0 +1,56 @@
+import http from 'node:http'
+import https from 'node:https'
+import { errorMessage } from '../errors.ts'
+import { engineOptions, unreachableError } from './docker/engine.ts'
+
+/** The outcome of asking the engine whether it is there. */
+export type ProbeResult = { ok: true; endpoint: string } | { ok: false; endpoint: string; message: string }
+
+/**
+ * Asks the Docker engine `GET /_ping` without loading a Docker client, so it is cheap enough
+ * for the start of every run. The address comes from `DOCKER_HOST` exactly as for real use
+ * (`engineOptions`); ssh engines are asked through the client.
+ */
+export async function probeEngine(timeoutMs = 2_000): Promise<ProbeResult> {
+  let target: ReturnType<typeof engineOptions>
+  try {
+    target = engineOptions()
+  } catch (error) {
+    return { ok: false, endpoint: process.env.DOCKER_HOST ?? '', message: errorMessage(error) }
+  }
+  const { options, endpoint } = target
+  if (options.protocol === 'ssh') {
+    const { pingEngine } = await import('./docker/engine.ts')
+    return pingEngine().then(
+      () => ({ ok: true, endpoint }) as const,
+      (error: unknown) => ({ ok: false, endpoint, message: errorMessage(error) }) as const,
+    )
+  }
+  return new Promise((resolve) => {
+    const fail = (error: unknown) => {
+      request.destroy()
+      resolve({ ok: false, endpoint, message: unreachableError(endpoint, error).message })
+    }
+    const secure = options.protocol === 'https'
+    const request = (secure ? https : http).request(
+      {
+        method: 'GET',
+        path: '/_ping',
+        timeout: timeoutMs,
+        ...(options.socketPath
+          ? { socketPath: options.socketPath }
+          : { host: options.host, port: Number(options.port) }),
+        ...(secure && { ca: options.ca, cert: options.cert, key: options.key }),
+      },
+      (response) => {
+        response.resume()
+        request.destroy()
+        if (response.statusCode === 200) resolve({ ok: true, endpoint })
+        else fail({ statusCode: response.statusCode })
+      },
+    )
+    request.on('timeout', () => fail(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })))
+    request.on('error', fail)
+    request.end()
+  })
+}

@@ -1,0 +1,54 @@
+import { hostname } from 'node:os'
+import { isAbsolute, resolve } from 'node:path'
+import { EvalboxError } from '../errors.ts'
+import type { RunSettings } from '../eval/settings.ts'
+import type { SandboxSpec } from './spec.ts'
+import type { Sandbox } from './types.ts'
+
+/** Labels put on every container evalbox makes, so leftovers can be found and removed. */
+export const LABEL_RUN = 'evalbox.run'
+export const LABEL_PID = 'evalbox.pid'
+export const LABEL_HOST = 'evalbox.host'
+
+/** Which provider a spec gets in this run (`auto` resolved; `EVALBOX_SANDBOX` wins over auto). */
+export function chooseProvider(spec: SandboxSpec, settings: RunSettings): 'docker' | 'local' {
+  const forced = process.env.EVALBOX_SANDBOX
+  const wanted = spec.provider && spec.provider !== 'auto' ? spec.provider : forced || 'auto'
+  if (wanted === 'docker' || wanted === 'local') return wanted
+  if (wanted !== 'auto') {
+    throw new EvalboxError(
+      'INVALID_OPTIONS',
+      `EVALBOX_SANDBOX is "${wanted}"; expected "docker", "local" or "auto". Fix the environment variable.`,
+    )
+  }
+  if (!spec.image && !spec.build) return 'local'
+  return settings.autoProvider
+}
+
+/** Makes a fresh sandbox for one case. */
+export async function openSandbox(
+  spec: SandboxSpec,
+  settings: RunSettings,
+  caseLabel: string,
+): Promise<Sandbox> {
+  const workspace = spec.workspace ? hostPath(settings.root, spec.workspace) : undefined
+  if (chooseProvider(spec, settings) === 'local') {
+    const { createLocalSandbox } = await import('./local/local-sandbox.ts')
+    return createLocalSandbox({ workspace, env: spec.env, label: caseLabel })
+  }
+  const { openDockerSandbox } = await import('./open-docker.ts')
+  return openDockerSandbox(spec, settings, {
+    workspace,
+    labels: {
+      [LABEL_RUN]: settings.runId,
+      [LABEL_PID]: String(settings.ownerPid),
+      [LABEL_HOST]: hostname(),
+      'evalbox.case': caseLabel.slice(0, 200),
+    },
+  })
+}
+
+/** Resolves a spec path (workspace, build context) against the project root. */
+export function hostPath(root: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(root, path)
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod'
+
+/** Which provider runs a case. */
+export type SandboxProviderName = 'auto' | 'local' | 'docker'
+
+/** How a case's sandbox is made. Every field is optional; project defaults fill the gaps. */
+export interface SandboxSpec {
+  /**
+   * `auto`: Docker when an engine answers and an image is set, otherwise local (one notice
+   * per run). `EVALBOX_SANDBOX=docker|local` overrides `auto`.
+   * @default 'auto'
+   */
+  provider?: SandboxProviderName
+  /** Host folder copied into the sandbox's workdir, relative to the project root. */
+  workspace?: string
+  /** Docker image. */
+  image?: string
+  /** When to pull `image`. @default 'missing' */
+  pull?: 'missing' | 'never' | 'always'
+  /** Build the image from a context folder instead (tagged by a hash of its contents). */
+  build?: { context: string; dockerfile?: string }
+  /** Resource limits (docker). */
+  limits?: { memory?: string | number; cpus?: number; pids?: number }
+  /** Docker network. @default 'none' */
+  network?: 'none' | 'bridge'
+  /** Run commands as this user (docker), e.g. `'1000:1000'`. */
+  user?: string
+  /** Mount the root filesystem read-only; workdir, outputs and /tmp stay writable (docker). */
+  readOnlyRoot?: boolean
+  /** Folder in the sandbox whose contents are kept in the case's run directory. @default '/home/output' */
+  outputs?: string
+  /** Workspace path inside a docker sandbox. @default '/workspace' */
+  workdir?: string
+  /** Environment variables set for every command in the sandbox. */
+  env?: Record<string, string>
+  /** Keep this many fresh containers ready for this spec (docker). Each serves one case. @default 0 */
+  warm?: number
+}
+
+/** What the `sandbox` option accepts: a provider name or a full spec. */
+export type SandboxOption = SandboxProviderName | SandboxSpec
+
+const specSchema = z.strictObject({
+  provider: z.enum(['auto', 'local', 'docker']).optional(),
+  workspace: z.string().min(1).optional(),
+  image: z.string().min(1).optional(),
+  pull: z.enum(['missing', 'never', 'always']).optional(),
+  build: z.strictObject({ context: z.string().min(1), dockerfile: z.string().min(1).optional() }).optional(),
+  limits: z
+    .strictObject({
+      memory: z
+        .union([z.string().regex(/^\d+(\.\d+)?[bkmg]?$/i, 'like "512m" or "2g"'), z.number().positive()])
+        .optional(),
+      cpus: z.number().positive().optional(),
+      pids: z.number().int().positive().optional(),
+    })
+    .optional(),
+  network: z.enum(['none', 'bridge']).optional(),
+  user: z.string().min(1).optional(),
+  readOnlyRoot: z.boolean().optional(),
+  outputs: z.string().startsWith('/', 'an absolute path').optional(),
+  workdir: z.string().startsWith('/', 'an absolute path').optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  warm: z.number().int().nonnegative().optional(),
+})
+
+export const sandboxOptionSchema = z.union([z.enum(['auto', 'local', 'docker']), specSchema])
+
+/** Turns an option into a spec and lays it over the project defaults (eval wins). */
+export function resolveSandboxSpec(
+  option: SandboxOption | undefined,
+  defaults: SandboxSpec = {},
+): SandboxSpec {
+  const own: SandboxSpec = typeof option === 'string' ? { provider: option } : (option ?? {})
+  return {
+    ...defaults,
+    ...own,
+    limits: own.limits || defaults.limits ? { ...defaults.limits, ...own.limits } : undefined,
+    env: own.env || defaults.env ? { ...defaults.env, ...own.env } : undefined,
+  }
+}
