@@ -1,0 +1,75 @@
+import type { Agent, AgentContext, AgentResult } from '../agents/types.ts'
+import { errorMessage, SandboxUnavailableError } from '../errors.ts'
+import type { CaseRun } from './case-run.ts'
+
+/**
+ * Runs the case's agent with the case's time budget. The agent gets a signal that aborts at
+ * the timeout or when the test is canceled; an agent that ignores it is cut off here, so a
+ * case never waits longer than its budget.
+ */
+export async function runAgent(agent: Agent, run: CaseRun): Promise<AgentResult> {
+  const started = performance.now()
+  const timeoutMs = run.timeoutMs
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(new Error('timeout')), timeoutMs)
+  const testSignal = run.context().signal
+  const onCancel = () => controller.abort(new Error('canceled'))
+  testSignal.addEventListener('abort', onCancel, { once: true })
+  const ctx: AgentContext = {
+    sandbox: run.context().sandbox,
+    prompt: run.prompt ?? (typeof run.spec.input === 'string' ? run.spec.input : ''),
+    input: run.spec.input,
+    signal: controller.signal,
+    timeoutMs,
+    log: (chunk) => run.files.log(chunk),
+    keep: (name, data) => run.files.keep(name, data),
+  }
+  const stopped = new Promise<AgentResult>((resolve) => {
+    controller.signal.addEventListener('abort', () => {
+      // Give a well-behaved agent a moment to report its own partial result first.
+      setTimeout(() => resolve(stoppedResult(controller.signal.reason, started)), 5_000).unref()
+    })
+  })
+  try {
+    const result = await Promise.race([invoke(agent, ctx), stopped])
+    return {
+      ...result,
+      durationMs: result.durationMs ?? performance.now() - started,
+      exitReason:
+        controller.signal.aborted && result.exitReason === 'success'
+          ? abortReason(controller.signal)
+          : result.exitReason,
+    }
+  } catch (error) {
+    if (controller.signal.aborted) return stoppedResult(controller.signal.reason, started, error)
+    const infra = error instanceof SandboxUnavailableError
+    return {
+      output: '',
+      exitReason: infra ? 'sandbox_error' : 'agent_error',
+      error: errorMessage(error),
+      durationMs: performance.now() - started,
+    }
+  } finally {
+    clearTimeout(timer)
+    testSignal.removeEventListener('abort', onCancel)
+  }
+}
+
+async function invoke(agent: Agent, ctx: AgentContext): Promise<AgentResult> {
+  const result = typeof agent === 'function' ? await agent(ctx) : await agent.run(ctx)
+  return typeof result === 'string' ? { output: result, exitReason: 'success' } : result
+}
+
+function abortReason(signal: AbortSignal): AgentResult['exitReason'] {
+  return errorMessage(signal.reason) === 'timeout' ? 'timeout' : 'canceled'
+}
+
+function stoppedResult(reason: unknown, started: number, error?: unknown): AgentResult {
+  const exitReason = errorMessage(reason) === 'timeout' ? 'timeout' : 'canceled'
+  return {
+    output: '',
+    exitReason,
+    error: error === undefined ? undefined : errorMessage(error),
+    durationMs: performance.now() - started,
+  }
+}

@@ -1,0 +1,321 @@
+import { relative } from 'node:path'
+import type { TestContext } from 'vitest'
+import type { WorkspaceBaseline } from '../agents/harvest.ts'
+import type { AgentResult } from '../agents/types.ts'
+import { EvalboxError, errorMessage, SandboxUnavailableError } from '../errors.ts'
+import type { Grader } from '../graders/types.ts'
+import { openSandbox } from '../sandbox/open.ts'
+import { resolveSandboxSpec, type SandboxSpec } from '../sandbox/spec.ts'
+import type { Sandbox } from '../sandbox/types.ts'
+import type { TestEntry } from '../store/schema.ts'
+import { appendWorkerEntry } from '../store/worker-journal.ts'
+import { runAgent } from './agent-run.ts'
+import { CaseFiles } from './case-files.ts'
+import type { EvalContext, GradeSummary, RecordedMetrics, RunOutput } from './context.ts'
+import { DEFAULT_TIMEOUT_MS } from './defaults.ts'
+import { buildEntry, MAX_INLINE_OUTPUT } from './entry.ts'
+import { baselineWorkspace, harvestWorkspace } from './harvest-step.ts'
+import './meta.ts'
+import { runGraders, summarizeGrades } from './grading.ts'
+import type { EvalOptions } from './options.ts'
+import { fallbackSettings, getRunSettings, type RunSettings } from './settings.ts'
+
+/** Everything needed to run one case (one data row, one repeat). */
+export interface CaseSpec {
+  /** The Vitest test name (with the repeat suffix). */
+  testName: string
+  /** The case name without the repeat suffix. */
+  caseName: string
+  suite: string
+  repeat: number
+  repeats: number
+  options: EvalOptions
+  input: unknown
+  expected: unknown
+  rowMetadata?: Record<string, unknown>
+  body?: (ctx: EvalContext) => unknown
+}
+
+/**
+ * Runs one case: sandbox → body / agent or task → graders → result entry in `task.meta`.
+ * The entry is written whatever happens, so the reporter always has the case.
+ */
+export async function runCase(spec: CaseSpec, test: TestContext): Promise<void> {
+  const started = performance.now()
+  const run = new CaseRun(spec, getRunSettings() ?? fallbackSettings(), test)
+  let thrown: unknown
+  try {
+    await run.prepare()
+    const ctx = run.context()
+    if (spec.body) await spec.body(ctx)
+    if (!run.output && run.canRun) await ctx.run()
+    if (!run.summary && run.graders.length > 0) await ctx.grade()
+  } catch (error) {
+    thrown = error
+  }
+  await run.finish()
+  const entry = buildEntry(run, spec, performance.now() - started, thrown)
+  entry.id = test.task.id
+  entry.file = relative(run.settings.root, test.task.file.filepath)
+  test.task.meta.evalbox = entry
+  if (run.settings.runDir) appendWorkerEntry(run.settings.resultsDir, run.settings.runId, entry)
+  if (thrown !== undefined) throw thrown
+  const failure = run.failureMessage()
+  if (failure) throw new EvalFailedError(failure)
+}
+
+/** A case that ran but did not pass its graders. */
+export class EvalFailedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'EvalFailedError'
+  }
+}
+
+/** The state of one case while it runs; read by `buildEntry`. */
+export class CaseRun {
+  readonly graders: Grader[]
+  readonly files: CaseFiles
+  readonly sandboxSpec: SandboxSpec | undefined
+  readonly metrics: RecordedMetrics = {}
+  readonly prompt: string | undefined
+  sandbox: Sandbox | undefined
+  output: RunOutput | undefined
+  summary: GradeSummary | undefined
+  infraError: string | undefined
+  harvest: TestEntry['harvest']
+  /** Why there is no harvest, when an agent ran and none was made. */
+  harvestNote: string | undefined
+  private baseline: WorkspaceBaseline | string | undefined
+  taskExitReason: AgentResult['exitReason'] | undefined
+  private running: Promise<RunOutput> | undefined
+
+  constructor(
+    readonly spec: CaseSpec,
+    readonly settings: RunSettings,
+    private readonly test: TestContext,
+  ) {
+    const { options } = spec
+    this.graders = options.graders ?? []
+    this.prompt = typeof options.prompt === 'function' ? options.prompt(spec.input) : options.prompt
+    const needsSandbox =
+      options.agent !== undefined ||
+      options.sandbox !== undefined ||
+      this.graders.some((grader) => grader.needsSandbox)
+    this.sandboxSpec = needsSandbox
+      ? resolveSandboxSpec(options.sandbox, settings.sandboxDefaults)
+      : undefined
+    this.files = new CaseFiles(settings.resultsDir, settings.runDir, this.caseKey)
+  }
+
+  get canRun(): boolean {
+    return this.spec.options.agent !== undefined || this.spec.options.task !== undefined
+  }
+
+  get timeoutMs(): number {
+    return this.spec.options.timeout ?? this.settings.timeout ?? DEFAULT_TIMEOUT_MS
+  }
+
+  async prepare(): Promise<void> {
+    if (!this.sandboxSpec) return
+    try {
+      this.sandbox = await openSandbox(this.sandboxSpec, this.settings, this.caseKey)
+    } catch (error) {
+      this.infraError = errorMessage(error)
+      throw error
+    }
+    if (this.spec.options.agent) this.baseline = await baselineWorkspace(this.sandbox)
+  }
+
+  context(): EvalContext {
+    const run = this
+    return {
+      get sandbox(): Sandbox {
+        if (!run.sandbox) {
+          throw new EvalboxError(
+            'INVALID_OPTIONS',
+            `ctx.sandbox: eval "${run.spec.testName}" has no sandbox. Add \`sandbox: 'auto'\` (or a spec) to its options.`,
+          )
+        }
+        return run.sandbox
+      },
+      input: this.spec.input,
+      expected: this.spec.expected,
+      signal: this.test.signal,
+      expect: this.test.expect,
+      run: () => this.run(),
+      grade: (extra) => this.grade(extra),
+      record: (metrics) => Object.assign(this.metrics, metrics),
+    }
+  }
+
+  run(): Promise<RunOutput> {
+    this.running ??= this.execute().then((output) => {
+      this.output = output
+      return output
+    })
+    return this.running
+  }
+
+  private async execute(): Promise<RunOutput> {
+    const { agent, task } = this.spec.options
+    if (agent && task) {
+      throw new EvalboxError(
+        'INVALID_OPTIONS',
+        `eval "${this.spec.testName}" has both \`agent\` and \`task\`; keep one.`,
+      )
+    }
+    if (agent) {
+      const result = await runAgent(agent, this)
+      if (result.exitReason === 'sandbox_error') this.infraError = result.error
+      await this.harvestWorkspace()
+      return { output: result.output, value: result.output, agent: result }
+    }
+    if (task) {
+      let value: unknown
+      try {
+        value = await withTimeout(
+          Promise.resolve(task(this.spec.input, this.context())),
+          this.timeoutMs,
+          this.test.signal,
+        )
+      } catch (error) {
+        this.taskExitReason = error instanceof TaskTimeoutError ? 'timeout' : 'agent_error'
+        throw error
+      }
+      this.taskExitReason = 'success'
+      return {
+        output: typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value),
+        value,
+      }
+    }
+    throw new EvalboxError(
+      'INVALID_OPTIONS',
+      `ctx.run(): eval "${this.spec.testName}" has neither \`agent\` nor \`task\`. Add one to its options.`,
+    )
+  }
+
+  private async harvestWorkspace(): Promise<void> {
+    const { baseline, sandbox } = this
+    if (!sandbox || baseline === undefined) return
+    if (typeof baseline === 'string') {
+      this.harvestNote = baseline
+      return
+    }
+    try {
+      this.harvest = await harvestWorkspace(sandbox, baseline, this.files, this.settings.runDir, this.caseKey)
+    } catch (error) {
+      this.harvestNote = `no harvest (${errorMessage(error)})`
+    }
+  }
+
+  /** Identifies the case within the run (suite and test name). */
+  get caseKey(): string {
+    return `${this.spec.suite} › ${this.spec.testName}`
+  }
+
+  async grade(extra: Grader[] = []): Promise<GradeSummary> {
+    const output = this.output ?? (this.canRun ? await this.run() : { output: '', value: undefined })
+    const grades = await runGraders([...this.graders, ...extra], {
+      input: this.spec.input,
+      output: output.output,
+      value: output.value,
+      expected: this.spec.expected,
+      agent: output.agent,
+      workspace: this.sandboxSpec?.workspace,
+      signal: this.test.signal,
+      sandbox: this.sandbox,
+      keep: (name, data) => this.files.keep(name, data),
+    })
+    this.summary = summarizeGrades(grades, this.spec.options.threshold)
+    return this.summary
+  }
+
+  /** Keeps the sandbox's outputs, closes logs, removes the sandbox. Never throws. */
+  async finish(): Promise<void> {
+    const output = this.output?.output
+    if (output && output.length > MAX_INLINE_OUTPUT)
+      await this.files.keep('output.txt', output).catch(() => {})
+    const sandbox = this.sandbox
+    if (sandbox) {
+      const dir = this.files.enabled ? this.files.directory() : undefined
+      try {
+        if (dir) await keepOutputs(sandbox, `${dir}/output`, this.files)
+      } catch (error) {
+        this.infraError ??= `could not copy the sandbox outputs: ${errorMessage(error)}`
+      }
+      await sandbox.dispose().catch((error: unknown) => {
+        this.infraError ??= `could not remove the sandbox: ${errorMessage(error)}`
+      })
+    }
+    await this.files.close()
+  }
+
+  /** Why the case failed, or undefined when it passed. */
+  failureMessage(): string | undefined {
+    const agent = this.output?.agent
+    if (this.infraError) return `Infrastructure failure (not graded as the agent's fault): ${this.infraError}`
+    if (this.summary) {
+      if (this.summary.pass) return undefined
+      const failed = this.summary.grades.filter((grade) => !grade.pass)
+      const threshold = this.spec.options.threshold
+      const head =
+        threshold === undefined
+          ? failed.length === 1
+            ? 'failed'
+            : `${failed.length} of ${this.summary.grades.length} grades failed`
+          : `score ${formatScore(this.summary.score)} is below the threshold ${threshold}`
+      const reasons = failed.map(
+        (grade) => `${grade.name}${grade.score === null ? ' (unscored)' : ''}: ${grade.explanation}`,
+      )
+      return `Eval "${this.spec.testName}" ${head}: ${reasons.join('; ')}`
+    }
+    if (agent && agent.exitReason !== 'success') {
+      return `Eval "${this.spec.testName}": the agent stopped with ${agent.exitReason}${agent.error ? `: ${agent.error}` : ''}`
+    }
+    return undefined
+  }
+
+  /** Exit reason of the case for the entry. */
+  exitReason(): AgentResult['exitReason'] | undefined {
+    return (
+      this.output?.agent?.exitReason ?? this.taskExitReason ?? (this.infraError ? 'sandbox_error' : undefined)
+    )
+  }
+}
+
+async function keepOutputs(sandbox: Sandbox, target: string, files: CaseFiles): Promise<void> {
+  const listing = await sandbox.exec(['sh', '-c', 'ls -A "$0" 2>/dev/null | head -n 1', sandbox.outputDir])
+  if (listing.exitCode !== 0 || listing.stdout.trim() === '') return
+  await sandbox.copyOut(sandbox.outputDir, target)
+  files.record('output', target)
+}
+
+/** Resolves like `promise`, or rejects when the time is up or the test is canceled. */
+async function withTimeout<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  let onAbort: (() => void) | undefined
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TaskTimeoutError(ms)), ms)
+    onAbort = () => reject(new SandboxUnavailableError('the test was canceled'))
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([promise, stop])
+  } finally {
+    clearTimeout(timer)
+    if (onAbort) signal.removeEventListener('abort', onAbort)
+  }
+}
+
+/** A task function ran past the eval's `timeout`. */
+export class TaskTimeoutError extends EvalboxError {
+  constructor(ms: number) {
+    super('AGENT_FAILED', `the task did not finish within ${ms} ms (the eval's \`timeout\`)`)
+    this.name = 'TaskTimeoutError'
+  }
+}
+
+export function formatScore(score: number | null): string {
+  return score === null ? 'unscored' : score.toFixed(2)
+}

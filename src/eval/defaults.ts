@@ -1,0 +1,4 @@
+/** Default agent/task time budget of a case. */
+export const DEFAULT_TIMEOUT_MS = 300_000
+/** Time for sandbox setup and grading on top of the budget (the Vitest timeout is the sum). */
+export const DEFAULT_GRADE_TIMEOUT_MS = 120_000

@@ -1,0 +1,164 @@
+import { z } from 'zod'
+import type { Agent } from '../agents/types.ts'
+import { describeValue, EvalboxError } from '../errors.ts'
+import type { Grader } from '../graders/types.ts'
+import type { SandboxOption } from '../sandbox/spec.ts'
+import { sandboxOptionSchema } from '../sandbox/spec.ts'
+import type { EvalContext } from './context.ts'
+
+/** Options shared by `evalTest` and `describeEval`. */
+export interface EvalOptions<Input = unknown> {
+  /** Result files are written per tier. @default 'e2e' */
+  tier?: string
+  /** Where the case runs. @default 'auto' (Docker when an engine answers, else local) */
+  sandbox?: SandboxOption
+  /** The agent under evaluation; works inside the case's sandbox. */
+  agent?: Agent
+  /**
+   * A function under evaluation (an LLM feature, a prompt template...). Its return value is
+   * the case's output. Use `agent` or `task`, not both.
+   */
+  task?: (input: Input, ctx: EvalContext) => unknown
+  /** The prompt given to the agent; a function gets the data row's input. */
+  prompt?: string | ((input: Input) => string)
+  /** Graders that judge the output. */
+  graders?: Grader[]
+  /**
+   * Milliseconds the agent or task may run before it is stopped (`exit_reason: 'timeout'`).
+   * The Vitest test timeout is this plus `gradeTimeout`.
+   * @default 300_000
+   */
+  timeout?: number
+  /** Milliseconds allowed for sandbox setup and grading on top of `timeout`. @default 120_000 */
+  gradeTimeout?: number
+  /** Vitest retries of a failing case. @default 0 */
+  retry?: number
+  /** Independent cases per eval (or per data row), each with a fresh sandbox. @default 1 */
+  repeats?: number
+  /**
+   * Pass when the mean grade score reaches this (0..1). Without it, every grade must pass.
+   */
+  threshold?: number
+  /** Free-form data copied into the result entry. */
+  metadata?: Record<string, unknown>
+}
+
+/** Options of `evalTest`: one case, with an optional input and expected value. */
+export interface EvalTestOptions<Input = unknown> extends EvalOptions<Input> {
+  /** Given to `task` and to graders. @default the prompt */
+  input?: Input
+  /** Given to graders (`equals`, ...). */
+  expected?: unknown
+}
+
+/** One data row of `describeEval`. */
+export interface EvalRow<Input = unknown> {
+  input: Input
+  expected?: unknown
+  /** Case name; defaults to a short rendering of the input. */
+  name?: string
+  metadata?: Record<string, unknown>
+}
+
+/** Options of `describeEval`: the shared options plus the data rows. */
+export interface DescribeEvalOptions<Input = unknown> extends EvalOptions<Input> {
+  /** The rows; one concurrent case per row (and per repeat). */
+  data: readonly EvalRow<Input>[] | (() => readonly EvalRow<Input>[] | Promise<readonly EvalRow<Input>[]>)
+}
+
+const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'a function')
+const graderSchema = z.custom<Grader>(
+  (v) => typeof v === 'function' && typeof (v as Partial<Grader>).graderName === 'string',
+  'a grader (made with graders.* or defineGrader)',
+)
+const agentSchema = z.custom<Agent>(
+  (v) =>
+    typeof v === 'function' ||
+    (typeof v === 'object' && v !== null && typeof (v as { run?: unknown }).run === 'function'),
+  'an agent (agents.* or an async function)',
+)
+
+const evalOptionsShape = {
+  tier: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"')
+    .optional(),
+  sandbox: sandboxOptionSchema.optional(),
+  agent: agentSchema.optional(),
+  task: fn.optional(),
+  prompt: z.union([z.string(), fn]).optional(),
+  graders: z.array(graderSchema).optional(),
+  timeout: z.number().int().positive().optional(),
+  gradeTimeout: z.number().int().positive().optional(),
+  retry: z.number().int().nonnegative().optional(),
+  repeats: z.number().int().positive().optional(),
+  threshold: z.number().min(0).max(1).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+}
+
+const evalTestSchema = z.strictObject({
+  ...evalOptionsShape,
+  input: z.unknown().optional(),
+  expected: z.unknown().optional(),
+})
+
+const rowSchema = z.looseObject({
+  input: z.custom<unknown>((v) => v !== undefined, 'is required'),
+  expected: z.unknown().optional(),
+  name: z.string().min(1).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+})
+
+const describeEvalSchema = z.strictObject({
+  ...evalOptionsShape,
+  data: z.custom<unknown>(
+    (v) => Array.isArray(v) || typeof v === 'function',
+    'must be an array of rows or a function',
+  ),
+})
+
+/** Validates `evalTest` options; throws an error naming the eval, the field and the value. */
+export function validateEvalTestOptions<I>(evalName: string, options: unknown): EvalTestOptions<I> {
+  return validate(evalName, 'evalTest', evalTestSchema, options) as EvalTestOptions<I>
+}
+
+/** Validates `describeEval` options (the rows too, when given as an array). */
+export function validateDescribeEvalOptions<I>(evalName: string, options: unknown): DescribeEvalOptions<I> {
+  const valid = validate(evalName, 'describeEval', describeEvalSchema, options) as DescribeEvalOptions<I>
+  if (Array.isArray(valid.data)) validateRows(evalName, valid.data)
+  return valid
+}
+
+/** Validates rows produced by a `data` function. */
+export function validateRows<I>(evalName: string, rows: unknown): readonly EvalRow<I>[] {
+  return validate(evalName, 'describeEval', z.array(rowSchema), rows, 'data') as EvalRow<I>[]
+}
+
+function validate(evalName: string, api: string, schema: z.ZodType, value: unknown, prefix?: string) {
+  if (typeof value !== 'object' || value === null) {
+    throw new EvalboxError(
+      'INVALID_OPTIONS',
+      `${api}("${evalName}"): expected an options object, got ${describeValue(value)}.`,
+    )
+  }
+  const parsed = schema.safeParse(value)
+  if (parsed.success) return value
+  const issue = parsed.error.issues[0]!
+  const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)]
+  const field = path.join('.') || '(options)'
+  const bad = valueAt(value, issue.path)
+  const what =
+    issue.code === 'unrecognized_keys'
+      ? `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`
+      : `\`${field}\` ${issue.message.replace(/^Invalid input: /, '').toLowerCase()}, got ${describeValue(bad)}`
+  throw new EvalboxError('INVALID_OPTIONS', `${api}("${evalName}"): ${what}. Fix the eval's options.`)
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current = root
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined
+    current = (current as Record<PropertyKey, unknown>)[key]
+  }
+  return current
+}

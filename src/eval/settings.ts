@@ -1,0 +1,61 @@
+import { inject } from 'vitest'
+import type { SandboxSpec } from '../sandbox/spec.ts'
+
+/**
+ * Run-level settings made once in the Vitest main process (globalSetup) and handed to
+ * workers with `provide`. Plain JSON.
+ */
+export interface RunSettings {
+  runId: string
+  /** Pid of the Vitest main process; containers are labelled with it (orphan sweep). */
+  ownerPid: number
+  /** The project root; relative workspace and build paths resolve against it. */
+  root: string
+  resultsDir: string
+  /** `runs/<runId>` under the results dir; case directories go inside. */
+  runDir: string
+  /** What `sandbox: 'auto'` means in this run. */
+  autoProvider: 'docker' | 'local'
+  /** Why auto fell back to local (engine error), when it did. */
+  autoReason?: string
+  /** Project-level sandbox defaults (`evalsProject({ sandbox })`). */
+  sandboxDefaults?: SandboxSpec
+  /** Default agent/task timeout in ms. */
+  timeout?: number
+  /** Main-process sandbox service (image builds, warm pool), when running. */
+  brokerUrl?: string
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    evalbox?: RunSettings
+  }
+}
+
+let fallback: RunSettings | undefined
+
+/**
+ * The settings of this run. Outside the evals project (eval helpers imported into another
+ * suite) there is no run: cases still work, nothing is kept on disk.
+ */
+export function getRunSettings(): RunSettings | undefined {
+  try {
+    return inject('evalbox')
+  } catch {
+    return undefined
+  }
+}
+
+/** Settings for cases that run outside an evals project: local sandboxes, no run dir. */
+export function fallbackSettings(): RunSettings {
+  fallback ??= {
+    runId: `adhoc-${process.pid}-${Date.now().toString(36)}`,
+    ownerPid: process.pid,
+    root: process.cwd(),
+    resultsDir: '',
+    runDir: '',
+    autoProvider: 'local',
+    autoReason: 'not running in an evals project',
+  }
+  return fallback
+}

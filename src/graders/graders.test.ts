@@ -1,0 +1,81 @@
+import { describe, expect, test } from 'vitest'
+import { z } from 'zod'
+import { defineGrader, graders } from './index.ts'
+import type { GraderContext } from './types.ts'
+
+function ctx(output: string, extra: Partial<GraderContext> = {}): GraderContext {
+  return {
+    input: undefined,
+    output,
+    value: output,
+    expected: undefined,
+    agent: undefined,
+    workspace: undefined,
+    signal: new AbortController().signal,
+    keep: async () => undefined,
+    get sandbox(): never {
+      throw new Error('no sandbox')
+    },
+    ...extra,
+  }
+}
+
+describe('text graders', () => {
+  test('contains scores the fraction of needles found and names the missing ones', async () => {
+    const grade = await graders.contains(['Paris', 'France', 'Seine'])(ctx('Paris is in France'))
+    expect(grade).toMatchObject({ pass: false, score: 2 / 3 })
+    expect(grade.explanation).toContain('lacks "Seine"')
+    expect((await graders.contains('paris', { ignoreCase: true })(ctx('PARIS'))).pass).toBe(true)
+    expect((await graders.contains('paris')(ctx('PARIS'))).pass).toBe(false)
+  })
+
+  test('matches reports what matched, or the pattern and the output', async () => {
+    expect(await graders.matches(/\d+ tests? passed/)(ctx('ok: 12 tests passed'))).toMatchObject({
+      pass: true,
+      explanation: 'matched "12 tests passed"',
+    })
+    const miss = await graders.matches(/^done$/m)(ctx('not yet'))
+    expect(miss.pass).toBe(false)
+    expect(miss.explanation).toContain('/^done$/m')
+  })
+
+  test('equals compares text with whitespace normalised, values deeply, and uses the row by default', async () => {
+    expect((await graders.equals('a  b')(ctx(' a b\n'))).pass).toBe(true)
+    expect((await graders.equals()(ctx('x', { expected: 'x' }))).pass).toBe(true)
+    expect((await graders.equals()(ctx('{"a":1}', { value: { a: 1 }, expected: { a: 1 } }))).pass).toBe(true)
+    const diff = await graders.equals({ a: 2 })(ctx('{"a":1}', { value: { a: 1 } }))
+    expect(diff.pass).toBe(false)
+    expect(diff.explanation).toContain('expected')
+  })
+
+  test('jsonSchema accepts a zod schema, parses fenced JSON, and names failing paths', async () => {
+    const grader = graders.jsonSchema(z.object({ city: z.string(), population: z.number() }))
+    expect((await grader(ctx('```json\n{"city":"Lima","population":10}\n```'))).pass).toBe(true)
+    const bad = await grader(ctx('{"city":"Lima","population":"many"}'))
+    expect(bad.pass).toBe(false)
+    expect(bad.explanation).toContain('population')
+    const notJson = await grader(ctx('Lima'))
+    expect(notJson.explanation).toContain('not JSON')
+    expect((await grader(ctx('', { value: { city: 'Lima', population: 1 } }))).pass).toBe(true)
+  })
+})
+
+describe('defineGrader', () => {
+  test('turns booleans, scores and partial grades into grades', async () => {
+    expect(await defineGrader('b', () => true)(ctx(''))).toMatchObject({ name: 'b', score: 1, pass: true })
+    expect(await defineGrader('n', () => 0.6, { passAt: 0.5 })(ctx(''))).toMatchObject({
+      score: 0.6,
+      pass: true,
+    })
+    expect(await defineGrader('n', () => 0.6)(ctx(''))).toMatchObject({ score: 0.6, pass: false })
+    expect(await defineGrader('p', () => ({ pass: false, explanation: 'too long' }))(ctx(''))).toMatchObject({
+      score: 0,
+      pass: false,
+      explanation: 'too long',
+    })
+  })
+
+  test('an out-of-range score is an error (which the runner turns into an unscored grade)', async () => {
+    await expect(defineGrader('bad', () => 7)(ctx(''))).rejects.toThrow(/scores are numbers from 0 to 1/)
+  })
+})
