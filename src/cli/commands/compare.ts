@@ -1,0 +1,99 @@
+import { dirname } from 'node:path'
+import { commentary } from '../../compare/commentary.ts'
+import { compareRuns } from '../../compare/compare-runs.ts'
+import { EvalboxError } from '../../errors.ts'
+import { renderComparison } from '../../reporter/render/comparison.ts'
+import { formatTime } from '../../reporter/render/format.ts'
+import { findPreviousRun, listRuns, loadRunFile, pickPreviousRun } from '../../store/read-results.ts'
+import type { RunFile } from '../../store/schema.ts'
+import {
+  type CliIo,
+  displayPath,
+  resolveRunPath,
+  resultsDir,
+  usageError,
+  useColor,
+  warnTo,
+} from '../context.ts'
+import { type CommandFlags, parseCommand } from '../parse.ts'
+
+interface Pair {
+  beforePath: string | undefined
+  afterPath: string
+  after: RunFile
+}
+
+/** With no files: the newest finalized run (of `--tier`) and the run before it. */
+function newestPair(io: CliIo, flags: CommandFlags): Pair {
+  const dir = resultsDir(io, flags.dir)
+  const runs = listRuns(dir, { warn: warnTo(io) })
+  const latest = runs.find((run) => !run.partial && (!flags.tier || run.tier === flags.tier))
+  if (!latest) {
+    const what = flags.tier ? `finalized ${flags.tier} runs` : 'finalized runs'
+    throw new EvalboxError(
+      'NO_RESULTS',
+      `No ${what} in ${dir}. Run the evals first, or point --dir or EVALBOX_DIR at the results directory.`,
+    )
+  }
+  const previous = pickPreviousRun(runs, {
+    tier: latest.tier,
+    branch: latest.branch,
+    exclude: [latest.path],
+    olderThan: latest.timestamp,
+  })
+  return { afterPath: latest.path, after: loadRunFile(latest.path), beforePath: previous?.path }
+}
+
+/** With one file: that run and the run before it, looked up in `--dir` or the file's folder. */
+function previousPair(io: CliIo, flags: CommandFlags, file: string): Pair {
+  const afterPath = resolveRunPath(io, file, resultsDir(io, flags.dir))
+  const after = loadRunFile(afterPath)
+  const dir = flags.dir ? resultsDir(io, flags.dir) : dirname(afterPath)
+  const beforePath = findPreviousRun(dir, {
+    tier: after.tier,
+    branch: after.branch,
+    exclude: [afterPath],
+    olderThan: after.timestamp,
+    warn: warnTo(io),
+  })
+  return { afterPath, after, beforePath }
+}
+
+/**
+ * `evalbox compare [before] [after] [--dir D] [--tier T] [--json]`: what changed between two
+ * runs. Informational: returns 0 whatever changed.
+ */
+export function compareCommand(args: string[], io: CliIo): number {
+  const { flags, positionals } = parseCommand('compare', args, ['dir', 'tier', 'json'])
+  if (positionals.length > 2)
+    throw usageError(`evalbox compare takes at most two files, got ${positionals.length}.`)
+
+  let pair: Pair
+  if (positionals.length === 2) {
+    const dir = resultsDir(io, flags.dir)
+    const beforePath = resolveRunPath(io, positionals[0]!, dir)
+    const afterPath = resolveRunPath(io, positionals[1]!, dir)
+    pair = { beforePath, afterPath, after: loadRunFile(afterPath) }
+  } else {
+    pair = positionals.length === 1 ? previousPair(io, flags, positionals[0]!) : newestPair(io, flags)
+  }
+
+  const { after, afterPath, beforePath } = pair
+  const title = `Run: ${displayPath(io, afterPath)} (${after.branch} @ ${formatTime(after.timestamp)})`
+  if (!beforePath) {
+    if (flags.json) io.stdout.write('null\n')
+    else
+      io.stdout.write(
+        `${title}\nNo earlier finalized ${after.tier} run to compare with; this is the first.\n`,
+      )
+    return 0
+  }
+  const before = loadRunFile(beforePath)
+  const comparison = compareRuns(before, after, { beforeFile: beforePath, afterFile: afterPath })
+  if (flags.json) {
+    io.stdout.write(`${JSON.stringify({ ...comparison, commentary: commentary(comparison) }, null, 2)}\n`)
+    return 0
+  }
+  io.stdout.write(`${title}\n${renderComparison(comparison, { color: useColor(io, io.stdout) })}\n`)
+  return 0
+}

@@ -1,0 +1,101 @@
+/** Help texts, kept together so that they read as one manual page. */
+
+export const MAIN_USAGE = `Usage: evalbox <command> [options]
+
+Commands:
+  list      Saved runs in the results directory, newest first
+  show      The summary table of one run file, with its artifact paths
+  compare   What changed between two runs (regressions first)
+  gate      Fail (exit 1) when the newest run regressed against the baseline
+  baseline  \`baseline bless\`: make a finalized run the baseline that gate uses
+  merge     Merge the run files of shards (vitest --shard) into one run file
+
+Options:
+  -h, --help     Show help; \`evalbox <command> --help\` for a command
+  -v, --version  Print the evalbox version
+
+The results directory is --dir, else $EVALBOX_DIR, else .evals under the current directory.`
+
+export const COMMAND_USAGE: Record<string, string> = {
+  list: `Usage: evalbox list [--dir D] [--tier T] [--json]
+
+Lists the run files in the results directory, newest first, with pass counts;
+runs that never finished are marked (partial).
+
+Options:
+  --dir <path>   Results directory (default: $EVALBOX_DIR, else .evals)
+  --tier <name>  Only runs of this tier
+  --json         Print the list as JSON`,
+  show: `Usage: evalbox show <file> [--dir D] [--json]
+
+Prints the summary table of one run file and, for each test, its run directory and
+artifacts. <file> is a path, or a file name inside the results directory.
+
+Options:
+  --dir <path>   Results directory for bare file names (default: $EVALBOX_DIR, else .evals)
+  --json         Print the validated run file as JSON`,
+  compare: `Usage: evalbox compare [before] [after] [--dir D] [--tier T] [--json]
+
+  no files   the newest finalized run vs the run before it
+  one file   that run vs the run before it (same tier, same branch preferred)
+  two files  exactly those two, earlier first
+
+Comparing is informational: the exit code is 0 whatever changed.
+
+Options:
+  --dir <path>   Results directory (default: $EVALBOX_DIR, else .evals;
+                 with one file: that file's directory)
+  --tier <name>  With no files: compare the newest run of this tier
+  --json         Print the comparison and its takeaways as JSON`,
+  gate: `Usage: evalbox gate [--baseline F | --previous] [--dir D] [--tier T] [--alpha A]
+                   [--fail-on L] [--json]
+
+Gates the newest finalized run of a tier against the baseline (default
+evals/baseline.json; its tier is used unless --tier is given) or, with --previous,
+against the run before it. Cases are grouped over their repeats:
+  single runs    pass → fail is a regression
+  with repeats   a regression only when Fisher's exact test gives p < alpha;
+                 mixed or not-significant changes are reported as flaky
+Prints regressions first, then flaky cases, with pass counts (5/5 → 0/5 (p=0.004)).
+
+Exit code: 1 when the gate fails, 0 when it passes, 2 for usage errors or a missing
+baseline.
+
+Options:
+  --baseline <file>  Baseline run file; {tier} in the path is replaced by the tier
+                     (default: evals/baseline.json)
+  --previous         Gate against the previous finalized run instead
+  --dir <path>       Results directory (default: $EVALBOX_DIR, else .evals)
+  --tier <name>      Gate the newest run of this tier
+  --alpha <p>        Significance level for cases with repeats (default: 0.05)
+  --fail-on <list>   regression, new-failure, or both, comma-separated
+                     (default: regression)
+  --json             Print the gate result as JSON`,
+  baseline: `Usage: evalbox baseline bless [file] [--dir D] [--tier T] [--out F]
+
+Copies a finalized run to the baseline file that \`evalbox gate\` compares with:
+<file> if given (a path, or a file name inside the results directory), else the
+newest finalized run (of --tier). Partial runs are refused. Commit the baseline.
+
+Options:
+  --dir <path>   Results directory (default: $EVALBOX_DIR, else .evals)
+  --tier <name>  Bless the newest run of this tier
+  --out <file>   Where to write; {tier} is replaced by the tier
+                 (default: evals/baseline.json)`,
+  merge: `Usage: evalbox merge <files...> [--out F | --dir D] [--force]
+
+Merges the run files that the shards of one run wrote (vitest --shard=i/n on
+several machines) into one run file of the same tier, named like any other.
+Tests are sorted by file, suite, name and repeat; totals are recomputed; the
+result is partial if any shard was.
+
+Keep the shard files out of the results directory you write to (or delete them),
+so that list, compare and gate see one run.
+
+Options:
+  --out <file>   Write the merged run here
+  --dir <path>   Write it into this results directory under its usual name
+                 (default: $EVALBOX_DIR, else .evals)
+  --force        Merge runs with different branches, commits or run ids, or that
+                 hold the same test twice (the tier must still match)`,
+}

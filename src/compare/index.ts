@@ -1,0 +1,23 @@
+export { type CaseOutcome, caseKey, caseOutcomes, type PassCount } from './case-outcomes.ts'
+export { commentary, failureReason } from './commentary.ts'
+export { compareRuns } from './compare-runs.ts'
+export { type FisherAlternative, fisherExact, type Table2x2 } from './fisher.ts'
+export {
+  type CaseVerdict,
+  type GateFailOn,
+  type GateOptions,
+  type GateResult,
+  gate,
+  judgeCase,
+  type Verdict,
+} from './gate.ts'
+export {
+  type BaselineGateOptions,
+  baselinePathFor,
+  DEFAULT_BASELINE,
+  gateAgainstBaseline,
+  loadBaseline,
+} from './gate-baseline.ts'
+export { formatCounts, formatP } from './gate-message.ts'
+export { countToolCalls, extractToolSummary, toolSummaryOf } from './tool-summary.ts'
+export type { Comparison, StatusChange, TestDelta, TestSnapshot } from './types.ts'

@@ -1,0 +1,78 @@
+import type { NotRunEntry } from '../store/schema.ts'
+
+/**
+ * How one test moved between two runs.
+ * - `improved`: failed before, passes now. `regressed`: passed before, fails now.
+ * - `unchanged`: same outcome both times.
+ * - `added`: ran now, with no previous result (new, or not run last time).
+ * - `removed`: ran before, absent now from a finished run.
+ * - `not_run`: recorded as skipped/todo/not run now (or missing from an unfinished run); never
+ *   counted as a regression.
+ */
+export type StatusChange = 'improved' | 'regressed' | 'unchanged' | 'added' | 'removed' | 'not_run'
+
+/** One side of a {@link TestDelta}: the numbers that are compared. */
+export interface TestSnapshot {
+  passed: boolean
+  cost_usd: number
+  turns_used?: number
+  duration_ms?: number
+  /** Planted bugs detected (a count). */
+  detection_rate?: number
+  /** Tool calls by tool name, from the entry's `tool_summary` or its inline transcript. */
+  tool_summary: Record<string, number>
+  exit_reason?: string
+  timeout_at_turn?: number
+  error?: string
+}
+
+/** The comparison of one test (matched by suite and name) across two runs. */
+export interface TestDelta {
+  /** Identity used for matching: `suite › name`, or `name` when the suite is empty. */
+  key: string
+  name: string
+  suite: string
+  /** What to show: the name, or `suite › name` when the name alone is ambiguous. */
+  label: string
+  status_change: StatusChange
+  /** `null` when the test has no result in the earlier run. */
+  before: TestSnapshot | null
+  /** `null` when the test has no result in the later run (removed or not run). */
+  after: TestSnapshot | null
+  /** For `not_run`: how the later run recorded the test, and why. */
+  not_run?: { status: NotRunEntry['status']; reason?: string }
+}
+
+/** Two runs compared test by test (the shape follows seed 002's comparison result). */
+export interface Comparison {
+  before_file: string
+  after_file: string
+  before_branch: string
+  after_branch: string
+  before_timestamp: string
+  after_timestamp: string
+  before_sha: string
+  after_sha: string
+  before_version: string
+  after_version: string
+  /** Tier of the later run. */
+  tier: string
+  before_partial: boolean
+  after_partial: boolean
+  deltas: TestDelta[]
+  /** Later run's total cost minus the earlier run's. */
+  total_cost_delta: number
+  /** Later run's summed test duration minus the earlier run's. */
+  total_duration_delta: number
+  improved: number
+  regressed: number
+  unchanged: number
+  added: number
+  removed: number
+  not_run: number
+  tool_count_before: number
+  tool_count_after: number
+  /** Tool calls by tool name, summed over all tests. */
+  tools_before: Record<string, number>
+  tools_after: Record<string, number>
+}

@@ -1,0 +1,162 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { makeRun, makeTest, transcriptWithTools } from '../compare/__fixtures__/runs.ts'
+import { EvalboxError } from '../errors.ts'
+import { findPreviousRun, listRuns, loadRunFile } from './read-results.ts'
+import type { RunFile } from './schema.ts'
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'evalbox-read-'))
+})
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function put(name: string, content: unknown): string {
+  const path = join(dir, name)
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content))
+  return path
+}
+
+function run(timestamp: string, fields: Partial<RunFile> = {}): RunFile {
+  return makeRun([makeTest('a'), makeTest('b', { passed: false })], { timestamp, ...fields })
+}
+
+function thrown(fn: () => unknown): EvalboxError {
+  try {
+    fn()
+  } catch (error) {
+    if (error instanceof EvalboxError) return error
+    throw error
+  }
+  throw new Error('expected an EvalboxError')
+}
+
+describe('loadRunFile', () => {
+  it('loads a seed-002-shaped file (no evalbox additions)', () => {
+    const seed = {
+      ...run('2026-01-01T00:00:00Z'),
+      tests: [{ ...makeTest('review'), transcript: transcriptWithTools('Bash'), detection_rate: 3 }],
+    }
+    const loaded = loadRunFile(put('seed.json', seed))
+    expect(loaded.tests[0]?.detection_rate).toBe(3)
+    expect(loaded.tests[0]?.transcript).toHaveLength(3)
+  })
+
+  it('refuses a newer schema_version, naming the file, both versions and the fix', () => {
+    const path = put('future.json', { ...run('2026-01-01T00:00:00Z'), schema_version: 99 })
+    const error = thrown(() => loadRunFile(path))
+    expect(error.code).toBe('RESULT_SCHEMA_TOO_NEW')
+    expect(error.message).toContain(path)
+    expect(error.message).toMatch(/schema_version 99.*\(1\).*Upgrade evalbox/)
+  })
+
+  it('names the first failing field of an invalid file', () => {
+    const bad = run('2026-01-01T00:00:00Z')
+    const tests = [bad.tests[0], { ...bad.tests[1], passed: 'yes' }]
+    const path = put('bad.json', { ...bad, tests })
+    const error = thrown(() => loadRunFile(path))
+    expect(error.code).toBe('RESULT_FILE_INVALID')
+    expect(error.message).toContain(path)
+    expect(error.message).toContain('`tests[1].passed`')
+  })
+
+  it('reports unparseable JSON and missing files distinctly', () => {
+    expect(thrown(() => loadRunFile(put('cut.json', '{"schema_version": 1, "tes'))).code).toBe(
+      'RESULT_FILE_INVALID',
+    )
+    const missing = thrown(() => loadRunFile(join(dir, 'nope.json')))
+    expect(missing.code).toBe('NO_RESULTS')
+    expect(missing.message).toContain('nope.json')
+  })
+})
+
+describe('listRuns', () => {
+  it('lists run files newest first with counts and the partial marker', () => {
+    put('old.json', run('2026-01-01T00:00:00Z'))
+    put('new.json', run('2026-01-03T00:00:00Z', { _partial: true }))
+    put('mid.json', run('2026-01-02T00:00:00+00:00', { branch: 'feat' }))
+    const runs = listRuns(dir)
+    expect(runs.map((r) => r.file)).toEqual(['new.json', 'mid.json', 'old.json'])
+    expect(runs[0]).toMatchObject({ partial: true, passed: 1, failed: 1, total: 2, tier: 'e2e' })
+    expect(runs[1]).toMatchObject({ partial: false, branch: 'feat', path: join(dir, 'mid.json') })
+  })
+
+  it('skips unusable JSON files with exactly one warning each, naming the file', () => {
+    put('good.json', run('2026-01-01T00:00:00Z'))
+    put('broken.json', '{ not json')
+    put('package.json', { name: 'something', version: '1.0.0' })
+    put('future.json', { ...run('2026-01-02T00:00:00Z'), schema_version: 99 })
+    put('invalid.json', { ...run('2026-01-02T00:00:00Z'), passed: -1 })
+    const warnings: string[] = []
+    const runs = listRuns(dir, { warn: (m) => warnings.push(m) })
+    expect(runs.map((r) => r.file)).toEqual(['good.json'])
+    expect(warnings).toHaveLength(4)
+    for (const name of ['broken.json', 'package.json', 'future.json', 'invalid.json']) {
+      expect(warnings.filter((w) => w.includes(name))).toHaveLength(1)
+    }
+    expect(warnings.find((w) => w.includes('package.json'))).toMatch(/not an evalbox run file/)
+  })
+
+  it('reads neither runs/, hidden folders, hidden files nor non-JSON files', () => {
+    mkdirSync(join(dir, 'runs', 'r1'), { recursive: true })
+    mkdirSync(join(dir, '.cache'))
+    writeFileSync(join(dir, 'runs', 'inside.json'), JSON.stringify(run('2026-01-05T00:00:00Z')))
+    writeFileSync(join(dir, '.cache', 'x.json'), JSON.stringify(run('2026-01-05T00:00:00Z')))
+    put('.tmp-write.json', '{ half')
+    put('journal.ndjson', '{"x":1}\n')
+    put('top.json', run('2026-01-01T00:00:00Z'))
+    const warnings: string[] = []
+    expect(listRuns(dir, { warn: (m) => warnings.push(m) }).map((r) => r.file)).toEqual(['top.json'])
+    expect(warnings).toEqual([])
+  })
+
+  it('returns [] for a directory that does not exist', () => {
+    expect(listRuns(join(dir, 'missing'))).toEqual([])
+  })
+})
+
+describe('findPreviousRun', () => {
+  beforeEach(() => {
+    put('main-1.json', run('2026-01-01T00:00:00Z'))
+    put('feat-2.json', run('2026-01-02T00:00:00Z', { branch: 'feat' }))
+    put('main-3-partial.json', run('2026-01-03T00:00:00Z', { _partial: true }))
+    put('judge-4.json', run('2026-01-04T00:00:00Z', { tier: 'llm-judge' }))
+    put('main-5.json', run('2026-01-05T00:00:00Z'))
+  })
+
+  it('prefers the newest finalized run of the same tier and branch', () => {
+    const found = findPreviousRun(dir, { tier: 'e2e', branch: 'main', exclude: [join(dir, 'main-5.json')] })
+    expect(found).toBe(join(dir, 'main-1.json'))
+  })
+
+  it('falls back to any branch, and never picks partials or excluded files', () => {
+    expect(findPreviousRun(dir, { tier: 'e2e', branch: 'other', exclude: ['main-5.json'] })).toBe(
+      join(dir, 'feat-2.json'),
+    )
+    expect(findPreviousRun(dir, { tier: 'e2e', branch: 'other' })).toBe(join(dir, 'main-5.json'))
+    expect(
+      findPreviousRun(dir, {
+        tier: 'e2e',
+        branch: 'main',
+        exclude: ['main-5.json', 'main-1.json', 'feat-2.json'],
+      }),
+    ).toBeUndefined()
+  })
+
+  it('never picks a run newer than olderThan', () => {
+    const options = { tier: 'e2e', branch: 'feat', exclude: ['feat-2.json'] }
+    expect(findPreviousRun(dir, { ...options, olderThan: '2026-01-02T00:00:00Z' })).toBe(
+      join(dir, 'main-1.json'),
+    )
+    expect(findPreviousRun(dir, { ...options, olderThan: '2026-01-01T00:00:00Z' })).toBeUndefined()
+  })
+
+  it('only considers the same tier', () => {
+    expect(findPreviousRun(dir, { tier: 'llm-judge', branch: 'main' })).toBe(join(dir, 'judge-4.json'))
+    expect(findPreviousRun(dir, { tier: 'unit', branch: 'main' })).toBeUndefined()
+  })
+})

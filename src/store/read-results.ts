@@ -1,0 +1,205 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
+import { EvalboxError, errorMessage } from '../errors.ts'
+import { type RunFile, runFileSchema, SCHEMA_VERSION } from './schema.ts'
+
+/** One run file as listed by {@link listRuns}: its header fields, not its tests. */
+export interface RunSummary {
+  /** Absolute path of the file. */
+  path: string
+  /** File name within the results directory. */
+  file: string
+  tier: string
+  branch: string
+  version: string
+  git_sha: string
+  /** ISO time the run started. */
+  timestamp: string
+  /** The run never finalized (still running, or interrupted). */
+  partial: boolean
+  passed: number
+  failed: number
+  /** Tests that ran to an outcome. */
+  total: number
+  /** Tests recorded as skipped, todo or not run. */
+  skipped: number
+  cost_usd: number
+}
+
+/** Options for {@link listRuns} and {@link findPreviousRun}. */
+export interface ListRunsOptions {
+  /**
+   * Called once per skipped file (unparseable, not a run file, invalid, or too new) with a
+   * message naming the file and why.
+   * @default ignore
+   */
+  warn?: (message: string) => void
+}
+
+type ReadOutcome = { ok: true; run: RunFile } | { ok: false; error: EvalboxError }
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = ''
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`
+    else out += out === '' ? String(key) : `.${String(key)}`
+  }
+  return out === '' ? '(top level)' : out
+}
+
+function readRun(path: string): ReadOutcome {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (cause) {
+    const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT'
+    const error = missing
+      ? new EvalboxError(
+          'NO_RESULTS',
+          `Result file not found: ${path}. Check the path, or run \`evalbox list\` to see the saved runs.`,
+          { cause },
+        )
+      : new EvalboxError('RESULT_FILE_INVALID', `Cannot read result file ${path}: ${errorMessage(cause)}.`, {
+          cause,
+        })
+    return { ok: false, error }
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (cause) {
+    const message = `${path} is not valid JSON (${errorMessage(cause)}). A run killed mid-write can leave a cut-short file; delete it or re-run the evals.`
+    return { ok: false, error: new EvalboxError('RESULT_FILE_INVALID', message, { cause }) }
+  }
+  const record = typeof data === 'object' && data !== null && !Array.isArray(data) ? data : undefined
+  if (!record || !('schema_version' in record || 'tests' in record)) {
+    const message = `${path} is not an evalbox run file (it has no \`schema_version\` or \`tests\`). Keep other JSON files out of the results directory.`
+    return { ok: false, error: new EvalboxError('RESULT_FILE_INVALID', message) }
+  }
+  const version = (record as { schema_version?: unknown }).schema_version
+  if (typeof version === 'number' && version > SCHEMA_VERSION) {
+    const message = `${path} has schema_version ${version}, newer than this evalbox understands (${SCHEMA_VERSION}). Upgrade evalbox (npm install -D evalbox@latest) to read it.`
+    return { ok: false, error: new EvalboxError('RESULT_SCHEMA_TOO_NEW', message) }
+  }
+  const parsed = runFileSchema.safeParse(data)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const where = issue ? `\`${formatPath(issue.path)}\`: ${issue.message}` : 'unknown problem'
+    const message = `${path} is not a valid evalbox run file: ${where}. Fix or remove the file.`
+    return { ok: false, error: new EvalboxError('RESULT_FILE_INVALID', message, { cause: parsed.error }) }
+  }
+  return { ok: true, run: parsed.data }
+}
+
+/**
+ * Reads and validates one run file.
+ *
+ * @throws {EvalboxError} `NO_RESULTS` when the file does not exist; `RESULT_SCHEMA_TOO_NEW`
+ *   when it was written by a newer evalbox; `RESULT_FILE_INVALID` when it is not JSON, not a
+ *   run file, or fails the schema (the message names the first failing field).
+ */
+export function loadRunFile(path: string): RunFile {
+  const outcome = readRun(path)
+  if (!outcome.ok) throw outcome.error
+  return outcome.run
+}
+
+function summarize(path: string, run: RunFile): RunSummary {
+  return {
+    path,
+    file: basename(path),
+    tier: run.tier,
+    branch: run.branch,
+    version: run.version,
+    git_sha: run.git_sha,
+    timestamp: run.timestamp,
+    partial: run._partial === true,
+    passed: run.passed,
+    failed: run.failed,
+    total: run.total_tests,
+    skipped: run.skipped ?? run.not_run?.length ?? 0,
+    cost_usd: run.total_cost_usd,
+  }
+}
+
+function time(summary: RunSummary): number {
+  const ms = Date.parse(summary.timestamp)
+  return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms
+}
+
+/**
+ * The run files directly inside `dir`, newest first (by their `timestamp`, then file name).
+ * Only `*.json` files at the top level are read: the `runs/` folder, hidden entries and other
+ * files (journals, temp files) are ignored silently. A `.json` file that cannot be used is
+ * skipped with one `warn` call. A missing directory yields `[]`.
+ */
+export function listRuns(dir: string, options: ListRunsOptions = {}): RunSummary[] {
+  const warn = options.warn ?? (() => {})
+  let names: string[]
+  try {
+    names = readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && entry.name.endsWith('.json'))
+      .map((entry) => entry.name)
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw new EvalboxError('NO_RESULTS', `Cannot read results directory ${dir}: ${errorMessage(cause)}.`, {
+      cause,
+    })
+  }
+  const summaries: RunSummary[] = []
+  for (const name of names) {
+    const path = resolve(join(dir, name))
+    const outcome = readRun(path)
+    if (outcome.ok) summaries.push(summarize(path, outcome.run))
+    else warn(`Skipped a file in the results directory: ${outcome.error.message}`)
+  }
+  return summaries.sort((a, b) => time(b) - time(a) || (b.file < a.file ? -1 : b.file > a.file ? 1 : 0))
+}
+
+/** Options for {@link findPreviousRun}. */
+export interface FindPreviousRunOptions extends ListRunsOptions {
+  /** Only runs of this tier are candidates. */
+  tier: string
+  /** Runs of this branch are preferred; any branch is the fallback. */
+  branch: string
+  /** Files never chosen (typically the current run), as paths or names within `dir`. */
+  exclude?: string[]
+  /**
+   * Only runs that started before this ISO time (the `timestamp` of the run being compared),
+   * so that an old run is never compared with a newer one.
+   * @default no limit
+   */
+  olderThan?: string
+}
+
+/**
+ * Picks the previous run from summaries already listed (see {@link findPreviousRun}); for
+ * callers that listed the directory anyway. `exclude` holds absolute paths.
+ */
+export function pickPreviousRun(
+  runs: readonly RunSummary[],
+  options: { tier: string; branch: string; exclude?: readonly string[]; olderThan?: string },
+): RunSummary | undefined {
+  const excluded = new Set(options.exclude ?? [])
+  const limit = options.olderThan === undefined ? Number.NaN : Date.parse(options.olderThan)
+  const candidates = runs.filter(
+    (run) =>
+      !run.partial &&
+      run.tier === options.tier &&
+      !excluded.has(run.path) &&
+      (Number.isNaN(limit) || time(run) < limit),
+  )
+  return candidates.find((run) => run.branch === options.branch) ?? candidates[0]
+}
+
+/**
+ * The run to compare a new run against: the newest finalized run (no `_partial`) in `dir` of
+ * the same tier (and older than `olderThan`), preferring the same branch and falling back to
+ * any branch. Partial runs and `exclude`d files are never chosen. Returns the file's absolute
+ * path, or `undefined`.
+ */
+export function findPreviousRun(dir: string, options: FindPreviousRunOptions): string | undefined {
+  // An exclude may be a path (from the cwd) or a bare name within `dir`; accept either.
+  const exclude = (options.exclude ?? []).flatMap((file) => [resolve(file), resolve(dir, file)])
+  return pickPreviousRun(listRuns(dir, options), { ...options, exclude })?.path
+}

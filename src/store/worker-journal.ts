@@ -1,0 +1,76 @@
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { JOURNAL_DIR } from './journal.ts'
+import type { TestEntry } from './schema.ts'
+
+/**
+ * Workers also append each finished case to a journal of their own. Vitest sends results
+ * from a worker to the main process on a 100 ms throttle that can stall until the worker's
+ * next test event (with long agent runs, minutes), so a result may not have reached the
+ * reporter when the run is killed. These journals are read only to recover such runs; the
+ * reporter's journal stays the record of a healthy run.
+ */
+const dirsMade = new Set<string>()
+
+function workerJournalPath(resultsDir: string, runId: string, pid = process.pid): string {
+  return join(resultsDir, JOURNAL_DIR, `${runId}.w${pid}.ndjson`)
+}
+
+/** Appends a finished case (one line, one write). Never throws: durability is best effort. */
+export function appendWorkerEntry(resultsDir: string, runId: string, entry: TestEntry): void {
+  try {
+    const dir = join(resultsDir, JOURNAL_DIR)
+    if (!dirsMade.has(dir)) {
+      mkdirSync(dir, { recursive: true })
+      dirsMade.add(dir)
+    }
+    appendFileSync(workerJournalPath(resultsDir, runId), `${JSON.stringify(entry)}\n`)
+  } catch {
+    // The reporter reports an unwritable results dir; a worker has nobody to tell.
+  }
+}
+
+/** The worker journals of a run. */
+export function workerJournals(resultsDir: string, runId: string): string[] {
+  const dir = join(resultsDir, JOURNAL_DIR)
+  try {
+    return readdirSync(dir)
+      .filter((name) => name.startsWith(`${runId}.w`) && name.endsWith('.ndjson'))
+      .map((name) => join(dir, name))
+  } catch {
+    return []
+  }
+}
+
+/** Every case the workers of a run finished, the last attempt per test id. */
+export function readWorkerEntries(resultsDir: string, runId: string): TestEntry[] {
+  const byId = new Map<string, TestEntry>()
+  for (const path of workerJournals(resultsDir, runId)) {
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (!line) continue
+      try {
+        const entry = JSON.parse(line) as TestEntry
+        byId.set(entry.id ?? `${entry.suite} ${entry.name}`, entry)
+      } catch {
+        // A torn last line from a killed worker.
+      }
+    }
+  }
+  return [...byId.values()]
+}
+
+/** Removes a run's worker journals (its results are final). */
+export function removeWorkerJournals(resultsDir: string, runId: string): void {
+  for (const path of workerJournals(resultsDir, runId)) rmSync(path, { force: true })
+}
+
+/** Adds the worker-journal cases the reporter never received. */
+export function withWorkerEntries(
+  resultsDir: string,
+  runId: string,
+  known: readonly TestEntry[],
+): TestEntry[] {
+  const seen = new Set(known.map((entry) => entry.id))
+  const missing = readWorkerEntries(resultsDir, runId).filter((entry) => !seen.has(entry.id))
+  return missing.length > 0 ? [...known, ...missing] : [...known]
+}

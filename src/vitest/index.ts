@@ -1,0 +1,13 @@
+/**
+ * evalbox/vitest — node-side entry: the evals project helper, the plugin and the reporter,
+ * plus the pure functions behind the CLI for programmatic use.
+ */
+export { type Comparison, commentary, compareRuns } from '../compare/index.ts'
+export { EvalReporter, type EvalReporterOptions } from '../reporter/eval-reporter.ts'
+export { renderComparison } from '../reporter/render/comparison.ts'
+export { renderSummary } from '../reporter/render/summary.ts'
+export { findPreviousRun, listRuns, loadRunFile } from '../store/read-results.ts'
+export type { NotRunEntry, RunFile, TestEntry } from '../store/schema.ts'
+export { evalboxPlugin } from './plugin.ts'
+export { type EvalsProjectOptions, evalsProject } from './project.ts'
+export type { EvalboxProjectOptions } from './run-state.ts'

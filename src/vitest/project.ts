@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { TestProjectInlineConfiguration } from 'vitest/config'
+import { DEFAULT_GRADE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../eval/defaults.ts'
+import { evalboxPlugin } from './plugin.ts'
+import type { EvalboxProjectOptions } from './run-state.ts'
+
+/** Options of `evalsProject()`. */
+export interface EvalsProjectOptions extends EvalboxProjectOptions {
+  /** Project name, for `vitest --project <name>`. @default 'evals' */
+  name?: string
+  /** Eval files. @default ['evals/**\/*.eval.ts'] */
+  include?: string[]
+  /** Cases running at once in one file. @default 5 */
+  maxConcurrency?: number
+  /** Extra Vitest test options, laid over evalbox's. */
+  test?: NonNullable<TestProjectInlineConfiguration['test']>
+}
+
+/**
+ * The Vitest project that runs evals: eval files, eval-friendly timeouts, the run's
+ * globalSetup and the plugin that adds the eval reporter.
+ *
+ * @example
+ * export default defineConfig({ test: { projects: [evalsProject()] } })
+ */
+export function evalsProject(options: EvalsProjectOptions = {}): TestProjectInlineConfiguration {
+  const { name = 'evals', include = ['evals/**/*.eval.ts'], maxConcurrency = 5, test = {}, ...rest } = options
+  return {
+    plugins: [evalboxPlugin(rest)],
+    test: {
+      name,
+      include,
+      globalSetup: [globalSetupFile()],
+      testTimeout: (rest.timeout ?? DEFAULT_TIMEOUT_MS) + DEFAULT_GRADE_TIMEOUT_MS,
+      hookTimeout: 120_000,
+      maxConcurrency,
+      includeTaskLocation: true,
+      ...test,
+    },
+  }
+}
+
+/** The globalSetup file beside this module: `.ts` when running from source, `.js` when built. */
+function globalSetupFile(): string {
+  for (const candidate of ['./global-setup.js', './global-setup.ts']) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url))
+    if (existsSync(path)) return path
+  }
+  throw new Error(
+    `evalbox: global-setup not found next to ${fileURLToPath(import.meta.url)}; reinstall evalbox`,
+  )
+}
