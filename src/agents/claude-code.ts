@@ -1,0 +1,122 @@
+import { describeValue, EvalboxError } from '../errors.ts'
+import type { PricingTable } from '../models/pricing.ts'
+import type { AgentEnv } from './agent-env.ts'
+import { cliAgent } from './cli-agent.ts'
+import type { AgentObject } from './types.ts'
+
+/** Claude Code's permission modes (`--permission-mode`). */
+export type ClaudePermissionMode = 'default' | 'acceptEdits' | 'bypassPermissions' | 'dontAsk' | 'plan'
+
+/** Options of `agents.claudeCode`. */
+export interface ClaudeCodeOptions {
+  /** Model alias or id (`--model`), e.g. `'sonnet'` or `'claude-sonnet-4-6'`. @default Claude Code's default */
+  model?: string
+  /**
+   * Turn budget: `--max-turns`. Claude Code stops itself there; evalbox stops it too if it
+   * starts another response past the budget. @default none
+   */
+  maxTurns?: number
+  /** Cost budget in USD: `--max-budget-usd`, backed up by evalbox like `maxTurns`. @default none */
+  maxCostUsd?: number
+  /** Tools allowed without asking (`--allowedTools`), e.g. `['Read', 'Edit', 'Bash(npm test:*)']`. @default none */
+  allowedTools?: readonly string[]
+  /**
+   * `--permission-mode`. The default lets the agent act without asking, which print mode
+   * needs; `IS_SANDBOX=1` is set with it, because Claude Code refuses this mode as root
+   * unless told it runs in a sandbox (evalbox's sandboxes are one).
+   * @default 'bypassPermissions'
+   */
+  permissionMode?: ClaudePermissionMode
+  /** More arguments, placed after evalbox's flags (e.g. `['--append-system-prompt', '...']`). @default [] */
+  extraArgs?: readonly string[]
+  /** The Claude Code program inside the sandbox. @default ['claude'] */
+  command?: readonly string[]
+  /** How the prompt is passed: on stdin, or as the last argument after `--`. @default 'stdin' */
+  promptVia?: 'stdin' | 'arg'
+  /**
+   * Variables that enter the sandbox (names copied from the host, `NAME=value`, or a record).
+   * @default ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_MODEL']
+   */
+  env?: AgentEnv
+  /** More variable names whose values are redacted (see `agents.cli`). @default [] */
+  secrets?: readonly string[]
+  /** Name shown in results. @default 'claude-code' */
+  name?: string
+  /** Prices for cost estimates while the run is going. @default DEFAULT_PRICING */
+  pricing?: PricingTable
+}
+
+/** Variables Claude Code reads for model access, copied from the host by default. */
+export const CLAUDE_CODE_ENV = ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_MODEL'] as const
+
+const MODES: readonly ClaudePermissionMode[] = [
+  'default',
+  'acceptEdits',
+  'bypassPermissions',
+  'dontAsk',
+  'plan',
+]
+
+/**
+ * The argv template of a Claude Code print-mode run (`{maxTurns}` and `{prompt}` are
+ * filled by `agents.cli`). Pure.
+ */
+export function claudeCodeCommand(options: ClaudeCodeOptions = {}): string[] {
+  const mode = options.permissionMode ?? 'bypassPermissions'
+  if (!MODES.includes(mode)) {
+    throw new EvalboxError(
+      'INVALID_OPTIONS',
+      `agents.claudeCode: expected \`permissionMode\` to be one of ${MODES.join(', ')}, got ${describeValue(mode)}`,
+    )
+  }
+  const argv = [...(options.command ?? ['claude']), '-p', '--output-format', 'stream-json', '--verbose']
+  if (options.maxTurns !== undefined) argv.push('--max-turns', '{maxTurns}')
+  if (options.maxCostUsd !== undefined) argv.push('--max-budget-usd', String(options.maxCostUsd))
+  if (options.model !== undefined) argv.push('--model', options.model)
+  argv.push('--permission-mode', mode)
+  // The option takes several values; every later argument starts with a dash (or is
+  // preceded by `--`), so nothing else is read as a tool.
+  if (options.allowedTools && options.allowedTools.length > 0)
+    argv.push('--allowedTools', ...options.allowedTools)
+  argv.push(...(options.extraArgs ?? []))
+  if (options.promptVia === 'arg') argv.push('--', '{prompt}')
+  return argv
+}
+
+function claudeCodeEnv(options: ClaudeCodeOptions): AgentEnv {
+  const env = options.env ?? CLAUDE_CODE_ENV
+  if ((options.permissionMode ?? 'bypassPermissions') !== 'bypassPermissions') return env
+  // Set first, so an explicit IS_SANDBOX of the caller wins.
+  if (Array.isArray(env)) return ['IS_SANDBOX=1', ...(env as readonly string[])]
+  return { IS_SANDBOX: '1', ...(env as Readonly<Record<string, string>>) }
+}
+
+/**
+ * Claude Code in print mode with a stream-json transcript, run inside the sandbox:
+ * `claude -p --output-format stream-json --verbose [--max-turns N] [--model M]
+ * --permission-mode bypassPermissions [--allowedTools ...]`, the prompt on stdin.
+ * The image must have the `claude` CLI installed; the API key comes from the host's
+ * `ANTHROPIC_API_KEY` and is redacted from everything kept.
+ */
+export function claudeCode(options: ClaudeCodeOptions = {}): AgentObject {
+  const promptVia = options.promptVia ?? 'stdin'
+  if (promptVia !== 'stdin' && promptVia !== 'arg') {
+    throw new EvalboxError(
+      'INVALID_OPTIONS',
+      `agents.claudeCode: expected \`promptVia\` to be 'stdin' or 'arg', got ${describeValue(promptVia)}`,
+    )
+  }
+  return cliAgent({
+    command: claudeCodeCommand(options),
+    name: options.name ?? 'claude-code',
+    promptVia,
+    transcript: 'stream-json',
+    env: claudeCodeEnv(options),
+    secrets: options.secrets,
+    maxTurns: options.maxTurns,
+    maxCostUsd: options.maxCostUsd,
+    // Claude Code stops itself at these budgets and reports it; evalbox only backs it up.
+    budgetEnforcement: 'backstop',
+    pricing: options.pricing,
+  })
+}

@@ -1,0 +1,156 @@
+import type { ExecResult } from '../sandbox/types.ts'
+import {
+  createRedactor,
+  exitReasonFromTranscript,
+  findResultEvent,
+  type Redactor,
+} from '../transcript/index.ts'
+import { redactDeep, resolveAgentEnv } from './agent-env.ts'
+import { createBudgetWatch } from './budget.ts'
+import { type CliAgentOptions, type ResolvedCliOptions, resolveCliOptions } from './cli-options.ts'
+import { commandUses, describeCommand, expandCommand } from './command-template.ts'
+import { createOutputStream } from './output-stream.ts'
+import { writePromptFile } from './prompt-file.ts'
+import { createRunControl, type RunControl } from './run-control.ts'
+import type { AgentContext, AgentObject, AgentResult, ExitReason } from './types.ts'
+
+export type { CliAgentOptions } from './cli-options.ts'
+
+/** Longest stderr tail put into a failed run's `error`. */
+const ERROR_TAIL = 600
+
+/**
+ * An agent that runs a CLI program inside the sandbox (`sandbox.exec`), in the workdir,
+ * with only the allowlisted environment. With `transcript: 'stream-json'` its stdout is
+ * parsed live for metrics and budgets and kept as `transcript.ndjson`; everything it
+ * prints goes to `agent.log`; secrets are redacted from all of it.
+ *
+ * @example agents.cli({ command: ['my-agent', '--prompt-file', '{promptFile}'], env: ['OPENAI_API_KEY'] })
+ */
+export function cliAgent(options: CliAgentOptions): AgentObject {
+  const resolved = resolveCliOptions(options)
+  return { agentName: resolved.name, run: (ctx) => runCliAgent(resolved, ctx) }
+}
+
+async function runCliAgent(o: ResolvedCliOptions, ctx: AgentContext): Promise<AgentResult> {
+  const started = performance.now()
+  const env = resolveAgentEnv(o.env)
+  const redactor = createRedactor(o.secrets, env)
+  await ctx.keep('prompt.md', redactor.redact(ctx.prompt))
+  const control = createRunControl(ctx.signal)
+  try {
+    const { argv, stdin } = await prepareCommand(o, ctx, control.signal)
+    ctx.log(
+      redactor.redact(
+        `evalbox: $ ${describeCommand(argv, o.promptVia === 'arg' ? ctx.prompt : undefined)}\n`,
+      ),
+    )
+    const limits = { maxTurns: o.maxTurns, maxCostUsd: o.maxCostUsd, pricing: o.pricing }
+    const watch = createBudgetWatch(limits, o.budgetEnforcement)
+    const output = createOutputStream({
+      log: (text) => ctx.log(text),
+      redactor,
+      parse: o.transcript === 'stream-json',
+      pricing: o.pricing,
+      onEvent: (_, parser) => {
+        const exceeded = watch(parser.events)
+        if (exceeded) control.stop(exceeded.reason, exceeded.detail)
+      },
+    })
+    let exec: ExecResult
+    try {
+      exec = await ctx.sandbox.exec(argv, {
+        cwd: o.cwd,
+        env,
+        stdin,
+        timeoutMs: ctx.timeoutMs,
+        signal: control.signal,
+        onOutput: output.onOutput,
+      })
+    } finally {
+      const transcript = output.end()
+      if (output.parser) await ctx.keep('transcript.ndjson', transcript)
+    }
+    const exitReason = cliExitReason(
+      exec,
+      control,
+      output.parser ? findResultEvent(output.parser.events) : undefined,
+    )
+    ctx.log(`\nevalbox: ${describeExit(exec)} → ${exitReason}\n`)
+    const parser = output.parser
+    const metrics = parser?.metrics({ timedOut: exitReason === 'timeout' })
+    const parsedJson = parser?.events.some((event) => event.type !== 'unparsed') ?? false
+    const result: AgentResult = {
+      output: metrics?.finalMessage ?? (parsedJson ? '' : exec.stdout.trim()),
+      exitReason,
+      exitCode: exec.exitCode,
+      durationMs: Math.round(performance.now() - started),
+    }
+    if (metrics) result.metrics = metrics
+    if (parser) result.transcript = [...parser.events]
+    const error = failureText(exitReason, exec, control)
+    if (error) result.error = error
+    return redactResult(result, redactor)
+  } finally {
+    control.dispose()
+  }
+}
+
+/** The argv and stdin of the run, with the prompt delivered as the options say. */
+async function prepareCommand(
+  o: ResolvedCliOptions,
+  ctx: AgentContext,
+  signal: AbortSignal,
+): Promise<{ argv: string[]; stdin: string | undefined }> {
+  const values = {
+    workdir: ctx.sandbox.workdir,
+    maxTurns: o.maxTurns === undefined ? undefined : String(o.maxTurns),
+    prompt: o.promptVia === 'arg' ? ctx.prompt : undefined,
+    promptFile: undefined as string | undefined,
+  }
+  let command = o.command
+  if (o.promptVia === 'arg' && !commandUses(command, 'prompt')) command = [...command, '{prompt}']
+  if (o.promptVia === 'file') {
+    values.promptFile = await writePromptFile(ctx.sandbox, ctx.prompt, signal)
+    if (!commandUses(command, 'promptFile')) command = [...command, '{promptFile}']
+  }
+  return { argv: expandCommand(command, values), stdin: o.promptVia === 'stdin' ? ctx.prompt : undefined }
+}
+
+/**
+ * Timeout first (the case's own signal counts when it aborted for time), then a budget
+ * this agent enforced, then what the process and its transcript say.
+ */
+function cliExitReason(
+  exec: ExecResult,
+  control: RunControl,
+  resultEvent: ReturnType<typeof findResultEvent>,
+): ExitReason {
+  if (exec.timedOut || (exec.canceled && control.timedOut())) return 'timeout'
+  if (control.budgetStop) return control.budgetStop.reason
+  return exitReasonFromTranscript({
+    resultEvent,
+    exitCode: exec.exitCode,
+    signal: exec.signal,
+    oomKilled: exec.oomKilled,
+    canceled: exec.canceled,
+  })
+}
+
+function describeExit(exec: ExecResult): string {
+  const how = exec.exitCode === null ? `killed by ${exec.signal ?? 'a signal'}` : `exit code ${exec.exitCode}`
+  const flags = [exec.timedOut && 'timed out', exec.canceled && 'stopped', exec.oomKilled && 'out of memory']
+  return [how, ...flags.filter(Boolean)].join(', ')
+}
+
+function failureText(reason: ExitReason, exec: ExecResult, control: RunControl): string | undefined {
+  if (control.budgetStop && reason === control.budgetStop.reason) return control.budgetStop.detail
+  if (!reason.startsWith('exit_code_')) return undefined
+  const stderr = exec.stderr.trim()
+  if (stderr === '') return undefined
+  return stderr.length > ERROR_TAIL ? `…${stderr.slice(stderr.length - ERROR_TAIL)}` : stderr
+}
+
+function redactResult(result: AgentResult, redactor: Redactor): AgentResult {
+  return redactor.secrets.length === 0 ? result : redactDeep(result, (text) => redactor.redact(text))
+}

@@ -1,0 +1,134 @@
+import { describeValue, EvalboxError } from '../errors.ts'
+import { DEFAULT_PRICING, type PricingTable } from '../models/pricing.ts'
+import { type AgentEnv, checkAgentEnv } from './agent-env.ts'
+import type { BudgetEnforcement } from './budget.ts'
+import { commandUses } from './command-template.ts'
+
+/** Options of `agents.cli`. */
+export interface CliAgentOptions {
+  /**
+   * The command as an argv array, run inside the sandbox in the workdir. Items may contain
+   * `{prompt}`, `{promptFile}`, `{maxTurns}` and `{workdir}`.
+   */
+  command: readonly string[]
+  /** Name shown in results and logs. @default 'cli:' + the program's base name */
+  name?: string
+  /**
+   * How the prompt reaches the agent: `'arg'` substitutes `{prompt}` (appended as the last
+   * argument when the command has none); `'stdin'` pipes it; `'file'` writes it to a file
+   * in the sandbox outside the workdir and substitutes `{promptFile}` (appended when
+   * absent).
+   * @default 'file' if the command has {promptFile}, 'arg' if it has {prompt}, else 'stdin'
+   */
+  promptVia?: 'arg' | 'stdin' | 'file'
+  /** `'stream-json'`: stdout is Claude Code-style NDJSON, parsed for metrics and budgets. @default 'none' */
+  transcript?: 'stream-json' | 'none'
+  /**
+   * The only variables that enter the sandbox besides its own basics: a record of values,
+   * or a list of names copied from the host environment and `NAME=value` items
+   * (`['ANTHROPIC_API_KEY', 'LOG_LEVEL=debug']`). Host names are read when the agent runs.
+   * @default none
+   */
+  env?: AgentEnv
+  /**
+   * More variable names whose values are secrets. Values of variables whose names match
+   * `/KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL/i` are secrets already. Secrets are redacted from
+   * everything kept: prompt, transcript, log, output and the result.
+   * @default []
+   */
+  secrets?: readonly string[]
+  /** Turn budget: substituted for `{maxTurns}`, and the agent is stopped past it (needs a transcript). @default none */
+  maxTurns?: number
+  /** Cost budget in USD: the agent is stopped once the transcript's cost passes it. @default none */
+  maxCostUsd?: number
+  /**
+   * `'strict'` stops the agent as soon as a budget is exceeded; `'backstop'` is for agents
+   * that enforce the budgets themselves and should get to report it: evalbox stops them
+   * only when they start another response after a budget ran out.
+   * @default 'strict'
+   */
+  budgetEnforcement?: BudgetEnforcement
+  /** Working directory of the command, relative to the workdir. @default the workdir */
+  cwd?: string
+  /** Prices used to estimate the cost of a transcript that reports none (mid-run too). @default DEFAULT_PRICING */
+  pricing?: PricingTable
+}
+
+/** Options with defaults applied. */
+export interface ResolvedCliOptions
+  extends Omit<Required<CliAgentOptions>, 'env' | 'maxTurns' | 'maxCostUsd' | 'cwd'> {
+  env: AgentEnv | undefined
+  maxTurns: number | undefined
+  maxCostUsd: number | undefined
+  cwd: string | undefined
+}
+
+function invalid(option: string, value: unknown, expected: string): EvalboxError {
+  return new EvalboxError(
+    'INVALID_OPTIONS',
+    `agents.cli: expected \`${option}\` to be ${expected}, got ${describeValue(value)}`,
+  )
+}
+
+/** Validates `agents.cli` options at definition time and applies defaults. */
+export function resolveCliOptions(options: CliAgentOptions): ResolvedCliOptions {
+  const { command } = options ?? ({} as CliAgentOptions)
+  if (!Array.isArray(command) || command.length === 0 || !command.every((arg) => typeof arg === 'string')) {
+    throw invalid('command', command, "a non-empty array of strings, such as ['my-agent', '{prompt}']")
+  }
+  if (command[0] === '') throw invalid('command[0]', command[0], 'the program to run')
+  const promptVia =
+    options.promptVia ??
+    (commandUses(command, 'promptFile') ? 'file' : commandUses(command, 'prompt') ? 'arg' : 'stdin')
+  if (!['arg', 'stdin', 'file'].includes(promptVia))
+    throw invalid('promptVia', promptVia, "'arg', 'stdin' or 'file'")
+  const transcript = options.transcript ?? 'none'
+  if (transcript !== 'stream-json' && transcript !== 'none') {
+    throw invalid('transcript', transcript, "'stream-json' or 'none'")
+  }
+  const { maxTurns, maxCostUsd } = options
+  if (maxTurns !== undefined && !(Number.isInteger(maxTurns) && maxTurns > 0)) {
+    throw invalid('maxTurns', maxTurns, 'a positive integer')
+  }
+  if (maxCostUsd !== undefined && !(Number.isFinite(maxCostUsd) && maxCostUsd > 0)) {
+    throw invalid('maxCostUsd', maxCostUsd, 'a positive number of USD')
+  }
+  if (maxCostUsd !== undefined && transcript !== 'stream-json') {
+    throw new EvalboxError(
+      'INVALID_OPTIONS',
+      `agents.cli: \`maxCostUsd\` (${maxCostUsd}) needs a transcript to watch; set transcript: 'stream-json'.`,
+    )
+  }
+  if (commandUses(command, 'maxTurns') && maxTurns === undefined) {
+    throw new EvalboxError(
+      'INVALID_OPTIONS',
+      `agents.cli: the command ${describeValue(command)} uses {maxTurns}; set \`maxTurns\` or remove it.`,
+    )
+  }
+  const budgetEnforcement = options.budgetEnforcement ?? 'strict'
+  if (budgetEnforcement !== 'strict' && budgetEnforcement !== 'backstop') {
+    throw invalid('budgetEnforcement', budgetEnforcement, "'strict' or 'backstop'")
+  }
+  checkAgentEnv(options.env)
+  const secrets = options.secrets ?? []
+  if (!Array.isArray(secrets) || !secrets.every((name) => typeof name === 'string')) {
+    throw invalid('secrets', secrets, 'a list of environment variable names')
+  }
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name.trim() === '')) {
+    throw invalid('name', options.name, 'a non-empty string')
+  }
+  const program = command[0]!.split('/').pop() || command[0]!
+  return {
+    command: [...command],
+    name: options.name ?? `cli:${program}`,
+    promptVia,
+    transcript,
+    env: options.env,
+    secrets,
+    maxTurns,
+    maxCostUsd,
+    budgetEnforcement,
+    cwd: options.cwd,
+    pricing: options.pricing ?? DEFAULT_PRICING,
+  }
+}

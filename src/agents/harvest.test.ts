@@ -1,0 +1,146 @@
+import { execFileSync } from 'node:child_process'
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createLocalSandbox } from '../sandbox/local/local-sandbox.ts'
+import { harvestPatch, prepareWorkspaceBaseline, splitHarvest } from './harvest.ts'
+
+const BINARY = Buffer.from([0, 1, 2, 3, 255, 254, 0, 10, 13, 10, 128])
+
+async function tree(dir: string, prefix = ''): Promise<Record<string, string>> {
+  const files: Record<string, string> = {}
+  for (const entry of await readdir(join(dir, prefix), { withFileTypes: true })) {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name
+    if (entry.name === '.git') continue
+    if (entry.isDirectory()) Object.assign(files, await tree(dir, path))
+    else files[path] = (await readFile(join(dir, path))).toString('base64')
+  }
+  return files
+}
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+  })
+
+describe('workspace harvest', () => {
+  let host: string
+  let fixture: string
+  beforeAll(async () => {
+    host = await mkdtemp(join(tmpdir(), 'evalbox-harvest-'))
+    fixture = join(host, 'fixture')
+    await mkdir(join(fixture, 'src'), { recursive: true })
+    await writeFile(join(fixture, 'src/edit-me.js'), 'line 1\nline 2\r\nline 3\n')
+    await writeFile(join(fixture, 'delete-me.txt'), 'bye\n')
+    await writeFile(join(fixture, 'same.txt'), 'unchanged\n')
+    await writeFile(join(fixture, 'image.bin'), BINARY)
+    await writeFile(join(fixture, '.gitignore'), 'build/\n')
+  })
+  afterAll(async () => {
+    await rm(host, { recursive: true, force: true })
+  })
+
+  test('a patch with new, edited, deleted and binary files that applies back onto the fixture', async () => {
+    await using sandbox = await createLocalSandbox({ workspace: fixture, label: 'harvest' })
+    const baseline = await prepareWorkspaceBaseline(sandbox)
+    expect(baseline.kind).toBe('init')
+    expect(baseline.ref).toMatch(/^[0-9a-f]{40}$/)
+    await sandbox.writeFile('src/edit-me.js', 'line 1\nline 2 changed\r\nline 3\n')
+    await sandbox.exec(['rm', 'delete-me.txt'])
+    await sandbox.writeFile('new/file.txt', 'hello\n')
+    await sandbox.writeFile('image.bin', Buffer.concat([BINARY, Buffer.from([7, 0, 7])]))
+    await sandbox.writeFile('new/blob.bin', Buffer.from([0, 0, 1, 2]))
+    await sandbox.writeFile('build/out.js', 'ignored\n')
+
+    const { patch, files } = await harvestPatch(sandbox)
+    expect(files).toEqual(['delete-me.txt', 'image.bin', 'new/blob.bin', 'new/file.txt', 'src/edit-me.js'])
+    expect(patch).toContain('deleted file mode 100644')
+    expect(patch).toContain('GIT binary patch')
+    expect(patch).not.toContain('build/out.js')
+
+    // Applied to a fresh copy of the fixture, the patch gives the agent's workspace back.
+    const copy = join(host, 'applied')
+    await cp(fixture, copy, { recursive: true })
+    await writeFile(join(host, 'patch.diff'), patch)
+    execFileSync('git', ['apply', '--binary', join(host, 'patch.diff')], { cwd: copy })
+    await rm(join(sandbox.workdir, 'build'), { recursive: true })
+    expect(await tree(copy)).toEqual(await tree(sandbox.workdir))
+    expect((await readFile(join(copy, 'src/edit-me.js'))).toString()).toBe(
+      'line 1\nline 2 changed\r\nline 3\n',
+    )
+  })
+
+  test('the baseline commit is the same for the same fixture, and an untouched workspace has no patch', async () => {
+    await using first = await createLocalSandbox({ workspace: fixture })
+    await using second = await createLocalSandbox({ workspace: fixture })
+    const a = await prepareWorkspaceBaseline(first)
+    const b = await prepareWorkspaceBaseline(second)
+    expect(a.ref).toBe(b.ref)
+    expect(await harvestPatch(first)).toEqual({ patch: '', files: [] })
+  })
+
+  test('changes the agent committed itself are part of the patch', async () => {
+    await using sandbox = await createLocalSandbox({ workspace: fixture })
+    await prepareWorkspaceBaseline(sandbox)
+    await sandbox.writeFile('same.txt', 'changed and committed\n')
+    const commit = await sandbox.exec([
+      'sh',
+      '-c',
+      'git -c user.name=a -c user.email=a@a -c commit.gpgsign=false commit -qam agent',
+    ])
+    expect(commit.exitCode).toBe(0)
+    expect((await harvestPatch(sandbox)).files).toEqual(['same.txt'])
+  })
+
+  test('a fixture that is a git repo is left untouched, and its own pending changes are not the agent’s', async () => {
+    const repo = join(host, 'repo')
+    await cp(fixture, repo, { recursive: true })
+    git(repo, 'init', '-q')
+    git(repo, 'add', '-A')
+    git(repo, 'commit', '-qm', 'fixture')
+    await writeFile(join(repo, 'same.txt'), 'pending change in the fixture\n')
+    await writeFile(join(repo, 'untracked.txt'), 'untracked in the fixture\n')
+    await using sandbox = await createLocalSandbox({ workspace: repo })
+    const gitDir = join(sandbox.workdir, '.git')
+    const snapshot = async () => ({
+      head: git(sandbox.workdir, 'rev-parse', 'HEAD'),
+      status: git(sandbox.workdir, 'status', '--porcelain'),
+      index: (await readFile(join(gitDir, 'index'))).toString('base64'),
+      objects: git(sandbox.workdir, 'count-objects', '-v'),
+      refs: git(sandbox.workdir, 'for-each-ref'),
+    })
+    // `git status` refreshes the stat cache of the index, so take it once before comparing.
+    await snapshot()
+    const before = await snapshot()
+
+    const baseline = await prepareWorkspaceBaseline(sandbox)
+    expect(baseline.kind).toBe('existing')
+    expect(baseline.objects?.startsWith(sandbox.workdir)).toBe(false)
+    await sandbox.writeFile('src/edit-me.js', 'agent was here\n')
+    await sandbox.writeFile('agent-new.txt', 'new\n')
+    const { files, patch } = await harvestPatch(sandbox)
+
+    expect(files).toEqual(['agent-new.txt', 'src/edit-me.js'])
+    expect(patch).not.toContain('pending change')
+    const after = await snapshot()
+    expect({ ...after, status: undefined }).toEqual({ ...before, status: undefined })
+    expect(after.status.split('\n').filter(Boolean).sort()).toEqual([
+      ' M same.txt',
+      ' M src/edit-me.js',
+      '?? agent-new.txt',
+      '?? untracked.txt',
+    ])
+  })
+
+  test('harvesting without a baseline says what to call first', async () => {
+    await using sandbox = await createLocalSandbox({})
+    await expect(harvestPatch(sandbox)).rejects.toThrow(/prepareWorkspaceBaseline\(sandbox\)/)
+  })
+
+  test('splits names from the patch', () => {
+    expect(splitHarvest('\0')).toEqual({ files: [], patch: '' })
+    expect(splitHarvest('b\0a\0\0diff --git x')).toEqual({ files: ['a', 'b'], patch: 'diff --git x' })
+  })
+})

@@ -1,0 +1,161 @@
+import { EvalboxError, errorMessage } from '../errors.ts'
+import type { ExecResult, Sandbox } from '../sandbox/types.ts'
+
+/** The state a workspace diff is taken against. */
+export interface WorkspaceBaseline {
+  /**
+   * `'init'`: evalbox made the workdir a git repo with one baseline commit.
+   * `'existing'`: the fixture is a repo of its own, left untouched; the baseline is a tree
+   * written to an object folder outside it.
+   */
+  readonly kind: 'init' | 'existing'
+  /** Commit (`init`) or tree (`existing`) id the harvest diffs against. */
+  readonly ref: string
+  /** Object folder for `existing` baselines (outside the workdir). */
+  readonly objects?: string
+}
+
+/** What the agent changed. */
+export interface HarvestedPatch {
+  /** `git diff --binary` of the workspace against the baseline: new, edited and deleted files. */
+  readonly patch: string
+  /** Paths (relative to the workdir) of the files changed, added or deleted, sorted. */
+  readonly files: string[]
+}
+
+const baselines = new WeakMap<Sandbox, WorkspaceBaseline>()
+
+// Fixed identity and date: identical fixtures give identical baseline commits. Global and
+// system git config are ignored so a user's hooks, signing or diff settings cannot change
+// the patch; `core.autocrlf=false` keeps bytes as they are.
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'evalbox',
+  GIT_AUTHOR_EMAIL: 'evalbox@localhost',
+  GIT_AUTHOR_DATE: '2000-01-01T00:00:00Z',
+  GIT_COMMITTER_NAME: 'evalbox',
+  GIT_COMMITTER_EMAIL: 'evalbox@localhost',
+  GIT_COMMITTER_DATE: '2000-01-01T00:00:00Z',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_TERMINAL_PROMPT: '0',
+}
+const G = [
+  'g() { git -c core.autocrlf=false -c core.safecrlf=false -c core.hooksPath=/dev/null',
+  '-c commit.gpgsign=false -c init.defaultBranch=main -c \'safe.directory=*\' "$@"; }',
+].join(' ')
+
+// `.git` present: snapshot the working tree into a temporary index and an object folder
+// outside the repo (the repo's objects stay readable as alternates), so neither its
+// index, refs nor objects change.
+const PREPARE = `set -eu
+${G}
+if [ -e .git ]; then
+  repo_objects=$(g rev-parse --path-format=absolute --git-path objects)
+  base="\${HOME:-/nonexistent}/.evalbox"
+  if ! { mkdir -p "$base" && [ -w "$base" ]; } 2>/dev/null; then base=$(mktemp -d "\${TMPDIR:-/tmp}/evalbox.XXXXXX"); fi
+  objects=$(mktemp -d "$base/git-objects.XXXXXX")
+  index="$objects/baseline.index"
+  export GIT_OBJECT_DIRECTORY="$objects" GIT_ALTERNATE_OBJECT_DIRECTORIES="$repo_objects" GIT_INDEX_FILE="$index"
+  g add -A
+  tree=$(g write-tree)
+  rm -f "$index"
+  printf 'existing %s %s\\n' "$tree" "$objects"
+else
+  g init -q
+  g add -A
+  g commit -q --allow-empty --no-verify -m 'evalbox baseline'
+  printf 'init %s\\n' "$(g rev-parse HEAD)"
+fi`
+
+// Stage everything into a throwaway index (the workspace's own index is left alone),
+// then print the changed names (NUL-separated), one more NUL, and the binary patch.
+const HARVEST = `set -eu
+${G}
+if [ -n "\${EVALBOX_OBJECTS:-}" ]; then
+  repo_objects=$(g rev-parse --path-format=absolute --git-path objects)
+  export GIT_OBJECT_DIRECTORY="$EVALBOX_OBJECTS" GIT_ALTERNATE_OBJECT_DIRECTORIES="$repo_objects"
+fi
+index=$(mktemp "\${TMPDIR:-/tmp}/evalbox-index.XXXXXX")
+trap 'rm -f "$index"' EXIT
+rm -f "$index"
+export GIT_INDEX_FILE="$index"
+g add -A
+g diff --cached --no-renames --name-only -z "$1"
+printf '\\0'
+g diff --cached --no-renames --binary --full-index --no-color --no-ext-diff --no-textconv \\
+  --src-prefix=a/ --dst-prefix=b/ "$1"`
+
+/** Patches larger than this are refused rather than silently cut. */
+const MAX_PATCH_BYTES = 256 * 1024 * 1024
+
+function gitFailure(what: string, sandbox: Sandbox, result: ExecResult): EvalboxError {
+  const missing = result.exitCode === 127 || /git: (not found|command not found)/.test(result.stderr)
+  const why = missing
+    ? 'git is not installed in the sandbox; use an image with git (evalbox-base has it)'
+    : `exit code ${result.exitCode}: ${result.stderr.trim() || 'no error output'}`
+  return new EvalboxError('AGENT_FAILED', `Could not ${what} in sandbox ${sandbox.id}: ${why}`)
+}
+
+/**
+ * Records the workspace as the fixture left it, before the agent runs. A plain folder
+ * becomes a git repo with one commit (fixed author and date); a fixture that is already a
+ * repo is not touched: its working tree is snapshotted outside it. Call once per sandbox.
+ */
+export async function prepareWorkspaceBaseline(sandbox: Sandbox): Promise<WorkspaceBaseline> {
+  const result = await sandbox.exec(['sh', '-c', PREPARE], { env: GIT_ENV, timeoutMs: 120_000 })
+  const [kind, ref, objects] = result.stdout.trim().split(' ')
+  if (result.exitCode !== 0 || (kind !== 'init' && kind !== 'existing') || !ref) {
+    throw gitFailure('record the workspace baseline', sandbox, result)
+  }
+  const baseline: WorkspaceBaseline = kind === 'init' ? { kind, ref } : { kind, ref, objects }
+  baselines.set(sandbox, baseline)
+  return baseline
+}
+
+/**
+ * The agent's changes: everything in the workdir (new, edited, deleted and binary files,
+ * minus what `.gitignore` ignores) against the baseline of `prepareWorkspaceBaseline`.
+ */
+export async function harvestPatch(
+  sandbox: Sandbox,
+  baseline: WorkspaceBaseline | undefined = baselines.get(sandbox),
+): Promise<HarvestedPatch> {
+  if (!baseline) {
+    throw new EvalboxError(
+      'INVALID_OPTIONS',
+      `harvestPatch: sandbox ${sandbox.id} has no baseline. Call prepareWorkspaceBaseline(sandbox) before the agent runs.`,
+    )
+  }
+  const env = baseline.objects ? { ...GIT_ENV, EVALBOX_OBJECTS: baseline.objects } : GIT_ENV
+  let result: ExecResult
+  try {
+    result = await sandbox.exec(['sh', '-c', HARVEST, 'harvest', baseline.ref], {
+      env,
+      timeoutMs: 300_000,
+      maxOutputBytes: MAX_PATCH_BYTES,
+    })
+  } catch (error) {
+    throw new EvalboxError('AGENT_FAILED', `Could not harvest the workspace: ${errorMessage(error)}`, {
+      cause: error,
+    })
+  }
+  if (result.exitCode !== 0) throw gitFailure('harvest the workspace diff', sandbox, result)
+  if (result.truncated) {
+    throw new EvalboxError(
+      'AGENT_FAILED',
+      `The workspace diff in sandbox ${sandbox.id} is larger than ${MAX_PATCH_BYTES} bytes. ` +
+        "Add the generated files to the fixture's .gitignore.",
+    )
+  }
+  return splitHarvest(result.stdout)
+}
+
+/** Splits `names\0...\0` + `\0` + patch. Pure. */
+export function splitHarvest(output: string): HarvestedPatch {
+  const end = output.startsWith('\0') ? 0 : output.indexOf('\0\0') + 1
+  const names = output
+    .slice(0, end)
+    .split('\0')
+    .filter((name) => name !== '')
+  return { files: names.sort(), patch: output.slice(end + 1) }
+}

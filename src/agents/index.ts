@@ -1,0 +1,56 @@
+/** Agents: CLI programs in the sandbox, Claude Code, scripted runs; and the workspace harvest. */
+import { claudeCode } from './claude-code.ts'
+import { cliAgent } from './cli-agent.ts'
+import { scripted } from './scripted-agent.ts'
+
+/**
+ * Agent factories: `agents.cli({ command })` runs any CLI agent inside the sandbox,
+ * `agents.claudeCode(opts)` is Claude Code in print mode, `agents.scripted(steps)` is a
+ * deterministic agent for offline evals and tests. A plain async function is an agent too.
+ */
+export const agents = { cli: cliAgent, claudeCode, scripted }
+
+export type { AgentEnv } from './agent-env.ts'
+export type { BudgetEnforcement } from './budget.ts'
+export {
+  CLAUDE_CODE_ENV,
+  type ClaudeCodeOptions,
+  type ClaudePermissionMode,
+  claudeCode,
+  claudeCodeCommand,
+} from './claude-code.ts'
+export { type CliAgentOptions, cliAgent } from './cli-agent.ts'
+export {
+  type HarvestedPatch,
+  harvestPatch,
+  prepareWorkspaceBaseline,
+  type WorkspaceBaseline,
+} from './harvest.ts'
+export {
+  createPatchRegistry,
+  normalizePatch,
+  type PatchRegistry,
+  type PatchRegistryOptions,
+  patchHash,
+} from './patch-registry.ts'
+export { type ScriptedAgentOptions, scripted } from './scripted-agent.ts'
+export type {
+  EditStep,
+  FinishStep,
+  FunctionStep,
+  RunStep,
+  SayStep,
+  ScriptedStep,
+  WaitStep,
+  WriteStep,
+} from './scripted-steps.ts'
+export type {
+  Agent,
+  AgentContext,
+  AgentFunction,
+  AgentObject,
+  AgentResult,
+  ExitReason,
+  TokenUsage,
+  TranscriptMetrics,
+} from './types.ts'
