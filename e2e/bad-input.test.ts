@@ -1,0 +1,56 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { copyFixture, readJson, resultFiles, runVitest } from './support/run-vitest.ts'
+
+describe('bad input in and around the results directory', () => {
+  test('unparseable, foreign and too-new files are skipped with one warning each; comparison still works', async () => {
+    const dir = copyFixture('basic')
+    const results = join(dir, '.evals')
+    const first = await runVitest(dir, ['--project', 'evals'])
+    expect(first.exitCode).toBe(0)
+    const [good] = resultFiles(results)
+    writeFileSync(join(results, 'garbage.json'), '{ this is not json')
+    writeFileSync(join(results, 'foreign.json'), JSON.stringify({ name: 'some other tool', tests: 3 }))
+    writeFileSync(
+      join(results, '9.9.9-main-e2e-20990101-000000.json'),
+      JSON.stringify({ ...readJson(good!), schema_version: 99, timestamp: '2099-01-01T00:00:00.000Z' }),
+    )
+
+    const second = await runVitest(dir, ['--project', 'evals'])
+    expect(second.exitCode, second.stdout + second.stderr).toBe(0)
+    const warnings = second.stdout
+      .split('\n')
+      .filter((line) => line.includes('Skipped a file in the results directory'))
+    expect(warnings).toHaveLength(3)
+    expect(warnings.filter((line) => line.includes('garbage.json'))).toHaveLength(1)
+    expect(warnings.filter((line) => line.includes('foreign.json'))).toHaveLength(1)
+    expect(warnings.filter((line) => line.includes('9.9.9-main-e2e'))).toHaveLength(1)
+    expect(second.stdout).toContain('Status: 4 unchanged')
+  })
+
+  test('an unwritable results dir: a clear error, the summary still printed, the run fails', async () => {
+    const dir = copyFixture('basic')
+    const blocker = join(dir, 'not-a-dir')
+    writeFileSync(blocker, 'a file where the results dir should be')
+    const run = await runVitest(dir, ['--project', 'evals'], {
+      env: { EVALBOX_DIR: join(blocker, 'results') },
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/Total: 4\/4 passed/)
+    expect(run.stdout).toContain(`Cannot write eval results to ${join(blocker, 'results')} (ENOTDIR)`)
+    expect(run.stdout).toContain('EVALBOX_DIR')
+  })
+
+  test('an invalid eval option fails the file with the eval, field and value named', async () => {
+    const dir = copyFixture('basic')
+    mkdirSync(join(dir, 'evals'), { recursive: true })
+    writeFileSync(
+      join(dir, 'evals', 'bad.eval.ts'),
+      "import { evalTest } from 'evalbox'\nevalTest('too eager', { task: () => 'x', repeats: 0 })\n",
+    )
+    const run = await runVitest(dir, ['--project', 'evals'])
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout + run.stderr).toMatch(/evalTest\("too eager"\): `repeats` .*got `0` \(number\)/)
+  })
+})

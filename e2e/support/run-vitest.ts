@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { repoRoot } from './paths.ts'
+
+/** What a Vitest run printed and how it ended. */
+export interface VitestRun {
+  stdout: string
+  stderr: string
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+}
+
+/**
+ * Copies a fixture project into `e2e/.tmp/` (inside the repo, so `evalbox` resolves to this
+ * package's build by self-reference and `vitest` to the repo's copy) and returns its path.
+ */
+export function copyFixture(name: string): string {
+  const base = join(repoRoot, 'e2e', '.tmp')
+  mkdirSync(base, { recursive: true })
+  const dir = mkdtempSync(join(base, `${name}-`))
+  cpSync(join(repoRoot, 'e2e', 'fixtures', name), dir, { recursive: true })
+  return dir
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>
+  /** Called with the child once it started (to signal it). */
+  onSpawn?: (child: ChildProcess) => void
+  /** Called with each chunk of stdout. */
+  onStdout?: (text: string) => void
+}
+
+/** Runs `vitest run <args>` in `cwd` as a separate process with plain (colourless) output. */
+export function runVitest(cwd: string, args: string[], options: RunOptions = {}): Promise<VitestRun> {
+  const env: Record<string, string | undefined> = { ...process.env }
+  // The outer Vitest's variables would make the inner one think it is a worker.
+  for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'TEST') delete env[key]
+  Object.assign(env, { NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', EVALBOX_SANDBOX: 'local', ...options.env })
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...args],
+    {
+      cwd,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  options.onSpawn?.(child)
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk
+    options.onStdout?.(chunk.toString())
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk
+  })
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (exitCode, signal) => resolve({ stdout, stderr, exitCode, signal }))
+  })
+}
+
+/** Run files in a results dir (no subfolders), oldest first. */
+export function resultFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .map((name) => join(dir, name))
+  } catch {
+    return []
+  }
+}
+
+/** Reads a JSON file. */
+export function readJson<T = Record<string, unknown>>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T
+}

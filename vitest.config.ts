@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+import { evalsProject } from './src/vitest/index.ts'
+
+const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
+
+// This repo's own evals import 'evalbox' from source, so they run without a build.
+const evals = evalsProject({ sandbox: { image: 'evalbox-base:bookworm-1' } })
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts'],
+          exclude: ['src/**/*.docker.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'docker',
+          include: ['src/**/*.docker.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          globalSetup: ['e2e/support/build.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+        },
+      },
+      { ...evals, resolve: { alias: [{ find: /^evalbox$/, replacement: src('index.ts') }] } },
+    ],
+  },
+})
