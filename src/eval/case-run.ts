@@ -3,8 +3,8 @@ import type { TestContext } from 'vitest'
 import type { WorkspaceBaseline } from '../agents/harvest.ts'
 import type { AgentResult } from '../agents/types.ts'
 import { EvalboxError, errorMessage, SandboxUnavailableError } from '../errors.ts'
-import type { Grader } from '../graders/types.ts'
-import { openSandbox } from '../sandbox/open.ts'
+import type { Grade, Grader } from '../graders/types.ts'
+import { hostPath, openSandbox } from '../sandbox/open.ts'
 import { resolveSandboxSpec, type SandboxSpec } from '../sandbox/spec.ts'
 import type { Sandbox } from '../sandbox/types.ts'
 import type { TestEntry } from '../store/schema.ts'
@@ -84,6 +84,7 @@ export class CaseRun {
   summary: GradeSummary | undefined
   infraError: string | undefined
   harvest: TestEntry['harvest']
+  patch: { diff: string; files: string[] } | undefined
   /** Why there is no harvest, when an agent ran and none was made. */
   harvestNote: string | undefined
   private baseline: WorkspaceBaseline | string | undefined
@@ -203,7 +204,15 @@ export class CaseRun {
       return
     }
     try {
-      this.harvest = await harvestWorkspace(sandbox, baseline, this.files, this.settings.runDir, this.caseKey)
+      const harvested = await harvestWorkspace(
+        sandbox,
+        baseline,
+        this.files,
+        this.settings.runDir,
+        this.caseKey,
+      )
+      this.harvest = harvested.entry
+      this.patch = { diff: harvested.diff, files: harvested.files }
     } catch (error) {
       this.harvestNote = `no harvest (${errorMessage(error)})`
     }
@@ -216,17 +225,36 @@ export class CaseRun {
 
   async grade(extra: Grader[] = []): Promise<GradeSummary> {
     const output = this.output ?? (this.canRun ? await this.run() : { output: '', value: undefined })
-    const grades = await runGraders([...this.graders, ...extra], {
-      input: this.spec.input,
-      output: output.output,
-      value: output.value,
-      expected: this.spec.expected,
-      agent: output.agent,
-      workspace: this.sandboxSpec?.workspace,
-      signal: this.test.signal,
-      sandbox: this.sandbox,
-      keep: (name, data) => this.files.keep(name, data),
-    })
+    const verifiers: Sandbox[] = []
+    let grades: Grade[]
+    try {
+      grades = await runGraders([...this.graders, ...extra], {
+        input: this.spec.input,
+        output: output.output,
+        value: output.value,
+        expected: this.spec.expected,
+        agent: output.agent,
+        workspace: this.sandboxSpec?.workspace
+          ? hostPath(this.settings.root, this.sandboxSpec.workspace)
+          : undefined,
+        patch: this.patch,
+        signal: this.test.signal,
+        sandbox: this.sandbox,
+        keep: (name, data) => this.files.keep(name, data),
+        openSandbox: async () => {
+          const spec = this.sandboxSpec ?? resolveSandboxSpec('auto', this.settings.sandboxDefaults)
+          const verifier = await openSandbox(
+            spec,
+            this.settings,
+            `${this.caseKey} (verifier ${verifiers.length + 1})`,
+          )
+          verifiers.push(verifier)
+          return verifier
+        },
+      })
+    } finally {
+      await Promise.allSettled(verifiers.map((verifier) => verifier.dispose()))
+    }
     this.summary = summarizeGrades(grades, this.spec.options.threshold)
     return this.summary
   }

@@ -10,9 +10,13 @@ const input: GraderInput = {
   expected: undefined,
   agent: undefined,
   workspace: undefined,
+  patch: undefined,
   sandbox: undefined,
   signal: new AbortController().signal,
   keep: async () => undefined,
+  openSandbox: async () => {
+    throw new Error('no sandbox here')
+  },
 }
 
 describe('running graders', () => {

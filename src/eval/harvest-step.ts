@@ -31,7 +31,7 @@ export async function harvestWorkspace(
   files: CaseFiles,
   runDir: string,
   caseKey: string,
-): Promise<NonNullable<TestEntry['harvest']>> {
+): Promise<{ entry: NonNullable<TestEntry['harvest']>; diff: string; files: string[] }> {
   const { patch, files: changed } = await harvestPatch(sandbox, baseline)
   const patchPath = (await files.keep('patch.diff', patch, 'patch')) ?? ''
   let registry = registries.get(runDir)
@@ -40,11 +40,12 @@ export async function harvestWorkspace(
     registries.set(runDir, registry)
   }
   const duplicateOf = registry.duplicateOf(caseKey, patch)
-  return {
+  const entry = {
     filesChanged: changed.length,
     patchPath,
     isDuplicate: duplicateOf !== undefined,
     files: changed,
     ...(duplicateOf !== undefined && { duplicateOf }),
   }
+  return { entry, diff: patch, files: changed }
 }

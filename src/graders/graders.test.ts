@@ -1,24 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { z } from 'zod'
 import { defineGrader, graders } from './index.ts'
-import type { GraderContext } from './types.ts'
+import { graderContext } from './test-support.ts'
 
-function ctx(output: string, extra: Partial<GraderContext> = {}): GraderContext {
-  return {
-    input: undefined,
-    output,
-    value: output,
-    expected: undefined,
-    agent: undefined,
-    workspace: undefined,
-    signal: new AbortController().signal,
-    keep: async () => undefined,
-    get sandbox(): never {
-      throw new Error('no sandbox')
-    },
-    ...extra,
-  }
-}
+const ctx = graderContext
 
 describe('text graders', () => {
   test('contains scores the fraction of needles found and names the missing ones', async () => {

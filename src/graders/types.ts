@@ -16,10 +16,21 @@ export interface GraderContext {
   readonly expected: unknown
   /** The agent's result, when an agent ran. */
   readonly agent: AgentResult | undefined
-  /** The case's sandbox, created on first use. */
+  /** The case's sandbox (the agent's workspace as the agent left it). */
   readonly sandbox: Sandbox
-  /** Host path of the workspace fixture, when the case has one. */
+  /** Host path of the workspace fixture (absolute), when the case has one. */
   readonly workspace: string | undefined
+  /**
+   * The agent's changes to the workspace as a git patch (`git diff --binary` against the
+   * fixture), and the files it touched; undefined when no agent ran or nothing was harvested.
+   */
+  readonly patch: { diff: string; files: readonly string[] } | undefined
+  /**
+   * Opens a fresh sandbox made like the case's (same provider, image, limits), holding a
+   * clean copy of the workspace fixture — a verifier the agent never touched. It is removed
+   * when grading ends; calling `dispose()` earlier is fine.
+   */
+  openSandbox(): Promise<Sandbox>
   /** Writes a file into the case's run directory and records it (`grader-<name>.txt` ...). */
   keep(name: string, data: string | Uint8Array): Promise<string | undefined>
   readonly signal: AbortSignal
