@@ -11,10 +11,13 @@ export default defineConfig({
     vitest: 'src/vitest/index.ts',
     'global-setup': 'src/vitest/global-setup.ts',
     cli: 'src/cli/index.ts',
+    reaper: 'src/sandbox/docker/reaper.mjs',
   },
   format: ['esm'],
   target: 'node20',
   platform: 'node',
+  // Keep `node:` specifiers: bare `stream/promises` is not recognised as a builtin everywhere.
+  removeNodeProtocol: false,
   dts: { entry: { index: 'src/index.ts', vitest: 'src/vitest/index.ts' } },
   clean: true,
   splitting: true,

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url'
 import { EvalboxError, errorMessage } from '../errors.ts'
 import { baselineCommand } from './commands/baseline.ts'
 import { compareCommand } from './commands/compare.ts'
+import { contextBenchCommand } from './commands/context-bench.ts'
 import { gateCommand } from './commands/gate.ts'
 import { listCommand } from './commands/list.ts'
 import { mergeCommand } from './commands/merge.ts'
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   gate: gateCommand,
   baseline: baselineCommand,
   merge: mergeCommand,
+  'context-bench': contextBenchCommand,
 }
 
 function fail(io: CliIo, message: string, usage?: string): number {

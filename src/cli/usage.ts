@@ -9,6 +9,7 @@ Commands:
   gate      Fail (exit 1) when the newest run regressed against the baseline
   baseline  \`baseline bless\`: make a finalized run the baseline that gate uses
   merge     Merge the run files of shards (vitest --shard) into one run file
+  context-bench  Bench file-backed context: large outputs as artifacts, details recovered
 
 Options:
   -h, --help     Show help; \`evalbox <command> --help\` for a command
@@ -98,4 +99,24 @@ Options:
                  (default: $EVALBOX_DIR, else .evals)
   --force        Merge runs with different branches, commits or run ids, or that
                  hold the same test twice (the tier must still match)`,
+  'context-bench': `Usage: evalbox context-bench [fixtureDir] [--out D] [--no-artifacts | --ablation]
+                             [--no-ablation] [--budget N] [--json]
+
+Runs the file-backed context bench: each fixture's large tool output is moved into
+an artifact, a short reference stays inline, and the hidden detail is recovered with
+the fixture's tool (read, grep or tail). Writes file-backed-context-report.json,
+results.md, findings-summary.md and, with the ablation, ablation.md: the same
+fixtures with the output kept inline and cut to the context budget, side by side.
+
+<fixtureDir> defaults to examples/file-backed-context/fixtures under the current
+directory. Exit code: 1 when a hidden detail is not recovered with artifacts on.
+
+Options:
+  --out <dir>      Where to write (default: the results directory's context-bench
+                   folder, .evals/context-bench)
+  --ablation       Run with artifacts on and off and write ablation.md (the default)
+  --no-ablation    Run with artifacts on only
+  --no-artifacts   Run with outputs kept inline only (never exits 1 for a miss)
+  --budget <n>     The inline context budget in tokens (default: 8000)
+  --json           Print the report and the files written as JSON`,
 }

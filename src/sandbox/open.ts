@@ -2,13 +2,9 @@ import { hostname } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { EvalboxError } from '../errors.ts'
 import type { RunSettings } from '../eval/settings.ts'
+import { LABEL_CASE, LABEL_HOST, LABEL_PID, LABEL_RUN } from './labels.ts'
 import type { SandboxSpec } from './spec.ts'
 import type { Sandbox } from './types.ts'
-
-/** Labels put on every container evalbox makes, so leftovers can be found and removed. */
-export const LABEL_RUN = 'evalbox.run'
-export const LABEL_PID = 'evalbox.pid'
-export const LABEL_HOST = 'evalbox.host'
 
 /** Which provider a spec gets in this run (`auto` resolved; `EVALBOX_SANDBOX` wins over auto). */
 export function chooseProvider(spec: SandboxSpec, settings: RunSettings): 'docker' | 'local' {
@@ -43,7 +39,7 @@ export async function openSandbox(
       [LABEL_RUN]: settings.runId,
       [LABEL_PID]: String(settings.ownerPid),
       [LABEL_HOST]: hostname(),
-      'evalbox.case': caseLabel.slice(0, 200),
+      [LABEL_CASE]: caseLabel.slice(0, 200),
     },
   })
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { isAbsolute, join, resolve } from 'node:path'
+import { EvalboxError } from '../errors.ts'
 import type { RunSettings } from '../eval/settings.ts'
 import { probeEngine } from '../sandbox/engine-probe.ts'
 import type { SandboxSpec } from '../sandbox/spec.ts'
@@ -100,10 +101,14 @@ export function resolveResultsDir(root: string, option?: string): string {
   return isAbsolute(dir) ? dir : resolve(root, dir)
 }
 
-/** Decides what `sandbox: 'auto'` means for this run (once). */
+/**
+ * Decides what `sandbox: 'auto'` means for this run (once). With `EVALBOX_SANDBOX=docker`
+ * an engine that does not answer stops the run at once with a message saying what was tried.
+ */
 export async function decideAutoProvider(state: RunState): Promise<void> {
-  if (state.engineNotice !== undefined || state.settings.autoProvider === 'docker') return
-  if (process.env.EVALBOX_SANDBOX === 'local') {
+  if (state.engineNotice !== undefined) return
+  const forced = process.env.EVALBOX_SANDBOX
+  if (forced === 'local') {
     state.engineNotice = ''
     return
   }
@@ -111,8 +116,11 @@ export async function decideAutoProvider(state: RunState): Promise<void> {
   if (probe.ok) {
     state.settings.autoProvider = 'docker'
     state.engineNotice = ''
-  } else {
-    state.settings.autoReason = probe.message
-    state.engineNotice = `sandbox 'auto' uses the local sandbox in this run: ${state.settings.autoReason}`
+    return
   }
+  if (forced === 'docker') {
+    throw new EvalboxError('DOCKER_UNREACHABLE', `EVALBOX_SANDBOX=docker, but: ${probe.message}`)
+  }
+  state.settings.autoReason = probe.message
+  state.engineNotice = `sandbox 'auto' uses the local sandbox in this run: ${probe.message}`
 }

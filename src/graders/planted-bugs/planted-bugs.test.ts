@@ -1,0 +1,189 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createModelClient, type FakeModelServer, startFakeModelServer } from '../../models/index.ts'
+import { createLocalSandbox } from '../../sandbox/local/local-sandbox.ts'
+import { graderContext } from '../test-support.ts'
+import type { GroundTruthInput } from './ground-truth.ts'
+import { plantedBugs } from './planted-bugs.ts'
+
+const truth: GroundTruthInput = {
+  bugs: [
+    {
+      id: 'b1',
+      file: 'src/a.js',
+      lines: [10, 10],
+      description: 'off-by-one in sum()',
+      keywords: ['sum', 'total'],
+    },
+    {
+      id: 'b2',
+      file: 'src/b.js',
+      line_range: [4, 5],
+      description: 'flipped test in max()',
+      keywords: ['max', 'best'],
+    },
+    {
+      id: 'b3',
+      file: 'src/c.js',
+      lines: [20, 22],
+      description: '&& became || in ok()',
+      keywords: ['ok', 'valid'],
+    },
+  ],
+  minimum_detection: 2,
+  max_false_positives: 1,
+}
+
+const goodReview = [
+  '## Review',
+  '- src/a.js:10 — sum() stops one element early, so the total misses the last item.',
+  '- src/b.js:5 — max() keeps the smaller value because the comparison is flipped.',
+].join('\n')
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'evalbox-planted-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('plantedBugs, deterministic matching', () => {
+  test('scores detected / planted and lifts the seed-002 fields onto the entry', async () => {
+    const grade = await plantedBugs({ groundTruth: truth })(graderContext(goodReview))
+    expect(grade).toMatchObject({ pass: true, score: 2 / 3 })
+    expect(grade.metadata?.entry).toEqual({
+      detection_rate: 2,
+      false_positives: 0,
+      evidence_quality: 3,
+      detected_bugs: ['b1', 'b2'],
+      missed_bugs: ['b3'],
+    })
+    expect(grade.explanation).toContain('detected 2/3 planted bugs (b1, b2); missed b3')
+  })
+
+  test('fails on too few detections or too many false positives, and says what is needed', async () => {
+    const few = await plantedBugs({ groundTruth: truth })(graderContext('- src/a.js:10 sum is off by one'))
+    expect(few.pass).toBe(false)
+    expect(few.explanation).toContain('needs ≥ 2 detected')
+    const noisy = `${goodReview}\n- src/d.js:1 — style nit\n- src/e.js:2 — unused import`
+    const grade = await plantedBugs({ groundTruth: truth })(graderContext(noisy))
+    expect(grade.metadata?.entry).toMatchObject({ detection_rate: 2, false_positives: 2 })
+    expect(grade.pass).toBe(false)
+    expect(grade.metadata?.falsePositives).toEqual([
+      '- src/d.js:1 — style nit',
+      '- src/e.js:2 — unused import',
+    ])
+  })
+
+  test('reads ground truth from a JSON file and the review from a file in the sandbox', async () => {
+    const path = join(dir, 'ground-truth.json')
+    await writeFile(path, JSON.stringify(truth))
+    await using sandbox = await createLocalSandbox()
+    await sandbox.writeFile('review.md', goodReview)
+    const grader = plantedBugs({ groundTruth: path, report: { file: 'review.md' } })
+    expect(grader.needsSandbox).toBe(true)
+    expect((await grader(graderContext('', { sandbox }))).metadata?.entry).toMatchObject({
+      detection_rate: 2,
+    })
+    const missing = await plantedBugs({ groundTruth: path, report: { file: 'nope.md' } })(
+      graderContext('', { sandbox }),
+    )
+    expect(missing).toMatchObject({ score: 0, pass: false })
+    expect(missing.explanation).toContain('nope.md')
+  })
+
+  test('rejects bad options at definition time, naming the field', () => {
+    expect(() => plantedBugs({ groundTruth: { ...truth, max_false_positives: -1 } })).toThrow(
+      /max_false_positives/,
+    )
+    expect(() => plantedBugs({ groundTruth: join(dir, 'absent.json') })).toThrow(/absent\.json/)
+    expect(() => plantedBugs({ groundTruth: truth, report: { path: 'x' } as never })).toThrow(/`report`/)
+    expect(() => plantedBugs({ groundTruth: truth, confirmOnFail: -1 })).toThrow(/confirmOnFail/)
+  })
+})
+
+describe('plantedBugs, judge model', () => {
+  let server: FakeModelServer
+  let cacheDir: string
+  beforeAll(async () => {
+    server = await startFakeModelServer()
+    cacheDir = await mkdtemp(join(tmpdir(), 'evalbox-judge-cache-'))
+  })
+  afterAll(async () => {
+    await server.close()
+    await rm(cacheDir, { recursive: true, force: true })
+  })
+  const model = () =>
+    createModelClient({
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5',
+      baseUrl: server.url,
+      apiKey: 'sk-test',
+      cacheDir,
+      env: {},
+    })
+  const answer = (detected: boolean[], fp: number) => ({
+    text: JSON.stringify({
+      bugs: ['b1', 'b2', 'b3'].map((id, i) => ({ id, detected: detected[i], evidence: detected[i] ? 3 : 0 })),
+      false_positives: fp,
+      reasoning: `found ${detected.filter(Boolean).length}`,
+    }),
+    usage: { input: 1000, output: 100 },
+  })
+
+  test('confirm-on-fail: fail, then pass, then pass gives a majority pass and records the votes', async () => {
+    server.enqueue(
+      answer([true, false, false], 0),
+      answer([true, true, false], 0),
+      answer([true, true, true], 1),
+    )
+    const before = server.requests.length
+    const grade = await plantedBugs({ groundTruth: truth, judge: 'llm', model: model() })(
+      graderContext(goodReview),
+    )
+    expect(server.requests.length - before).toBe(3)
+    expect(grade.pass).toBe(true)
+    expect(grade.metadata?.votes).toEqual([
+      { pass: false, detection_rate: 1, false_positives: 0, evidence_quality: 3 },
+      { pass: true, detection_rate: 2, false_positives: 0, evidence_quality: 3 },
+      { pass: true, detection_rate: 3, false_positives: 1, evidence_quality: 3 },
+    ])
+    // The verdict kept is the first one on the majority's side.
+    expect(grade.metadata?.entry).toMatchObject({ detection_rate: 2, detected_bugs: ['b1', 'b2'] })
+    expect(grade.score).toBeCloseTo(2 / 3)
+    expect(grade.metadata?.costUsd).toBeCloseTo((3 * (1000 * 1 + 100 * 5)) / 1e6)
+    const prompt = JSON.stringify(server.requests.at(-1)!.body)
+    expect(prompt).toContain('flipped test in max()')
+    expect(prompt).toContain('Independent judgement 3 of 3')
+  })
+
+  test('a first pass needs no confirmation; two fails settle a fail', async () => {
+    server.enqueue(answer([true, true, false], 0))
+    const before = server.requests.length
+    const pass = await plantedBugs({ groundTruth: truth, judge: 'llm', model: model(), name: 'pb-pass' })(
+      graderContext('a different review'),
+    )
+    expect(server.requests.length - before).toBe(1)
+    expect(pass.pass).toBe(true)
+    server.enqueue(answer([false, false, false], 0), answer([true, false, false], 0))
+    const fail = await plantedBugs({ groundTruth: truth, judge: 'llm', model: model() })(
+      graderContext('a third review'),
+    )
+    expect(fail.pass).toBe(false)
+    expect(fail.metadata?.votes).toHaveLength(2)
+  })
+
+  test('an unusable answer is asked again once, then the grade is unscored', async () => {
+    server.enqueue({ text: 'I think it is fine' }, { text: '{"bugs": [], "false_positives": 0}' })
+    const grade = await plantedBugs({ groundTruth: truth, judge: 'llm', model: model(), confirmOnFail: 0 })(
+      graderContext('yet another review'),
+    )
+    expect(grade).toMatchObject({ score: null, pass: false })
+    expect(grade.explanation).toContain('no entry for the bugs b1, b2, b3')
+    const retry = server.requests.at(-1)!.body as { messages: { content: string }[] }
+    expect(retry.messages.at(-1)!.content).toContain('not JSON')
+  })
+})

@@ -1,0 +1,159 @@
+import { extname } from 'node:path'
+import { describeValue, EvalboxError } from '../../errors.ts'
+import { defineGrader, type GraderVerdict } from '../define.ts'
+import { type JudgeModel, judgeCost, lazyJudgeClient } from '../judge-model.ts'
+import type { Grader, GraderContext } from '../types.ts'
+import { parseFindings } from './findings.ts'
+import { type GroundTruth, type GroundTruthInput, loadGroundTruth, parseGroundTruth } from './ground-truth.ts'
+import { judgePassed, judgeReview } from './llm-verdict.ts'
+import { type MatchOptions, matchFindings } from './match.ts'
+import { checkReportSource, type ReportSource, readReport } from './report-source.ts'
+
+/** Ground truth: a JSON file path, the object, or a function of the case (for data rows). */
+export type GroundTruthOption =
+  | string
+  | GroundTruthInput
+  | ((ctx: GraderContext) => string | GroundTruthInput | Promise<string | GroundTruthInput>)
+
+/** Options of `graders.plantedBugs`. */
+export interface PlantedBugsOptions extends MatchOptions {
+  /** Ground truth in the seed-002 format; a relative path resolves against the current directory. */
+  groundTruth: GroundTruthOption
+  /** Where the review is. @default 'output' */
+  report?: ReportSource
+  /**
+   * `'match'`: deterministic matching of findings to bugs (see `matchFindings`).
+   * `'llm'`: a judge model decides per bug, with confirm-on-fail.
+   * @default 'match'
+   */
+  judge?: 'match' | 'llm'
+  /** The judge model (`judge: 'llm'`). @default the environment's (`EVALBOX_MODEL`...) */
+  model?: JudgeModel
+  /** Extra judgements asked when the verdict fails; the majority decides. @default 2 */
+  confirmOnFail?: number
+  /** Grade name. @default 'plantedBugs' */
+  name?: string
+}
+
+function resolveTruth(option: GroundTruthOption): (ctx: GraderContext) => Promise<GroundTruth> {
+  if (typeof option === 'function')
+    return async (ctx) => {
+      const value = await option(ctx)
+      return typeof value === 'string' ? loadGroundTruth(value) : parseGroundTruth(value)
+    }
+  const truth = typeof option === 'string' ? loadGroundTruth(option) : parseGroundTruth(option)
+  return async () => truth
+}
+
+function summary(truth: GroundTruth, detected: string[], missed: string[], fp: number, eq: number): string {
+  const total = truth.bugs.length
+  const parts = [
+    `detected ${detected.length}/${total} planted bugs${detected.length ? ` (${detected.join(', ')})` : ''}`,
+  ]
+  if (missed.length) parts.push(`missed ${missed.join(', ')}`)
+  parts.push(`${fp} false positive${fp === 1 ? '' : 's'}`, `evidence quality ${eq}/3`)
+  const needs: string[] = []
+  if (detected.length < truth.minimum_detection) needs.push(`≥ ${truth.minimum_detection} detected`)
+  if (fp > truth.max_false_positives) needs.push(`≤ ${truth.max_false_positives} false positives`)
+  if (eq < 2) needs.push('evidence quality ≥ 2')
+  return `${parts.join('; ')}${needs.length ? ` — needs ${needs.join(', ')}` : ''}`
+}
+
+/**
+ * Grades a code review against planted bugs (seed-002 rule): passes when detected ≥
+ * `minimum_detection`, false positives ≤ `max_false_positives` and evidence quality ≥ 2.
+ * Score: detected / planted. `metadata.entry` carries `detection_rate` (a count),
+ * `false_positives`, `evidence_quality` (0..3), `detected_bugs` and `missed_bugs`.
+ *
+ * Evidence quality (both modes): 3 when every detected bug is cited with file, line and an
+ * explanation; 2 when at least half of them are cited by file and line or file and keywords;
+ * 1 when bugs are only mentioned vaguely; 0 when none is mentioned.
+ *
+ * @example graders.plantedBugs({ groundTruth: 'cases/c1/ground-truth.json', report: { file: 'review.md' } })
+ */
+export function plantedBugs(options: PlantedBugsOptions): Grader {
+  if (typeof options !== 'object' || options === null || options.groundTruth === undefined)
+    throw new EvalboxError(
+      'GRADER_CONFIG',
+      `graders.plantedBugs() needs { groundTruth }, got ${describeValue(options)}`,
+    )
+  const judge = options.judge ?? 'match'
+  if (judge !== 'match' && judge !== 'llm')
+    throw new EvalboxError(
+      'GRADER_CONFIG',
+      `Expected \`judge\` to be 'match' or 'llm', got ${describeValue(judge)}`,
+    )
+  const confirmOnFail = options.confirmOnFail ?? 2
+  if (!Number.isInteger(confirmOnFail) || confirmOnFail < 0)
+    throw new EvalboxError(
+      'GRADER_CONFIG',
+      `Expected \`confirmOnFail\` to be an integer ≥ 0, got ${describeValue(options.confirmOnFail)}`,
+    )
+  const report = checkReportSource(options.report ?? 'output')
+  const truthFor = resolveTruth(options.groundTruth)
+  const client = lazyJudgeClient(options.model)
+
+  return defineGrader(
+    options.name ?? 'plantedBugs',
+    async (ctx): Promise<GraderVerdict> => {
+      const truth = await truthFor(ctx)
+      const text = await readReport(report, ctx)
+      if ('missing' in text) {
+        const entry = {
+          detection_rate: 0,
+          false_positives: 0,
+          evidence_quality: 0,
+          detected_bugs: [],
+          missed_bugs: truth.bugs.map((b) => b.id),
+        }
+        return { score: 0, pass: false, explanation: text.missing, metadata: { entry } }
+      }
+      if (judge === 'match') return byMatching(truth, text.text, options)
+      const judged = await judgeReview(client(), truth, text.text, { confirmOnFail, signal: ctx.signal })
+      const cost = judgeCost(judged.calls)
+      if (!judged.verdict)
+        return {
+          score: null,
+          pass: false,
+          explanation: `the judge model gave no usable verdict: ${judged.error}`,
+          metadata: { ...cost },
+        }
+      const v = judged.verdict
+      const entry = {
+        detection_rate: v.detected.length,
+        false_positives: v.falsePositives,
+        evidence_quality: v.evidenceQuality,
+        detected_bugs: v.detected,
+        missed_bugs: v.missed,
+      }
+      const votes = judged.votes.length > 1 ? ` (majority of ${judged.votes.length} judgements)` : ''
+      return {
+        score: v.detected.length / truth.bugs.length,
+        pass: judged.pass,
+        explanation: `${summary(truth, v.detected, v.missed, v.falsePositives, v.evidenceQuality)}${votes}`,
+        metadata: { entry, votes: judged.votes, evidence: v.evidence, reasoning: v.reasoning, ...cost },
+      }
+    },
+    { needsSandbox: typeof report === 'object' },
+  )
+}
+
+function byMatching(truth: GroundTruth, report: string, options: MatchOptions): GraderVerdict {
+  const extensions = truth.bugs.map((bug) => extname(bug.file).slice(1)).filter(Boolean)
+  const findings = parseFindings(report, extensions)
+  const m = matchFindings(truth, findings, options)
+  const entry = {
+    detection_rate: m.detected.length,
+    false_positives: m.falsePositives.length,
+    evidence_quality: m.evidenceQuality,
+    detected_bugs: m.detected,
+    missed_bugs: m.missed,
+  }
+  const falsePositives = m.falsePositives.map((i) => findings[i - 1]!.text.replace(/\s+/g, ' ').slice(0, 160))
+  return {
+    score: m.detected.length / truth.bugs.length,
+    pass: judgePassed(entry, truth),
+    explanation: summary(truth, m.detected, m.missed, entry.false_positives, m.evidenceQuality),
+    metadata: { entry, evidence: m.evidence, foundBy: m.foundBy, findings: findings.length, falsePositives },
+  }
+}

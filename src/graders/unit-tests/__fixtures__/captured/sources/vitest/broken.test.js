@@ -1,0 +1,6 @@
+import { test } from 'vitest'
+import { missing } from './does-not-exist.js'
+
+test('never runs', () => {
+  missing()
+})

@@ -1,0 +1,88 @@
+import { LABEL_CASE } from '../labels.ts'
+import type { Sandbox } from '../types.ts'
+import type { DockerSandboxOptions } from './container-config.ts'
+import { createDockerSandbox } from './docker-sandbox.ts'
+
+/**
+ * Fresh containers made ahead of time, per worker process and container spec, so a case's
+ * sandbox is ready when the case starts. Each container serves exactly one case: isolation
+ * is never traded for speed. Removal of a used container also happens off the case's path.
+ * Containers left in a pool at the end of the run are removed with the run (by label).
+ */
+interface Pool {
+  ready: Promise<Sandbox>[]
+  size: number
+}
+
+const pools = new Map<string, Pool>()
+/** Removals still under way; awaited by `drainRemovals()`. */
+const removals = new Set<Promise<void>>()
+
+/**
+ * A sandbox for one case. With `warm > 0` it comes from the pool of its spec (made now if
+ * the pool is empty) and the pool is topped up in the background; the workspace is copied
+ * in after the container is taken.
+ */
+export async function acquireDockerSandbox(options: DockerSandboxOptions, warm: number): Promise<Sandbox> {
+  if (warm <= 0) return createDockerSandbox(options)
+  const { workspace, labels = {}, ...base } = options
+  // The case label differs per case; pooled containers carry only the run's labels.
+  const { [LABEL_CASE]: _case, ...runLabels } = labels
+  const spec: DockerSandboxOptions = { ...base, labels: runLabels }
+  const key = JSON.stringify(spec)
+  let pool = pools.get(key)
+  if (!pool) {
+    pool = { ready: [], size: warm }
+    pools.set(key, pool)
+  }
+  pool.size = Math.max(pool.size, warm)
+  const taken = pool.ready.shift() ?? createDockerSandbox(spec)
+  refill(pool, spec)
+  let sandbox: Sandbox
+  try {
+    sandbox = await taken
+  } catch {
+    // A pre-made container that failed to start is not the case's problem: make one now.
+    sandbox = await createDockerSandbox(spec)
+  }
+  if (workspace !== undefined) {
+    try {
+      await sandbox.copyIn(workspace, sandbox.workdir)
+    } catch (error) {
+      await sandbox.dispose().catch(() => {})
+      throw error
+    }
+  }
+  return withBackgroundRemoval(sandbox)
+}
+
+function refill(pool: Pool, spec: DockerSandboxOptions): void {
+  while (pool.ready.length < pool.size) {
+    const making = createDockerSandbox(spec)
+    making.catch(() => {})
+    pool.ready.push(making)
+  }
+}
+
+/** Dispose returns at once; the container is removed in the background (tracked). */
+function withBackgroundRemoval(sandbox: Sandbox): Sandbox {
+  let disposed: Promise<void> | undefined
+  const dispose = () => {
+    if (!disposed) {
+      const removal = sandbox.dispose().catch(() => {})
+      removals.add(removal)
+      void removal.finally(() => removals.delete(removal))
+      disposed = Promise.resolve()
+    }
+    return disposed
+  }
+  // Calls after dispose must fail like the contract says: the inner sandbox is disposing.
+  return { ...sandbox, dispose, [Symbol.asyncDispose]: dispose }
+}
+
+/** Waits for background removals and removes the containers still waiting in pools. */
+export async function drainPools(): Promise<void> {
+  const waiting = [...pools.values()].flatMap((pool) => pool.ready.splice(0))
+  pools.clear()
+  await Promise.allSettled([...waiting.map(async (making) => (await making).dispose()), ...removals])
+}
