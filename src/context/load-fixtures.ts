@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import { EvalboxError, errorMessage } from '../errors.ts'
+import { describeValue, EvalboxError, errorMessage } from '../errors.ts'
 import { type ContextFixture, contextFixtureSchema } from './fixture-schema.ts'
 
 /** A validated fixture and where it came from. */
@@ -12,12 +12,29 @@ export type LoadedFixture = ContextFixture & {
   readonly payloadPath: string | undefined
 }
 
-function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value
+  for (const key of path) {
+    if (typeof at !== 'object' || at === null) return undefined
+    at = (at as Record<PropertyKey, unknown>)[key]
+  }
+  return at
+}
+
+function describeIssues(
+  value: unknown,
+  issues: readonly { code: string; path: readonly PropertyKey[]; message: string }[],
+): string {
   return issues
-    .map(
-      (issue) =>
-        `\`${issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'}\` ${issue.message}`,
-    )
+    .map((issue) => {
+      const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'
+      // Custom issues already name the value; zod's own messages name only the expectation.
+      const got =
+        issue.code === 'custom' || issue.path.length === 0
+          ? ''
+          : `, got ${describeValue(valueAt(value, issue.path))}`
+      return `\`${field}\` ${issue.message}${got}`
+    })
     .join('; ')
 }
 
@@ -36,7 +53,7 @@ export function parseFixture(value: unknown, options: { file?: string; baseDir: 
   if (!parsed.success) {
     throw new EvalboxError(
       'INVALID_OPTIONS',
-      `Fixture ${source} is invalid: ${describeIssues(parsed.error.issues)}. Fix these fields (the format is described in examples/file-backed-context/README.md).`,
+      `Fixture ${source} is invalid: ${describeIssues(value, parsed.error.issues)}. Fix these fields (the format is described in examples/file-backed-context/README.md).`,
     )
   }
   const fixture = parsed.data

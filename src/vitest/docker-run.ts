@@ -11,7 +11,7 @@ export async function prepareDockerRun(state: RunState, log: (message: string) =
   const { removeRunContainers, spawnReaper, sweepOrphans } = await import('../sandbox/docker/lifecycle.ts')
   const swept = await sweepOrphans(state.runId).catch(() => 0)
   if (swept > 0) log(`evalbox: removed ${swept} container(s) left by runs that no longer exist`)
-  const service = await startImageService()
+  const service = await startImageService(log)
   state.settings.brokerUrl = service.url
   state.cleanups.add(async () => {
     await service.close()
