@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, onTestFinished, test } from 'vitest'
 import { EvalboxError } from '../errors.ts'
 import { dockerAvailable, TEST_IMAGE } from './docker/test-support.ts'
 import { requestImage, startImageService } from './image-service.ts'
@@ -17,11 +17,8 @@ describe.skipIf(!docker.ok)('image service', () => {
       `FROM ${TEST_IMAGE}\nRUN echo ${process.pid}-${Date.now()} > /built\n`,
     )
     const logs: string[] = []
-    await using service = Object.assign(await startImageService((line) => logs.push(line)), {
-      async [Symbol.asyncDispose]() {
-        await this.close()
-      },
-    })
+    const service = await startImageService((line) => logs.push(line))
+    onTestFinished(() => service.close())
     const tags = await Promise.all(
       Array.from({ length: 6 }, () => requestImage(service.url, { build: { context } })),
     )

@@ -22,20 +22,20 @@ export interface ImageService {
  * (or, with pull 'always', pulled) once per run however many workers and cases need it.
  * Requests with the same spec share one promise.
  */
-export async function startImageService(): Promise<ImageService> {
+export async function startImageService(log: (message: string) => void = () => {}): Promise<ImageService> {
   const { buildImage, ensureImage } = await import('./docker/images.ts')
   const done = new Map<string, Promise<string>>()
   const resolve = (request: ImageRequest): Promise<string> => {
-    const key = JSON.stringify([
-      request.image,
-      request.pull,
-      request.build?.context,
-      request.build?.dockerfile,
-    ])
+    const { build } = request
+    const key = JSON.stringify([request.image, request.pull, build?.context, build?.dockerfile])
     let image = done.get(key)
     if (!image) {
-      image = request.build
-        ? buildImage({ context: request.build.context, dockerfile: request.build.dockerfile })
+      const started = Date.now()
+      image = build
+        ? buildImage({ context: build.context, dockerfile: build.dockerfile }).then((tag) => {
+            log(`evalbox: image ${tag} ready for this run (from ${build.context}, ${Date.now() - started} ms)`)
+            return tag
+          })
         : ensureImage(request.image!, request.pull ?? 'missing').then(() => request.image!)
       done.set(key, image)
     }
