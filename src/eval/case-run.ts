@@ -170,7 +170,12 @@ export class CaseRun {
       const result = await runAgent(agent, this)
       if (result.exitReason === 'sandbox_error') this.infraError = result.error
       await this.harvestWorkspace()
-      return { output: result.output, value: result.output, agent: result }
+      return {
+        output: result.output,
+        value: result.output,
+        agent: result,
+        ...(this.patch && { patch: this.patch }),
+      }
     }
     if (task) {
       let value: unknown

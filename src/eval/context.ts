@@ -11,6 +11,8 @@ export interface RunOutput {
   value: unknown
   /** The agent's full result, when the case has an agent. */
   agent?: AgentResult
+  /** The agent's changes to the workspace (git patch and files), when harvested. */
+  patch?: { diff: string; files: string[] }
 }
 
 /** What `ctx.grade()` returns. */

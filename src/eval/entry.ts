@@ -39,7 +39,7 @@ export function buildEntry(run: CaseRun, spec: CaseSpec, durationMs: number, thr
     tier: spec.options.tier ?? 'e2e',
     passed: thrown === undefined && run.failureMessage() === undefined,
     duration_ms: Math.round(durationMs),
-    cost_usd: metrics?.costUsd ?? 0,
+    cost_usd: (metrics?.costUsd ?? 0) + judgeCost(run.summary?.grades),
     case_name: spec.caseName,
   }
   if (spec.repeats > 1) {
@@ -99,6 +99,16 @@ export function buildEntry(run: CaseRun, spec: CaseSpec, durationMs: number, thr
   const metadata = { ...spec.options.metadata, ...spec.rowMetadata }
   if (Object.keys(metadata).length > 0) entry.metadata = metadata
   return entry
+}
+
+/** What judges (LLM graders) spent; cached calls cost nothing. */
+function judgeCost(grades: readonly { metadata?: Record<string, unknown> }[] | undefined): number {
+  let usd = 0
+  for (const grade of grades ?? []) {
+    const cost = grade.metadata?.costUsd
+    if (typeof cost === 'number' && Number.isFinite(cost)) usd += cost
+  }
+  return usd
 }
 
 /** Seed-002 fields a grader reports through `metadata.entry` (planted-bug counts, judge scores). */

@@ -1,6 +1,6 @@
 const cache = new Map<string, RegExp>()
 
-function escape(ch: string): string {
+function escapeChar(ch: string): string {
   return /[\\^$.*+?()[\]{}|/]/.test(ch) ? `\\${ch}` : ch
 }
 
@@ -48,7 +48,7 @@ export function globToRegExp(pattern: string): RegExp {
       braces--
       re += ')'
     } else if (ch === ',' && braces > 0) re += '|'
-    else re += escape(ch)
+    else re += escapeChar(ch)
   }
   const regex = new RegExp(`^${re}$`)
   cache.set(pattern, regex)

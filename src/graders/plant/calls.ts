@@ -19,14 +19,22 @@ const DEFINERS = new Set(['function', 'def', 'class', 'new'])
 interface Argument {
   readonly first: Token
   readonly last: Token
+  /** False for spreads (`...xs`, `*args`) and keyword arguments (`key=1`): never swapped. */
+  readonly plain: boolean
 }
 
-// Top-level arguments between `(` at `open` and `)` at `close`; undefined when one is not a
-// plain expression (spread, keyword argument, typed parameter, default value).
-function splitArguments(code: readonly Token[], open: number, close: number): Argument[] | undefined {
+// Top-level arguments between `(` at `open` and `)` at `close`; undefined when the list
+// looks like parameters (`a: string`, `b = 1` in JS): then it is a definition.
+function splitArguments(
+  code: readonly Token[],
+  open: number,
+  close: number,
+  python: boolean,
+): Argument[] | undefined {
   const args: Argument[] = []
   let depth = 0
   let begin = open + 1
+  let plain = true
   for (let k = open + 1; k <= close; k++) {
     const text = code[k]!.text
     if (k < close && (text === '(' || text === '[' || text === '{')) depth++
@@ -36,12 +44,15 @@ function splitArguments(code: readonly Token[], open: number, close: number): Ar
         if (k === close && args.length > 0) break // trailing comma
         return undefined
       }
-      args.push({ first: code[begin]!, last: code[k - 1]! })
+      args.push({ first: code[begin]!, last: code[k - 1]!, plain })
       begin = k + 1
+      plain = true
+      continue
     }
-    if (depth === 0 && k < close && ['...', '*', '**', '=', ':'].includes(text) && k === begin)
-      return undefined
-    if (depth === 0 && (text === '=' || text === ':')) return undefined
+    if (depth !== 0) continue
+    if (k === begin && ['...', '*', '**'].includes(text)) plain = false
+    if (text === ':' || (text === '=' && !python)) return undefined
+    if (text === '=') plain = false
   }
   return args
 }
@@ -60,13 +71,13 @@ export function swappedArguments(s: Scan): Mutation[] {
     const close = closingBracket(s.code, k)
     const after = s.code[close + 1]?.text
     if (close === -1 || after === '{' || after === '=>' || (s.language === 'python' && after === ':')) return
-    const args = splitArguments(s.code, k, close)
+    const args = splitArguments(s.code, k, close, s.language === 'python')
     if (!args || args.length < 2) return
     const functionName = enclosingFunction(s, t.start)
     for (let i = 0; i + 1 < args.length; i++) {
       const a = args[i]!
       const b = args[i + 1]!
-      if (a.first.line !== b.last.line) continue
+      if (!a.plain || !b.plain || a.first.line !== b.last.line) continue
       const left = s.source.slice(a.first.start, a.last.end)
       const right = s.source.slice(b.first.start, b.last.end)
       if (left === right) continue

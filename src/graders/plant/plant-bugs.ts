@@ -125,7 +125,7 @@ export async function plantBugs(fixture: string, options: PlantBugsOptions): Pro
         here.map((b) => b.mutation),
       )
       files.set(file, applied.text)
-      here.forEach((b, i) => lines.set(b, applied.lines[i]!))
+      for (const [i, b] of here.entries()) lines.set(b, applied.lines[i]!)
     }
     return { files, lines }
   }
@@ -151,20 +151,31 @@ export async function plantBugs(fixture: string, options: PlantBugsOptions): Pro
 
   const cases: PlantedCase[] = []
   const pool = [...ordered]
+  // Functions that already have a bug (in this case or an earlier one): tried last, so
+  // that bugs spread over the fixture.
+  const used = new Set<string>()
+  const place = (c: Candidate) => `${c.file}#${c.mutation.functionName ?? ''}`
   while (cases.length < count && pool.length > 0) {
     const picked: Candidate[] = []
-    for (const distinct of [true, false]) {
+    for (const fresh of [true, false]) {
       for (const c of pool) {
         if (picked.length >= bugsPerCase) break
-        if (!picked.includes(c) && fitsWith(c, picked, distinct) && (await caught(c))) picked.push(c)
+        if (picked.includes(c) || (fresh && used.has(place(c))) || !fitsWith(c, picked, fresh)) continue
+        if (await caught(c)) picked.push(c)
       }
     }
-    for (const c of picked) pool.splice(pool.indexOf(c), 1)
-    // Mutants at one spot (`<` → `<=` and `<` → `>`) make near-identical cases: keep one.
-    for (const c of picked)
-      for (let k = pool.length - 1; k >= 0; k--)
-        if (pool[k]!.file === c.file && pool[k]!.line === c.line) pool.splice(k, 1)
+    // Another mutant of a picked spot (`<` → `<=` and `<` → `>`) would make a near-identical case.
+    for (let k = pool.length - 1; k >= 0; k--) {
+      const c = pool[k]!
+      if (
+        picked.some(
+          (p) => p.file === c.file && p.mutation.start < c.mutation.end && c.mutation.start < p.mutation.end,
+        )
+      )
+        pool.splice(k, 1)
+    }
     if (picked.length < bugsPerCase) break
+    for (const c of picked) used.add(place(c))
     if (bugsPerCase > 1 && !(await checker.caught(mutated(picked).files))) continue
     const bugIds = picked.map(nextId)
     const id = bugsPerCase === 1 ? bugIds[0]! : `planted-${String(cases.length + 1).padStart(2, '0')}`

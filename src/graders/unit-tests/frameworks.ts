@@ -37,14 +37,7 @@ const JS_TESTS = ['**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/test/**',
 export const FRAMEWORK_DEFAULTS: Readonly<Record<UnitTestFramework, FrameworkDefaults>> = {
   pytest: {
     command: 'python3 -m pytest -rA -o junit_family=xunit1 --junitxml="$EVALBOX_TEST_REPORT"',
-    tests: [
-      '**/test_*.py',
-      '**/*_test.py',
-      '**/conftest.py',
-      '**/tests/**',
-      '**/test/**',
-      'pytest.ini',
-    ],
+    tests: ['**/test_*.py', '**/*_test.py', '**/conftest.py', '**/tests/**', '**/test/**', 'pytest.ini'],
     report: '.xml',
   },
   node: {

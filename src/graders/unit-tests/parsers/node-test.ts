@@ -55,12 +55,12 @@ function parseTap(lines: string[]): ParsedTests {
     const subtest = SUBTEST.exec(body)
     if (subtest) {
       names.length = level
-      names[level] = unescape(subtest[1]!)
+      names[level] = unescapeName(subtest[1]!)
       continue
     }
     const point = POINT.exec(body)
     if (point) {
-      const name = unescape(point[2] ?? '')
+      const name = unescapeName(point[2] ?? '')
       points.push({
         names: [...names.slice(0, level), name],
         indent,
@@ -79,7 +79,7 @@ function parseTap(lines: string[]): ParsedTests {
 }
 
 // Node escapes `\` and `#` in TAP names.
-function unescape(name: string): string {
+function unescapeName(name: string): string {
   return name.replace(/\\(.)/g, '$1')
 }
 

@@ -1,0 +1,79 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { UnitTestFramework } from './types.ts'
+
+interface PackageJson {
+  scripts?: Record<string, string>
+  dependencies?: Record<string, string>
+  devDependencies?: Record<string, string>
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__', 'target', 'dist'])
+const PYTHON_TEST_FILE = /^(test_.*|.*_test)\.py$/
+
+/**
+ * Which framework a workspace uses, from its files; undefined when none is recognised.
+ * In this order:
+ *
+ * 1. `package.json` whose `test` script runs vitest, jest or `node --test`; else whose
+ *    dependencies include vitest, then jest.
+ * 2. `go.mod` → go; `Cargo.toml` → cargo; `pom.xml` → maven.
+ * 3. pytest: `pytest.ini`, `conftest.py`, `[tool.pytest.ini_options]` in `pyproject.toml`,
+ *    `[tool:pytest]` in `setup.cfg`, `[pytest]` in `tox.ini`, or `test_*.py` / `*_test.py`
+ *    in the root or one folder down.
+ * 4. Any other `package.json` whose `test` script names no other runner → node (node:test).
+ */
+export async function detectFramework(dir: string): Promise<UnitTestFramework | undefined> {
+  const names = new Set(await readdir(dir).catch(() => [] as string[]))
+  const text = async (name: string) =>
+    names.has(name) ? readFile(join(dir, name), 'utf8').catch(() => '') : undefined
+
+  const pkg = parsePackage(await text('package.json'))
+  const testScript = pkg?.scripts?.test ?? ''
+  if (/\bvitest\b/.test(testScript)) return 'vitest'
+  if (/\bjest\b/.test(testScript)) return 'jest'
+  if (/\bnode\b.*--test\b/.test(testScript)) return 'node'
+  const deps = { ...pkg?.dependencies, ...pkg?.devDependencies }
+  if ('vitest' in deps) return 'vitest'
+  if ('jest' in deps) return 'jest'
+
+  if (names.has('go.mod')) return 'go'
+  if (names.has('Cargo.toml')) return 'cargo'
+  if (names.has('pom.xml')) return 'maven'
+
+  if (names.has('pytest.ini') || names.has('conftest.py')) return 'pytest'
+  if (/^\[tool\.pytest\.ini_options\]/m.test((await text('pyproject.toml')) ?? '')) return 'pytest'
+  if (/^\[tool:pytest\]/m.test((await text('setup.cfg')) ?? '')) return 'pytest'
+  if (/^\[pytest\]/m.test((await text('tox.ini')) ?? '')) return 'pytest'
+  if (await hasPythonTests(dir, 1)) return 'pytest'
+
+  // A script that runs something else (mocha, ava, tap, ...) is not ours to guess.
+  if (pkg && (testScript === '' || /^node\b/.test(testScript) || /no test specified/.test(testScript))) {
+    return 'node'
+  }
+  return undefined
+}
+
+function parsePackage(text: string | undefined): PackageJson | undefined {
+  if (text === undefined) return undefined
+  try {
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null ? (value as PackageJson) : {}
+  } catch {
+    return {}
+  }
+}
+
+async function hasPythonTests(dir: string, depth: number): Promise<boolean> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+  for (const entry of entries) {
+    if (entry.isFile() && PYTHON_TEST_FILE.test(entry.name)) return true
+  }
+  if (depth === 0) return false
+  for (const entry of entries) {
+    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) {
+      if (await hasPythonTests(join(dir, entry.name), depth - 1)) return true
+    }
+  }
+  return false
+}

@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { graderContext } from '../test-support.ts'
+import { NODE_PROJECT, PYTEST_PROJECT } from './live-cases.ts'
+import { describeUnitTestsLive } from './live-suite.ts'
+import { missingRunner } from './run-log.ts'
+import { agentPatch, verifierContext } from './test-support.ts'
+import { unitTests } from './unit-tests.ts'
+
+const hasPytest = (() => {
+  try {
+    execFileSync('python3', ['-m', 'pytest', '--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()
+if (!hasPytest) console.warn('[evalbox] python3 -m pytest is not installed: skipping the local pytest cases')
+
+describeUnitTestsLive('local', hasPytest ? [NODE_PROJECT, PYTEST_PROJECT] : [NODE_PROJECT])
+
+describe('unitTests options and failures', () => {
+  test('bad options are refused at definition time, naming the field and value', () => {
+    expect(() => unitTests({ timeoutMs: -5 })).toThrow('expected `timeoutMs` to be a positive integer')
+    // @ts-expect-error: not a framework
+    expect(() => unitTests({ framework: 'mocha' })).toThrow(/`framework`.*got `"mocha"`/)
+    expect(() => unitTests({ failToPass: [''] })).toThrow('`failToPass` to be an array of non-empty strings')
+    expect(() => unitTests({ command: ' ' })).toThrow('`command`')
+  })
+
+  test('a case without a workspace fixture is a config error (unscored by the case runner)', async () => {
+    await expect(unitTests()(graderContext(''))).rejects.toThrow(/needs the case's workspace fixture/)
+  })
+
+  test('a runner missing from the sandbox is unscored, not the agent’s failure', async () => {
+    const ctx = verifierContext('local', NODE_PROJECT.fixture, undefined)
+    const grade = await unitTests({ command: 'evalbox-no-such-runner --test', framework: 'node' })(ctx)
+    expect(grade).toMatchObject({ pass: false, score: null })
+    expect(grade.explanation).toContain('could not run the tests: a command was not found (exit code 127)')
+    expect(
+      missingRunner({ exitCode: 1, stdout: '', stderr: '/usr/bin/python3: No module named pytest' }),
+    ).toBe('pytest is not installed')
+  })
+
+  test('an argv command and a grade name; the log is named after the grade', async () => {
+    const patch = await agentPatch(NODE_PROJECT.fixture, NODE_PROJECT.fix)
+    const ctx = verifierContext('local', NODE_PROJECT.fixture, patch)
+    const grade = await unitTests({ command: ['node', '--test'], name: 'node suite' })(ctx)
+    expect(grade).toMatchObject({ name: 'node suite', pass: true, metadata: { command: 'node --test' } })
+    expect(grade.metadata).toMatchObject({ framework: 'node', counts: { passed: 3 } })
+    expect([...ctx.kept.keys()]).toEqual(['grader-unit-tests-node-suite.log'])
+  })
+
+  test('an unrecognised project needs a command, and then the exit code alone decides', async () => {
+    const fixture = await mkdtemp(join(tmpdir(), 'evalbox-unknown-'))
+    try {
+      await writeFile(join(fixture, 'check.sh'), 'test "$(cat answer.txt)" = 42\n')
+      await writeFile(join(fixture, 'answer.txt'), '41\n')
+      await expect(unitTests()(verifierContext('local', fixture, undefined))).rejects.toThrow(
+        /could not tell the test framework.*Pass `framework` or `command`/,
+      )
+      const grader = unitTests({ command: 'sh check.sh' })
+      expect(await grader(verifierContext('local', fixture, undefined))).toMatchObject({
+        pass: false,
+        score: 0,
+        metadata: { framework: null, exitCode: 1 },
+      })
+      const patch = await agentPatch(fixture, { 'answer.txt': '42\n' })
+      expect(await grader(verifierContext('local', fixture, patch))).toMatchObject({ pass: true, score: 1 })
+    } finally {
+      await rm(fixture, { recursive: true, force: true })
+    }
+  })
+
+  test('a patch that no longer applies is a grader error, not a failing grade', async () => {
+    const patch = await agentPatch(NODE_PROJECT.fixture, NODE_PROJECT.fix)
+    const stale = {
+      diff: patch.diff.replace(/^-export const sub = .*$/m, '-export const sub = 42'),
+      files: patch.files,
+    }
+    const ctx = verifierContext('local', NODE_PROJECT.fixture, stale)
+    await expect(unitTests()(ctx)).rejects.toThrow(
+      /could not apply the agent's patch.*Did the fixture change/s,
+    )
+  })
+})

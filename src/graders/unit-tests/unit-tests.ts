@@ -1,0 +1,145 @@
+import { EvalboxError, SandboxUnavailableError } from '../../errors.ts'
+import { defineGrader } from '../define.ts'
+import type { Grader, GraderContext } from '../types.ts'
+import { detectFramework } from './detect.ts'
+import { ALL_TEST_GLOBS, FRAMEWORK_DEFAULTS } from './frameworks.ts'
+import { globMatcher } from './glob.ts'
+import { resolveUnitTestsOptions, type UnitTestsOptions } from './options.ts'
+import { parseTestOutput } from './parsers/index.ts'
+import { type PatchFile, patchFiles } from './patch-files.ts'
+import { resolveTests } from './resolution.ts'
+import { formatRunLog, logFileName, missingRunner } from './run-log.ts'
+import type { ParsedTests } from './types.ts'
+import { unitTestVerdict } from './verdict.ts'
+import {
+  applyAgentPatch,
+  clearWorkspaceReports,
+  readWorkspaceReports,
+  restoreTrustedTests,
+} from './verifier.ts'
+
+/**
+ * Runs the workspace's tests on the agent's work in a fresh verifier sandbox, with the
+ * test files the agent may not change restored from the fixture:
+ *
+ * 1. the verifier starts as a clean copy of the fixture; the agent's patch is applied;
+ * 2. patched files matching `tests` are put back as the fixture has them (files the agent
+ *    added there are removed) and reported as tampering; the agent's edits never count;
+ * 3. the command runs; its exit code decides (printed text cannot fake a pass), or, with
+ *    `failToPass`/`passToPass`, the SWE-bench resolution must be `full`;
+ * 4. counts and test statuses are parsed per framework into the score and metadata, and
+ *    the output is kept as `grader-unit-tests.log`.
+ *
+ * Without a patch (no agent ran, or nothing was harvested) the tests run on the clean
+ * fixture, which is how fixtures are checked. A runner that is not installed in the
+ * sandbox gives an unscored grade, not a failure.
+ *
+ * @example graders.unitTests({ framework: 'pytest', failToPass: ['tests/test_page.py::test_last_page'] })
+ */
+export function unitTests(options: UnitTestsOptions = {}): Grader {
+  const o = resolveUnitTestsOptions(options)
+  const lists = o.failToPass.length > 0 || o.passToPass.length > 0
+  const logName = logFileName(o.name)
+  return defineGrader(
+    o.name,
+    async (ctx: GraderContext) => {
+      const workspace = ctx.workspace
+      if (!workspace) {
+        throw new EvalboxError(
+          'GRADER_CONFIG',
+          "unitTests needs the case's workspace fixture to restore test files from. Add `sandbox: { workspace: 'path/to/fixture' }` to the eval.",
+        )
+      }
+      const framework = o.framework === 'auto' ? await detectFramework(workspace) : o.framework
+      const defaults = framework ? FRAMEWORK_DEFAULTS[framework] : undefined
+      if (!defaults && o.argv.length === 0) {
+        throw new EvalboxError(
+          'GRADER_CONFIG',
+          `unitTests could not tell the test framework of ${workspace} (no package.json runner, pytest files, go.mod, Cargo.toml or pom.xml). Pass \`framework\` or \`command\`.`,
+        )
+      }
+      const argv = o.argv.length > 0 ? o.argv : ['sh', '-c', defaults!.command]
+      const label = o.label ?? defaults!.command
+      const isTest = globMatcher(o.tests ?? defaults?.tests ?? ALL_TEST_GLOBS)
+
+      const sandbox = await ctx.openSandbox()
+      try {
+        const scratch = `${sandbox.outputDir}/evalbox-unit-tests`
+        const reportPath = `${scratch}/report${defaults?.report ?? '.txt'}`
+        let patch: 'none' | 'empty' | 'applied' = 'none'
+        let changed: PatchFile[] = []
+        if (ctx.patch) {
+          changed = patchFiles(ctx.patch.diff, ctx.patch.files)
+          patch = ctx.patch.diff.trim() === '' ? 'empty' : 'applied'
+          if (patch === 'applied') await applyAgentPatch(sandbox, ctx.patch.diff, scratch)
+        }
+        const tampered = await restoreTrustedTests(sandbox, workspace, changed, isTest)
+        if (defaults?.workspaceReports) await clearWorkspaceReports(sandbox, defaults.workspaceReports)
+
+        const result = await sandbox.exec(['sh', '-c', 'mkdir -p "$0" && exec "$@"', scratch, ...argv], {
+          env: { ...o.env, EVALBOX_TEST_REPORT: reportPath },
+          timeoutMs: o.timeoutMs,
+          signal: ctx.signal,
+        })
+        if (result.canceled) throw new SandboxUnavailableError('unitTests: the test run was canceled')
+
+        const reports: Record<string, string> = {}
+        if (defaults?.report) {
+          const text = await sandbox.readFile(reportPath).then(String, () => undefined)
+          if (text !== undefined) reports[reportPath] = text
+        }
+        if (defaults?.workspaceReports) {
+          Object.assign(reports, await readWorkspaceReports(sandbox, defaults.workspaceReports))
+        }
+        const output = result.stderr ? `${result.stdout}\n${result.stderr}` : result.stdout
+        const parsed: ParsedTests | undefined = framework
+          ? parseTestOutput(framework, output, reports)
+          : undefined
+
+        const log = formatRunLog({
+          name: o.name,
+          framework,
+          sandbox,
+          patch,
+          changed,
+          tampered,
+          label,
+          result,
+        })
+        const logFile = await ctx.keep(logName, log)
+        const common = {
+          framework: framework ?? null,
+          command: label,
+          durationMs: result.durationMs,
+          ...(logFile && { log: logFile }),
+        }
+
+        const missing = missingRunner(result)
+        if (missing) {
+          return {
+            pass: false,
+            score: null,
+            explanation: `\`${label}\` could not run the tests: ${missing}. Install the test runner in the sandbox image; this is not graded as the agent's failure`,
+            metadata: { ...common, exitCode: result.exitCode, tampered: tampered.map((f) => f.path) },
+          }
+        }
+        const verdict = unitTestVerdict({
+          label,
+          exitCode: result.exitCode,
+          signal: result.signal,
+          timedOut: result.timedOut,
+          timeoutMs: o.timeoutMs,
+          parsed,
+          expectResults: o.argv.length === 0,
+          resolution: lists ? resolveTests(parsed?.tests ?? [], o.failToPass, o.passToPass) : undefined,
+          tampered,
+          patch,
+        })
+        return { ...verdict, metadata: { ...common, ...verdict.metadata } }
+      } finally {
+        await sandbox.dispose()
+      }
+    },
+    { needsSandbox: true },
+  )
+}

@@ -1,0 +1,93 @@
+import { describe, expect, test } from 'vitest'
+import { resolveTests } from './resolution.ts'
+import { type RunFacts, unitTestVerdict } from './verdict.ts'
+
+const base: RunFacts = {
+  label: 'pytest',
+  exitCode: 0,
+  signal: null,
+  timedOut: false,
+  timeoutMs: 1000,
+  parsed: undefined,
+  expectResults: false,
+  resolution: undefined,
+  tampered: [],
+  patch: 'applied',
+}
+const parsed = (passed: number, failed: number, errors = 0) => ({
+  counts: { passed, failed, skipped: 0, errors },
+  tests: [],
+})
+
+describe('unitTestVerdict', () => {
+  test('score is passed / (passed + failed + errors) when counts agree with the exit code', () => {
+    const verdict = unitTestVerdict({ ...base, exitCode: 1, parsed: parsed(3, 1) })
+    expect(verdict).toMatchObject({ pass: false, score: 0.75 })
+    expect(verdict.explanation).toBe('`pytest` exited with 1: 3 passed, 1 failed')
+  })
+
+  test('output that claims success cannot pass a command that exited 1: the exit code wins', () => {
+    const verdict = unitTestVerdict({ ...base, exitCode: 1, parsed: parsed(5, 0) })
+    expect(verdict).toMatchObject({ pass: false, score: 0 })
+    expect(verdict.explanation).toContain(
+      'its output reports no failures but it exited with 1; the exit code decides',
+    )
+  })
+
+  test('exit 0 with reported failures passes, and says so', () => {
+    const verdict = unitTestVerdict({ ...base, parsed: parsed(2, 1) })
+    expect(verdict).toMatchObject({ pass: true, score: 1 })
+    expect(verdict.explanation).toContain('its output reports failures but it exited with 0')
+  })
+
+  test('without counts the exit code gives 1 or 0; a timeout fails', () => {
+    expect(unitTestVerdict(base)).toMatchObject({ pass: true, score: 1 })
+    const late = unitTestVerdict({ ...base, exitCode: null, signal: 'SIGKILL', timedOut: true })
+    expect(late).toMatchObject({ pass: false, score: 0 })
+    expect(late.explanation).toContain('timed out after 1000 ms')
+  })
+
+  test('exit 0 with no test run to a result does not pass', () => {
+    const none = unitTestVerdict({ ...base, parsed: parsed(0, 0) })
+    expect(none).toMatchObject({ pass: false, score: 0 })
+    expect(none.explanation).toContain('no test ran to a result')
+    // The default command's format is known: no result at all is a run cut short.
+    const cut = unitTestVerdict({ ...base, expectResults: true, parsed: { counts: undefined, tests: [] } })
+    expect(cut).toMatchObject({ pass: false, score: 0 })
+    expect(cut.explanation).toContain('printed no test results')
+  })
+
+  test('with lists, pass needs resolved full and the score is the share of listed tests passing', () => {
+    const tests = [
+      { name: 'f1', status: 'passed' as const },
+      { name: 'f2', status: 'failed' as const },
+      { name: 'p1', status: 'passed' as const },
+    ]
+    const partial = unitTestVerdict({
+      ...base,
+      exitCode: 1,
+      parsed: { counts: { passed: 2, failed: 1, skipped: 0, errors: 0 }, tests },
+      resolution: resolveTests(tests, ['f1', 'f2'], ['p1']),
+    })
+    expect(partial).toMatchObject({ pass: false, score: 2 / 3, metadata: { resolved: 'partial' } })
+    expect(partial.explanation).toContain(
+      'resolved: partial (fail-to-pass: 1/2 pass, not passing: f2; pass-to-pass: 1/1 pass)',
+    )
+    const full = unitTestVerdict({ ...base, exitCode: 1, resolution: resolveTests(tests, ['f1'], ['p1']) })
+    expect(full).toMatchObject({ pass: true, score: 1 })
+    expect(full.explanation).toContain('resolved: full (unlisted tests fail, which the lists allow)')
+  })
+
+  test('tampering and a missing patch are reported', () => {
+    const verdict = unitTestVerdict({
+      ...base,
+      patch: 'none',
+      tampered: [{ path: 'tests/test_a.py', change: 'modified' }],
+    })
+    expect(verdict.explanation).toContain(
+      'the agent changed test files, which were restored from the fixture (edits ignored): tests/test_a.py (modified)',
+    )
+    expect(verdict.explanation).toContain('no agent patch')
+    expect(verdict.metadata).toMatchObject({ tampered: ['tests/test_a.py'], patch: 'none' })
+  })
+})
