@@ -7,6 +7,7 @@ import { contextBenchCommand } from './commands/context-bench.ts'
 import { gateCommand } from './commands/gate.ts'
 import { listCommand } from './commands/list.ts'
 import { mergeCommand } from './commands/merge.ts'
+import { reportCommand } from './commands/report.ts'
 import { showCommand } from './commands/show.ts'
 import type { CliIo } from './context.ts'
 import { COMMAND_USAGE, MAIN_USAGE } from './usage.ts'
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   gate: gateCommand,
   baseline: baselineCommand,
   merge: mergeCommand,
+  report: reportCommand,
   'context-bench': contextBenchCommand,
 }
 

@@ -9,6 +9,7 @@ Commands:
   gate      Fail (exit 1) when the newest run regressed against the baseline
   baseline  \`baseline bless\`: make a finalized run the baseline that gate uses
   merge     Merge the run files of shards (vitest --shard) into one run file
+  report    Write the runs as one HTML page: trends, case table, side-by-side cases
   context-bench  Bench file-backed context: large outputs as artifacts, details recovered
 
 Options:
@@ -99,6 +100,21 @@ Options:
                  (default: $EVALBOX_DIR, else .evals)
   --force        Merge runs with different branches, commits or run ids, or that
                  hold the same test twice (the tier must still match)`,
+  report: `Usage: evalbox report [before after] [--dir D] [--tier T] [--out F] [--runs N]
+
+Writes one self-contained HTML page (no network, opens from disk) and prints its
+path. It shows pass rate and cost over time (one line per tier), the case table
+of a run (sortable, filterable; pick any run), and one case in two runs side by
+side: output, grades, the agent's tool calls and its patch. The side-by-side view
+opens with the newest run and its previous finalized run of the same tier, or with
+<before> and <after> when given (paths, or file names in the results directory).
+Outputs and patches over 200 KB are cut, with a note.
+
+Options:
+  --dir <path>   Results directory (default: $EVALBOX_DIR, else .evals)
+  --tier <name>  Only runs of this tier
+  --out <file>   Where to write (default: evals-report.html)
+  --runs <n>     How many of the newest runs to include (default: 30)`,
   'context-bench': `Usage: evalbox context-bench [fixtureDir] [--out D] [--no-artifacts | --ablation]
                              [--no-ablation] [--budget N] [--json]
 

@@ -57,7 +57,12 @@ function costLabel(usd: number, step: number): string {
 }
 
 function pointTitle(run: ReportRun): string {
-  const lines = [run.file, `${run.tier} · ${run.timeText}`, `pass rate ${run.passRateText}`, `cost ${run.costText}`]
+  const lines = [
+    run.file,
+    `${run.tier} · ${run.timeText}`,
+    `pass rate ${run.passRateText}`,
+    `cost ${run.costText}`,
+  ]
   if (run.partial) lines.push('partial run (did not finish)')
   return lines.join('\n')
 }
@@ -76,7 +81,11 @@ function layout(
   const xOf = (i: number) => round(PLOT.left + slot * (i + 0.5))
   const yOf = (v: number) => round(PLOT.bottom - (v / top) * (PLOT.bottom - PLOT.top))
   const tiers = [...new Set(ordered.map((r) => r.tier))].sort()
-  const series = tiers.map((tier, t) => ({ tier, color: COLORS[t % COLORS.length]!, points: [] as ChartPoint[] }))
+  const series = tiers.map((tier, t) => ({
+    tier,
+    color: COLORS[t % COLORS.length]!,
+    points: [] as ChartPoint[],
+  }))
   ordered.forEach((run, i) => {
     const v = value(run)
     if (v === null) return
@@ -124,7 +133,8 @@ export function trendCharts(runs: readonly ReportRun[]): [ChartLayout, ChartLayo
   const pass = layout('pass-rate', 'Pass rate', runs, (r) => r.passRate, 1, passTicks)
   const { step, top } = niceScale(Math.max(0, ...runs.map((r) => r.cost_usd)))
   const costTicks: ChartTick[] = []
-  for (let i = 0; i * step <= top + step / 2; i++) costTicks.push({ at: i * step, label: costLabel(i * step, step) })
+  for (let i = 0; i * step <= top + step / 2; i++)
+    costTicks.push({ at: i * step, label: costLabel(i * step, step) })
   const cost = layout('cost', 'Cost per run', runs, (r) => r.cost_usd, top, costTicks)
   return [pass, cost]
 }
