@@ -29,6 +29,8 @@ export interface RunOptions {
   onSpawn?: (child: ChildProcess) => void
   /** Called with each chunk of stdout. */
   onStdout?: (text: string) => void
+  /** The Vitest entry to run. @default the repo's `node_modules/vitest/vitest.mjs` */
+  vitest?: string
 }
 
 /** Runs `vitest run <args>` in `cwd` as a separate process with plain (colourless) output. */
@@ -37,15 +39,12 @@ export function runVitest(cwd: string, args: string[], options: RunOptions = {})
   // The outer Vitest's variables would make the inner one think it is a worker.
   for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'TEST') delete env[key]
   Object.assign(env, { NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', EVALBOX_SANDBOX: 'local', ...options.env })
-  const child = spawn(
-    process.execPath,
-    [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...args],
-    {
-      cwd,
-      env: env as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
+  const vitest = options.vitest ?? join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs')
+  const child = spawn(process.execPath, [vitest, 'run', ...args], {
+    cwd,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   options.onSpawn?.(child)
   let stdout = ''
   let stderr = ''
