@@ -33,7 +33,9 @@ export async function startImageService(log: (message: string) => void = () => {
       const started = Date.now()
       image = build
         ? buildImage({ context: build.context, dockerfile: build.dockerfile }).then((tag) => {
-            log(`evalbox: image ${tag} ready for this run (from ${build.context}, ${Date.now() - started} ms)`)
+            log(
+              `evalbox: image ${tag} ready for this run (from ${build.context}, ${Date.now() - started} ms)`,
+            )
             return tag
           })
         : ensureImage(request.image!, request.pull ?? 'missing').then(() => request.image!)
