@@ -18,7 +18,7 @@ test('authoring features show up honestly in the result files', async () => {
 
   // The only failure is the unscored grader; the run fails because of it.
   expect(run.exitCode).toBe(1)
-  expect(e2e).toMatchObject({ total_tests: 7, passed: 6, failed: 1, skipped: 2 })
+  expect(e2e).toMatchObject({ total_tests: 8, passed: 7, failed: 1, skipped: 2 })
   expect(e2e!.not_run!.map((entry) => [entry.name, entry.status]).sort()).toEqual([
     ['skipped on purpose', 'skipped'],
     ['written later', 'todo'],
@@ -66,6 +66,10 @@ test('authoring features show up honestly in the result files', async () => {
     ['row (repeat 2/3)', 2, 3],
     ['row (repeat 3/3)', 3, 3],
   ])
+
+  const fromNothing = byName.get('harvests what an agent makes from an empty workdir')!
+  expect(fromNothing.harvest).toMatchObject({ filesChanged: 1, files: ['notes/new.txt'], isDuplicate: false })
+  expect(readFileSync(join(results, fromNothing.harvest!.patchPath), 'utf8')).toContain('+made by the agent')
 
   const sandboxed = byName.get('works in a sandbox and keeps its outputs')!
   expect(sandboxed).toMatchObject({

@@ -75,6 +75,8 @@ if [ -n "\${EVALBOX_OBJECTS:-}" ]; then
   repo_objects=$(g rev-parse --path-format=absolute --git-path objects)
   export GIT_OBJECT_DIRECTORY="$EVALBOX_OBJECTS" GIT_ALTERNATE_OBJECT_DIRECTORIES="$repo_objects"
 fi
+# A sandbox without a workspace fixture has no baseline commit: its baseline is the empty tree.
+[ -e .git ] || [ -n "\${EVALBOX_OBJECTS:-}" ] || g init -q
 index=$(mktemp "\${TMPDIR:-/tmp}/evalbox-index.XXXXXX")
 trap 'rm -f "$index"' EXIT
 rm -f "$index"
@@ -84,6 +86,15 @@ g diff --cached --no-renames --name-only -z "$1"
 printf '\\0'
 g diff --cached --no-renames --binary --full-index --no-color --no-ext-diff --no-textconv \\
   --src-prefix=a/ --dst-prefix=b/ "$1"`
+
+/**
+ * The baseline of a sandbox that started with an empty workdir (no workspace fixture): git's
+ * empty tree, so no exec is needed before the agent and the harvest lists everything it made.
+ */
+export const EMPTY_BASELINE: WorkspaceBaseline = {
+  kind: 'init',
+  ref: '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
+}
 
 /** Patches larger than this are refused rather than silently cut. */
 const MAX_PATCH_BYTES = 256 * 1024 * 1024

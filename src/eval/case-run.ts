@@ -1,6 +1,7 @@
+import { readdirSync, rmSync } from 'node:fs'
 import { relative } from 'node:path'
 import type { TestContext } from 'vitest'
-import type { WorkspaceBaseline } from '../agents/harvest.ts'
+import { EMPTY_BASELINE, type WorkspaceBaseline } from '../agents/harvest.ts'
 import type { AgentResult } from '../agents/types.ts'
 import { EvalboxError, errorMessage, SandboxUnavailableError } from '../errors.ts'
 import type { Grade, Grader } from '../graders/types.ts'
@@ -42,6 +43,7 @@ export interface CaseSpec {
  */
 export async function runCase(spec: CaseSpec, test: TestContext): Promise<void> {
   const started = performance.now()
+  const startedAt = new Date()
   const run = new CaseRun(spec, getRunSettings() ?? fallbackSettings(), test)
   let thrown: unknown
   try {
@@ -55,6 +57,7 @@ export async function runCase(spec: CaseSpec, test: TestContext): Promise<void> 
   }
   await run.finish()
   const entry = buildEntry(run, spec, performance.now() - started, thrown)
+  entry.started_at = startedAt.toISOString()
   entry.id = test.task.id
   entry.file = relative(run.settings.root, test.task.file.filepath)
   test.task.meta.evalbox = entry
@@ -125,7 +128,10 @@ export class CaseRun {
       this.infraError = errorMessage(error)
       throw error
     }
-    if (this.spec.options.agent) this.baseline = await baselineWorkspace(this.sandbox)
+    if (this.spec.options.agent) {
+      // An empty workdir needs no baseline commit: its baseline is the empty tree.
+      this.baseline = this.sandboxSpec.workspace ? await baselineWorkspace(this.sandbox) : EMPTY_BASELINE
+    }
   }
 
   context(): EvalContext {
@@ -317,11 +323,17 @@ export class CaseRun {
   }
 }
 
+/** Copies the sandbox's output folder into the case directory; an empty one leaves nothing. */
 async function keepOutputs(sandbox: Sandbox, target: string, files: CaseFiles): Promise<void> {
-  const listing = await sandbox.exec(['sh', '-c', 'ls -A "$0" 2>/dev/null | head -n 1', sandbox.outputDir])
-  if (listing.exitCode !== 0 || listing.stdout.trim() === '') return
-  await sandbox.copyOut(sandbox.outputDir, target)
-  files.record('output', target)
+  try {
+    await sandbox.copyOut(sandbox.outputDir, target)
+  } catch (error) {
+    // A command may have removed the folder; that is no output, not a failure.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw error
+  }
+  if (readdirSync(target).length === 0) rmSync(target, { recursive: true, force: true })
+  else files.record('output', target)
 }
 
 /** Resolves like `promise`, or rejects when the time is up or the test is canceled. */

@@ -81,6 +81,8 @@ export const testEntrySchema = z.looseObject({
   case_name: z.string().optional(),
   repeat: z.number().int().positive().optional(),
   repeats: z.number().int().positive().optional(),
+  /** ISO time the case (its last attempt) started. */
+  started_at: z.string().optional(),
   /** Attempts Vitest made (1 + retries used). */
   attempts: z.number().int().positive().optional(),
   /** Passed only after a retry. */
