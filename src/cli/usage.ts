@@ -3,13 +3,13 @@
 export const MAIN_USAGE = `Usage: evalbox <command> [options]
 
 Commands:
-  list      Saved runs in the results directory, newest first
-  show      The summary table of one run file, with its artifact paths
-  compare   What changed between two runs (regressions first)
-  gate      Fail (exit 1) when the newest run regressed against the baseline
-  baseline  \`baseline bless\`: make a finalized run the baseline that gate uses
-  merge     Merge the run files of shards (vitest --shard) into one run file
-  report    Write the runs as one HTML page: trends, case table, side-by-side cases
+  list           Saved runs in the results directory, newest first
+  show           The summary table of one run file, with its artifact paths
+  compare        What changed between two runs (regressions first)
+  gate           Fail (exit 1) when the newest run regressed against the baseline
+  baseline       \`baseline bless\`: make a finalized run the baseline that gate uses
+  merge          Merge the run files of shards (vitest --shard) into one run file
+  report         Write the runs as one HTML page: trends, case table, side-by-side cases
   context-bench  Bench file-backed context: large outputs as artifacts, details recovered
 
 Options:

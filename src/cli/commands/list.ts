@@ -1,5 +1,6 @@
 import { alignColumns, formatCost, formatTime } from '../../reporter/render/format.ts'
 import { listRuns } from '../../store/read-results.ts'
+import { recoverInterruptedRuns } from '../../store/recover.ts'
 import { type CliIo, displayPath, resultsDir, usageError, warnTo } from '../context.ts'
 import { parseCommand } from '../parse.ts'
 
@@ -8,6 +9,8 @@ export function listCommand(args: string[], io: CliIo): number {
   const { flags, positionals } = parseCommand('list', args, ['dir', 'tier', 'json'])
   if (positionals.length > 0) throw usageError(`evalbox list takes no files, got "${positionals[0]}".`)
   const dir = resultsDir(io, flags.dir)
+  // Runs that died (kill -9, a crash) become readable partial files before they are listed.
+  recoverInterruptedRuns(dir, warnTo(io))
   const runs = listRuns(dir, { warn: warnTo(io) }).filter((run) => !flags.tier || run.tier === flags.tier)
 
   if (flags.json) {
