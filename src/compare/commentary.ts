@@ -112,6 +112,12 @@ export function commentary(c: Comparison): string[] {
     const why = d.after ? failureReason(d.after) : undefined
     notes.push(`REGRESSION: "${d.label}" was passing, now fails${why ? ` — ${why}` : ''}.`)
   }
+  for (const d of c.deltas.filter((delta) => delta.budget).sort(byLabel)) {
+    const overs = d.budget!.map(
+      (o) => `${o.after} ${o.measure}, ${(o.after / o.before).toFixed(1)}× the previous ${o.before}`,
+    )
+    notes.push(`BUDGET: "${d.label}" used ${overs.join(' and ')} (limit ${c.budget_factor}×).`)
+  }
   const fixed = group('improved')
   for (const d of fixed) notes.push(`Fixed: "${d.label}" now passes.`)
 

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, it as test } from 'vitest'
 import { makeNotRun, makeRun, makeTest, transcriptWithTools } from './__fixtures__/runs.ts'
+import { commentary } from './commentary.ts'
 import { compareRuns } from './compare-runs.ts'
 
 const files = { beforeFile: '/r/before.json', afterFile: '/r/after.json' }
@@ -109,5 +110,45 @@ describe('compareRuns', () => {
     expect(c.total_cost_delta).toBe(0.2)
     expect(c.total_duration_delta).toBe(-5_000)
     expect(c).toMatchObject({ before_file: '/r/before.json', after_file: '/r/after.json', tier: 'e2e' })
+  })
+})
+
+describe('budget regressions', () => {
+  const withTurns = (name: string, turns: number, tools: Record<string, number>) =>
+    makeTest(name, { turns_used: turns, tool_summary: tools })
+
+  test('a case using more than 2× the turns or tool calls of the previous run is flagged, whatever its outcome', () => {
+    const before = makeRun([
+      withTurns('steady', 6, { Bash: 4 }),
+      withTurns('wandering', 6, { Bash: 4 }),
+      withTurns('busy', 5, { Read: 2 }),
+    ])
+    const after = makeRun([
+      withTurns('steady', 12, { Bash: 8 }),
+      withTurns('wandering', 14, { Bash: 4 }),
+      withTurns('busy', 5, { Read: 9 }),
+    ])
+    const c = compareRuns(before, after, { beforeFile: 'a.json', afterFile: 'b.json' })
+    expect(c.budget_factor).toBe(2)
+    expect(c.budget_regressions).toBe(2)
+    expect(c.deltas.find((d) => d.name === 'steady')!.budget).toBeUndefined()
+    expect(c.deltas.find((d) => d.name === 'wandering')!.budget).toEqual([
+      { measure: 'turns', before: 6, after: 14 },
+    ])
+    expect(c.deltas.find((d) => d.name === 'busy')!.budget).toEqual([
+      { measure: 'tool calls', before: 2, after: 9 },
+    ])
+    expect(commentary(c)).toContain('BUDGET: "busy" used 9 tool calls, 4.5× the previous 2 (limit 2×).')
+    expect(commentary(c)).toContain('BUDGET: "wandering" used 14 turns, 2.3× the previous 6 (limit 2×).')
+  })
+
+  test('the factor is configurable', () => {
+    const before = makeRun([withTurns('x', 10, {})])
+    const after = makeRun([withTurns('x', 14, {})])
+    expect(
+      compareRuns(before, after, { beforeFile: 'a', afterFile: 'b' }, { budgetFactor: 1.2 })
+        .budget_regressions,
+    ).toBe(1)
+    expect(compareRuns(before, after, { beforeFile: 'a', afterFile: 'b' }).budget_regressions).toBe(0)
   })
 })

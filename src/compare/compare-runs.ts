@@ -1,6 +1,6 @@
 import type { NotRunEntry, RunFile, TestEntry } from '../store/schema.ts'
 import { countToolCalls, toolSummaryOf } from './tool-summary.ts'
-import type { Comparison, StatusChange, TestDelta, TestSnapshot } from './types.ts'
+import type { BudgetOverrun, Comparison, StatusChange, TestDelta, TestSnapshot } from './types.ts'
 
 interface Named {
   name: string
@@ -90,7 +90,9 @@ export function compareRuns(
   before: RunFile,
   after: RunFile,
   files: { beforeFile: string; afterFile: string },
+  options: CompareOptions = {},
 ): Comparison {
+  const budgetFactor = options.budgetFactor ?? DEFAULT_BUDGET_FACTOR
   const match = matcher(before.tests)
   const deltas: Omit<TestDelta, 'label'>[] = []
   const ranNow = keyed(after.tests)
@@ -138,10 +140,14 @@ export function compareRuns(
 
   const nameCount = new Map<string, number>()
   for (const d of deltas) nameCount.set(d.name, (nameCount.get(d.name) ?? 0) + 1)
-  const labelled: TestDelta[] = deltas.map((d) => ({
-    ...d,
-    label: (nameCount.get(d.name) ?? 0) > 1 ? d.key : d.name,
-  }))
+  const labelled: TestDelta[] = deltas.map((d) => {
+    const budget = d.before && d.after ? overruns(d.before, d.after, budgetFactor) : []
+    return {
+      ...d,
+      label: (nameCount.get(d.name) ?? 0) > 1 ? d.key : d.name,
+      ...(budget.length > 0 && { budget }),
+    }
+  })
 
   const counts: Record<StatusChange, number> = {
     improved: 0,
@@ -171,6 +177,8 @@ export function compareRuns(
     before_version: before.version,
     after_version: after.version,
     tier: after.tier,
+    budget_regressions: labelled.filter((d) => d.budget).length,
+    budget_factor: budgetFactor,
     before_partial: before._partial === true,
     after_partial: after._partial === true,
     deltas: labelled,
@@ -183,4 +191,27 @@ export function compareRuns(
     tools_before: toolsBefore,
     tools_after: toolsAfter,
   }
+}
+
+/** Options of `compareRuns`. */
+export interface CompareOptions {
+  /**
+   * A case whose turns or tool calls exceed this many times the earlier run's is flagged as a
+   * budget regression (whatever its pass/fail outcome).
+   * @default 2
+   */
+  budgetFactor?: number
+}
+
+export const DEFAULT_BUDGET_FACTOR = 2
+
+function overruns(before: TestSnapshot, after: TestSnapshot, factor: number): BudgetOverrun[] {
+  const found: BudgetOverrun[] = []
+  const check = (measure: BudgetOverrun['measure'], was: number | undefined, now: number | undefined) => {
+    if (was !== undefined && now !== undefined && was > 0 && now > was * factor)
+      found.push({ measure, before: was, after: now })
+  }
+  check('turns', before.turns_used, after.turns_used)
+  check('tool calls', countToolCalls(before.tool_summary), countToolCalls(after.tool_summary))
+  return found
 }

@@ -1,6 +1,6 @@
 export { type CaseOutcome, caseKey, caseOutcomes, type PassCount } from './case-outcomes.ts'
 export { commentary, failureReason } from './commentary.ts'
-export { compareRuns } from './compare-runs.ts'
+export { type CompareOptions, compareRuns, DEFAULT_BUDGET_FACTOR } from './compare-runs.ts'
 export { type FisherAlternative, fisherExact, type Table2x2 } from './fisher.ts'
 export {
   type CaseVerdict,
@@ -20,4 +20,4 @@ export {
 } from './gate-baseline.ts'
 export { formatCounts, formatP } from './gate-message.ts'
 export { countToolCalls, extractToolSummary, toolSummaryOf } from './tool-summary.ts'
-export type { Comparison, StatusChange, TestDelta, TestSnapshot } from './types.ts'
+export type { BudgetOverrun, Comparison, StatusChange, TestDelta, TestSnapshot } from './types.ts'

@@ -41,6 +41,15 @@ export interface TestDelta {
   after: TestSnapshot | null
   /** For `not_run`: how the later run recorded the test, and why. */
   not_run?: { status: NotRunEntry['status']; reason?: string }
+  /** Budget measures that grew past the comparison's `budget_factor` times the earlier run's. */
+  budget?: BudgetOverrun[]
+}
+
+/** A turn or tool-call count that grew past the allowed factor. */
+export interface BudgetOverrun {
+  measure: 'turns' | 'tool calls'
+  before: number
+  after: number
 }
 
 /** Two runs compared test by test (the shape follows seed 002's comparison result). */
@@ -70,6 +79,10 @@ export interface Comparison {
   added: number
   removed: number
   not_run: number
+  /** Tests with a budget overrun (see `TestDelta.budget`). */
+  budget_regressions: number
+  /** A turn or tool-call count above this many times the earlier run's is a budget regression. */
+  budget_factor: number
   tool_count_before: number
   tool_count_after: number
   /** Tool calls by tool name, summed over all tests. */

@@ -107,6 +107,7 @@ export function renderComparison(c: Comparison, options: RenderOptions = {}): st
 
   lines.push('─'.repeat(RULE))
   const counts = GROUPS.filter((g) => c[g.status] > 0).map((g) => `${c[g.status]} ${g.word}`)
+  if (c.budget_regressions > 0) counts.push(`${c.budget_regressions} over budget`)
   lines.push(`  Status: ${counts.length > 0 ? counts.join(', ') : 'no tests'}`)
   lines.push(`  Cost: ${formatCostDelta(c.total_cost_delta)}`)
   lines.push(`  Duration: ${formatDurationDelta(c.total_duration_delta)}`)
