@@ -9,6 +9,7 @@ export { describeEval, type EvalBody, evalTest, evalTest as eval } from './eval/
 export type { DescribeEvalOptions, EvalOptions, EvalRow, EvalTestOptions } from './eval/options.ts'
 export * from './graders/index.ts'
 export { type EvalboxMatchers, evalboxMatchers, setupMatchers } from './matchers/index.ts'
+export * from './models/index.ts'
 export type { SandboxOption, SandboxProviderName, SandboxSpec } from './sandbox/spec.ts'
 export type { ExecOptions, ExecResult, Sandbox } from './sandbox/types.ts'
 export type { Grade, NotRunEntry, RunFile, TestEntry } from './store/schema.ts'
