@@ -1,6 +1,6 @@
 import { basename, dirname, resolve } from 'node:path'
 import { describeValue, EvalboxError } from '../errors.ts'
-import { listRuns, loadRunFile, type RunSummary } from '../store/read-results.ts'
+import { listRuns, loadRunFile, type RunSummary, summarize } from '../store/read-results.ts'
 import type { RunFile, TestEntry } from '../store/schema.ts'
 import { caseDetail, type DetailLimits, detailSize } from './case-detail.ts'
 import { previousOf, reportComparison } from './default-comparison.ts'
@@ -62,24 +62,9 @@ function named(dir: string, file: string, listed: readonly RunSummary[]): RunSum
   const path = resolve(dir, file)
   const found = listed.find((s) => s.path === path)
   if (found) return found
-  const run = loadRunFile(path)
   // A file from elsewhere may share a name with a listed run; its path keeps it apart.
-  const clash = listed.some((s) => s.file === basename(path))
-  return {
-    path,
-    file: clash ? path : basename(path),
-    tier: run.tier,
-    branch: run.branch,
-    version: run.version,
-    git_sha: run.git_sha,
-    timestamp: run.timestamp,
-    partial: run._partial === true,
-    passed: run.passed,
-    failed: run.failed,
-    total: run.total_tests,
-    skipped: run.skipped ?? 0,
-    cost_usd: run.total_cost_usd,
-  }
+  const summary = summarize(path, loadRunFile(path))
+  return listed.some((s) => s.file === summary.file) ? { ...summary, file: path } : summary
 }
 
 function attachDetails(loaded: Loaded, limits: DetailLimits): number {

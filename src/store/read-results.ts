@@ -104,7 +104,8 @@ export function loadRunFile(path: string): RunFile {
   return outcome.run
 }
 
-function summarize(path: string, run: RunFile): RunSummary {
+/** The listing row of a run file. */
+export function summarize(path: string, run: RunFile): RunSummary {
   return {
     path,
     file: basename(path),
