@@ -1,4 +1,4 @@
-import { basename, dirname, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { describeValue, EvalboxError } from '../errors.ts'
 import { listRuns, loadRunFile, type RunSummary, summarize } from '../store/read-results.ts'
 import type { RunFile, TestEntry } from '../store/schema.ts'
