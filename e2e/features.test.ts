@@ -18,11 +18,14 @@ test('authoring features show up honestly in the result files', async () => {
 
   // The only failure is the unscored grader; the run fails because of it.
   expect(run.exitCode).toBe(1)
-  expect(e2e).toMatchObject({ total_tests: 8, passed: 7, failed: 1, skipped: 2 })
-  expect(e2e!.not_run!.map((entry) => [entry.name, entry.status]).sort()).toEqual([
-    ['skipped on purpose', 'skipped'],
-    ['written later', 'todo'],
+  expect(e2e).toMatchObject({ total_tests: 9, passed: 8, failed: 1, skipped: 4 })
+  expect(e2e!.not_run!.map((entry) => [entry.name, entry.status, entry.reason]).sort()).toEqual([
+    ['skipped on purpose', 'skipped', undefined],
+    ['skipped with a reason', 'skipped', 'no API key in this environment'],
+    ['skips itself at run time', 'skipped', 'decided while running'],
+    ['written later', 'todo', undefined],
   ])
+  expect(byName.get('row with a workspace')).toMatchObject({ passed: true, output: 'hello from the fixture' })
 
   expect(byName.get('body drives the case')).toMatchObject({
     passed: true,

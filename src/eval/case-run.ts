@@ -6,7 +6,7 @@ import type { AgentResult } from '../agents/types.ts'
 import { EvalboxError, errorMessage, SandboxUnavailableError } from '../errors.ts'
 import type { Grade, Grader } from '../graders/types.ts'
 import { hostPath, openSandbox } from '../sandbox/open.ts'
-import { resolveSandboxSpec, type SandboxSpec } from '../sandbox/spec.ts'
+import { resolveSandboxSpec, type SandboxOption, type SandboxSpec } from '../sandbox/spec.ts'
 import type { Sandbox } from '../sandbox/types.ts'
 import type { TestEntry } from '../store/schema.ts'
 import { appendWorkerEntry } from '../store/worker-journal.ts'
@@ -34,6 +34,8 @@ export interface CaseSpec {
   input: unknown
   expected: unknown
   rowMetadata?: Record<string, unknown>
+  /** The data row's own sandbox option, laid over the eval's. */
+  rowSandbox?: SandboxOption
   body?: (ctx: EvalContext) => unknown
 }
 
@@ -87,7 +89,7 @@ export class CaseRun {
   summary: GradeSummary | undefined
   infraError: string | undefined
   harvest: TestEntry['harvest']
-  patch: { diff: string; files: string[] } | undefined
+  patch: { diff: string; files: string[]; path?: string } | undefined
   /** Why there is no harvest, when an agent ran and none was made. */
   harvestNote: string | undefined
   private baseline: WorkspaceBaseline | string | undefined
@@ -105,9 +107,10 @@ export class CaseRun {
     const needsSandbox =
       options.agent !== undefined ||
       options.sandbox !== undefined ||
+      spec.rowSandbox !== undefined ||
       this.graders.some((grader) => grader.needsSandbox)
     this.sandboxSpec = needsSandbox
-      ? resolveSandboxSpec(options.sandbox, settings.sandboxDefaults)
+      ? resolveSandboxSpec(spec.rowSandbox, resolveSandboxSpec(options.sandbox, settings.sandboxDefaults))
       : undefined
     this.files = new CaseFiles(settings.resultsDir, settings.runDir, this.caseKey)
   }
@@ -153,6 +156,7 @@ export class CaseRun {
       run: () => this.run(),
       grade: (extra) => this.grade(extra),
       record: (metrics) => Object.assign(this.metrics, metrics),
+      skip: (note?: string): never => this.test.skip(note) as never,
     }
   }
 
@@ -223,7 +227,11 @@ export class CaseRun {
         this.caseKey,
       )
       this.harvest = harvested.entry
-      this.patch = { diff: harvested.diff, files: harvested.files }
+      this.patch = {
+        diff: harvested.diff,
+        files: harvested.files,
+        path: harvested.entry.patchPath || undefined,
+      }
     } catch (error) {
       this.harvestNote = `no harvest (${errorMessage(error)})`
     }

@@ -11,8 +11,11 @@ export interface RunOutput {
   value: unknown
   /** The agent's full result, when the case has an agent. */
   agent?: AgentResult
-  /** The agent's changes to the workspace (git patch and files), when harvested. */
-  patch?: { diff: string; files: string[] }
+  /**
+   * The agent's changes to the workspace, when harvested: the git patch, the files it changed,
+   * and where `patch.diff` was kept (relative to the results directory).
+   */
+  patch?: { diff: string; files: string[]; path?: string }
 }
 
 /** What `ctx.grade()` returns. */
@@ -48,4 +51,6 @@ export interface EvalContext {
   readonly signal: AbortSignal
   /** Vitest's `expect` bound to this test (safe in concurrent cases). */
   readonly expect: typeof vitestExpect
+  /** Skips the case from here on; the note is recorded in the result file's `not_run` list. */
+  skip(note?: string): never
 }

@@ -63,7 +63,7 @@ export function describeEval<Input = unknown>(
 function defineCases<Input>(
   caseName: string,
   options: EvalOptions<Input>,
-  row: Pick<EvalRow<Input>, 'input' | 'expected' | 'metadata'>,
+  row: Pick<EvalRow<Input>, 'input' | 'expected' | 'metadata' | 'sandbox'>,
   body: EvalBody | undefined,
 ): void {
   const repeats = options.repeats ?? 1
@@ -83,11 +83,16 @@ function defineCases<Input>(
       input: row.input,
       expected: row.expected,
       rowMetadata: row.metadata,
+      rowSandbox: row.sandbox,
       body,
     }
     const meta = { evalboxTier: options.tier ?? 'e2e' }
+    const { skip } = options
     test.concurrent(testName, { timeout, retry: options.retry ?? 0, meta }, (context: TestContext) =>
-      runCase({ ...spec, suite: suiteOf(context) }, context),
+      // A skipped eval still runs this function so that its reason is recorded with the skip.
+      skip
+        ? context.skip(typeof skip === 'string' ? skip : undefined)
+        : runCase({ ...spec, suite: suiteOf(context) }, context),
     )
   }
 }

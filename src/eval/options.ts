@@ -41,6 +41,12 @@ export interface EvalOptions<Input = unknown> {
   threshold?: number
   /** Free-form data copied into the result entry. */
   metadata?: Record<string, unknown>
+  /**
+   * Skip the eval: `true`, or the reason (recorded in the result file's `not_run` list),
+   * e.g. `skip: process.env.ANTHROPIC_API_KEY ? false : 'ANTHROPIC_API_KEY is not set'`.
+   * @default false
+   */
+  skip?: boolean | string
 }
 
 /** Options of `evalTest`: one case, with an optional input and expected value. */
@@ -58,6 +64,8 @@ export interface EvalRow<Input = unknown> {
   /** Case name; defaults to a short rendering of the input. */
   name?: string
   metadata?: Record<string, unknown>
+  /** This row's sandbox, laid over the eval's (a workspace per row, say). */
+  sandbox?: SandboxOption
 }
 
 /** Options of `describeEval`: the shared options plus the data rows. */
@@ -94,6 +102,7 @@ const evalOptionsShape = {
   repeats: z.number().int().positive().optional(),
   threshold: z.number().min(0).max(1).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  skip: z.union([z.boolean(), z.string()]).optional(),
 }
 
 const evalTestSchema = z.strictObject({
@@ -107,6 +116,7 @@ const rowSchema = z.looseObject({
   expected: z.unknown().optional(),
   name: z.string().min(1).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  sandbox: sandboxOptionSchema.optional(),
 })
 
 const describeEvalSchema = z.strictObject({

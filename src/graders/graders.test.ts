@@ -64,3 +64,20 @@ describe('defineGrader', () => {
     await expect(defineGrader('bad', () => 7)(ctx(''))).rejects.toThrow(/scores are numbers from 0 to 1/)
   })
 })
+
+describe('graders.not', () => {
+  test('passes when the inner grader fails, and says so; keeps the inner grade', async () => {
+    const grade = await graders.not(graders.contains('Paris'))(ctx('Rome'))
+    expect(grade).toMatchObject({ name: 'not(contains("Paris"))', pass: true, score: 1 })
+    expect(grade.explanation).toMatch(/^contains\("Paris"\) failed as expected: output lacks "Paris"/)
+    expect(grade.metadata?.inner).toMatchObject({ pass: false })
+  })
+
+  test('fails when the inner grader passes, and an unscored inner grade stays unscored', async () => {
+    const passed = await graders.not(graders.contains('Rome'))(ctx('Rome'))
+    expect(passed).toMatchObject({ pass: false, score: 0 })
+    expect(passed.explanation).toContain('expected contains("Rome") to fail, but it passed')
+    const unscored = defineGrader('judge', () => ({ score: null, pass: false, explanation: 'no model' }))
+    expect(await graders.not(unscored)(ctx(''))).toMatchObject({ pass: false, score: null })
+  })
+})

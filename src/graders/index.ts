@@ -2,6 +2,7 @@ import { command } from './command.ts'
 import { fileBackedContext } from './file-backed-context.ts'
 import { jsonSchema } from './json-schema.ts'
 import { llmJudge } from './llm-judge.ts'
+import { not } from './not.ts'
 import { plantedBugs } from './planted-bugs/planted-bugs.ts'
 import { contains, equals, matches } from './text.ts'
 import { toolCalls } from './tool-calls.ts'
@@ -19,6 +20,7 @@ export const graders = {
   llmJudge,
   toolCalls,
   fileBackedContext,
+  not,
 }
 
 export type { CommandGraderOptions } from './command.ts'

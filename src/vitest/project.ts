@@ -31,14 +31,19 @@ export function evalsProject(options: EvalsProjectOptions = {}): TestProjectInli
     test: {
       name,
       include,
-      globalSetup: [globalSetupFile()],
       testTimeout: (rest.timeout ?? DEFAULT_TIMEOUT_MS) + DEFAULT_GRADE_TIMEOUT_MS,
       hookTimeout: 120_000,
       maxConcurrency,
       includeTaskLocation: true,
       ...test,
+      // The run's own setup always comes first; the user's global setups are added, not swapped in.
+      globalSetup: [globalSetupFile(), ...toArray(test.globalSetup)],
     },
   }
+}
+
+function toArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value]
 }
 
 /** The globalSetup file beside this module: `.ts` when running from source, `.js` when built. */

@@ -1,0 +1,34 @@
+import type { Grade, Grader, GraderContext } from './types.ts'
+
+/**
+ * Passes when `grader` fails: for evals that check a grader itself ("a tampered test must be
+ * graded failing"), so that a grader that stops catching the failure fails the run. The inner
+ * grade is kept in `metadata.inner`; an unscored inner grade stays unscored (it never passes).
+ *
+ * @example graders: [graders.not(graders.unitTests())]
+ */
+export function not(grader: Grader, options: { name?: string } = {}): Grader {
+  const name = options.name ?? `not(${grader.graderName})`
+  const negated = async (ctx: GraderContext): Promise<Grade> => {
+    const inner = await grader(ctx)
+    if (inner.score === null) {
+      return {
+        name,
+        score: null,
+        pass: false,
+        explanation: `${inner.name} could not grade: ${inner.explanation}`,
+        metadata: { inner },
+      }
+    }
+    return {
+      name,
+      score: 1 - inner.score,
+      pass: !inner.pass,
+      explanation: inner.pass
+        ? `expected ${inner.name} to fail, but it passed: ${inner.explanation}`
+        : `${inner.name} failed as expected: ${inner.explanation}`,
+      metadata: { inner },
+    }
+  }
+  return Object.assign(negated, { graderName: name, needsSandbox: grader.needsSandbox ?? false })
+}
