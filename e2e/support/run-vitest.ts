@@ -37,7 +37,15 @@ export interface RunOptions {
 export function runVitest(cwd: string, args: string[], options: RunOptions = {}): Promise<VitestRun> {
   const env: Record<string, string | undefined> = { ...process.env }
   // The outer Vitest's variables would make the inner one think it is a worker.
-  for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'TEST') delete env[key]
+  // When evalbox's own tests run on GitHub Actions, the fixture runs must not annotate the outer
+  // job or write its summary, nor inherit a gate or JUnit setting.
+  for (const key of Object.keys(env)) {
+    if (
+      /^(VITEST|GITHUB_)/.test(key) ||
+      ['TEST', 'EVALBOX_GATE', 'EVALBOX_JUNIT', 'EVALBOX_DIR'].includes(key)
+    )
+      delete env[key]
+  }
   Object.assign(env, { NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', EVALBOX_SANDBOX: 'local', ...options.env })
   const vitest = options.vitest ?? join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs')
   const child = spawn(process.execPath, [vitest, 'run', ...args], {

@@ -27,7 +27,8 @@ export function toEntry(testCase: TestCase, root: string): TestEntry {
   entry.status = passed ? 'passed' : 'failed'
   entry.id = testCase.id
   entry.file = relative(root, testCase.module.moduleId)
-  if (testCase.location) entry.line = testCase.location.line
+  const line = lineOf(testCase)
+  if (line !== undefined) entry.line = line
   const attempts = (diagnostic?.retryCount ?? 0) + 1
   if (attempts > 1) entry.attempts = attempts
   if (diagnostic?.flaky) entry.flaky = true
@@ -66,4 +67,17 @@ function suiteOf(testCase: TestCase, root: string): string {
 /** A test that never ran has no entry to say its tier; evals record it in their meta at definition. */
 function tierOf(testCase: TestCase): string {
   return testCase.meta().evalboxTier ?? 'e2e'
+}
+
+/**
+ * The test's line, else its nearest suite's: Vitest finds a location only for tests declared
+ * directly in the file, and `describeEval` declares its rows' tests from inside a suite it
+ * made, so those point at the `describeEval` call.
+ */
+function lineOf(testCase: TestCase): number | undefined {
+  if (testCase.location) return testCase.location.line
+  for (let parent = testCase.parent; parent.type === 'suite'; parent = parent.parent) {
+    if (parent.location) return parent.location.line
+  }
+  return undefined
 }

@@ -1,16 +1,16 @@
-import { relative } from 'node:path'
 import type { SerializedError } from 'vitest'
-import type { Reporter, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node'
-import { compareRuns } from '../compare/index.ts'
-import { errorMessage } from '../errors.ts'
-import { findPreviousRun, loadRunFile } from '../store/read-results.ts'
+import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node'
 import { recoverInterruptedRuns } from '../store/recover.ts'
-import { RunWriter, type WrittenRun } from '../store/run-writer.ts'
+import { RunWriter } from '../store/run-writer.ts'
 import { onInterrupt } from '../vitest/interrupt.ts'
 import { currentRun, type EvalboxProjectOptions, type RunState } from '../vitest/run-state.ts'
+import { checkJunitOption, writeCiOutputs } from './ci-output.ts'
+import { concludeRun } from './conclude.ts'
 import { toEntry, toNotRunEntry } from './entries.ts'
-import { renderComparison } from './render/comparison.ts'
-import { renderSummary } from './render/summary.ts'
+import { gateExitCode, onlyEvalFailures } from './exit-code.ts'
+import { type LiveLine, liveLine } from './live-line.ts'
+import { isIdle, ProgressCounter, progressText } from './progress.ts'
+import { type GateSettings, resolveGateSettings } from './run-gate.ts'
 
 export interface EvalReporterOptions extends EvalboxProjectOptions {
   /** Names of the projects whose tests are evals. */
@@ -22,20 +22,26 @@ export interface EvalReporterOptions extends EvalboxProjectOptions {
 /**
  * The eval reporter (Vitest `Reporter`, no subclassing). It turns each finished eval case
  * into a result entry, saves it at once (journal + throttled partial files), and when the
- * run ends writes the final run file per tier, prints the summary tables and the comparison
- * with the previous run.
+ * run ends writes the final run file per tier, prints the summary tables, the comparison
+ * with the previous run and the gate's verdict, and writes what CI reads (GitHub annotations
+ * and job summary, JUnit XML). In a terminal it keeps a progress line on stderr.
  */
 export class EvalReporter implements Reporter {
   private readonly projects: Set<string>
+  private readonly gate: GateSettings | undefined
   private vitest: Vitest | undefined
   private run: RunState | undefined
   private writer: RunWriter | undefined
   private readonly seen = new Set<string>()
+  private readonly progress = new ProgressCounter()
+  private line: LiveLine | undefined
   private noticePrinted = false
   private stopInterruptHook: (() => void) | undefined
 
   constructor(private readonly options: EvalReporterOptions) {
     this.projects = new Set(options.projects)
+    this.gate = resolveGateSettings(options.gate, process.env)
+    checkJunitOption(options.junit)
   }
 
   /** Another evals project joins this reporter. */
@@ -47,7 +53,7 @@ export class EvalReporter implements Reporter {
     this.vitest = vitest
   }
 
-  onTestRunStart(): void {
+  onTestRunStart(specifications: ReadonlyArray<TestSpecification> = []): void {
     this.seen.clear()
     this.run = currentRun([...this.projects][0])
     const { run } = this
@@ -62,13 +68,33 @@ export class EvalReporter implements Reporter {
         evalbox_version: EVALBOX_VERSION,
         vitest_version: this.vitest?.version,
         node_version: process.version,
-        ...(this.vitest?.config.shard && {
-          shard: `${this.vitest.config.shard.index}/${this.vitest.config.shard.count}`,
-        }),
+        ...(this.shard() && { shard: this.shard() }),
       },
     })
+    this.progress.start(specifications.filter((spec) => this.projects.has(spec.project.name)).length)
+    this.line?.stop()
+    this.line = this.options.progress === false ? undefined : liveLine()
     this.stopInterruptHook?.()
-    this.stopInterruptHook = onInterrupt(() => this.writer?.writePartials('interrupted'))
+    this.stopInterruptHook = onInterrupt(() => {
+      this.line?.stop()
+      this.writer?.writePartials('interrupted')
+    })
+  }
+
+  onTestModuleCollected(module: TestModule): void {
+    if (!this.projects.has(module.project.name)) return
+    const ids: string[] = []
+    for (const test of module.children.allTests()) {
+      if (test.options.mode === 'run' || test.options.mode === 'only') ids.push(test.id)
+    }
+    this.progress.collected(ids)
+    this.showProgress()
+  }
+
+  onTestCaseReady(testCase: TestCase): void {
+    if (!this.projects.has(testCase.project.name)) return
+    this.progress.ready(testCase.id)
+    this.showProgress()
   }
 
   onTestCaseResult(testCase: TestCase): void {
@@ -79,20 +105,25 @@ export class EvalReporter implements Reporter {
     if (state === 'passed' || state === 'failed') {
       const entry = toEntry(testCase, root)
       this.writer.add(entry)
+      this.progress.result(testCase.id, { failed: !entry.passed, costUsd: entry.cost_usd })
       if (entry.sandbox?.provider === 'local' && this.run?.engineNotice && !this.noticePrinted) {
         this.noticePrinted = true
         this.print(`evalbox: ${this.run.engineNotice}`)
       }
     } else {
       this.writer.addNotRun(toNotRunEntry(testCase, root))
+      this.progress.result(testCase.id, { failed: false, costUsd: 0 })
     }
+    this.showProgress()
   }
 
   onTestRunEnd(
     testModules: ReadonlyArray<TestModule>,
-    _errors: ReadonlyArray<SerializedError>,
+    errors: ReadonlyArray<SerializedError>,
     reason: TestRunEndReason,
   ): void {
+    this.line?.stop()
+    this.line = undefined
     const writer = this.writer
     if (!writer || !this.run) return
     this.stopInterruptHook?.()
@@ -105,39 +136,43 @@ export class EvalReporter implements Reporter {
     if (writer.tiers.size === 0) return
     const interrupted = reason === 'interrupted'
     const written = writer.finish(interrupted)
-    const out: string[] = []
-    for (const { run, path } of written) {
-      out.push(
-        renderSummary(run, { file: writer.failure ? undefined : relative(process.cwd(), path) || path }),
-      )
+    const shard = this.shard()
+    const conclusion = concludeRun({
+      written,
+      root: this.run.root,
+      resultsDir: this.run.resultsDir,
+      interrupted,
+      ...(writer.failure && { failure: writer.failure }),
+      compare: this.options.compare !== false,
+      ...(shard && { shard }),
+      ...(this.gate && !interrupted && !writer.failure && { gate: this.gate }),
+      warn: (message) => this.print(`evalbox: ${message}`),
+    })
+    this.print(conclusion.text)
+    writeCiOutputs(conclusion.tiers, {
+      root: this.run.root,
+      env: process.env,
+      github: this.options.github,
+      junit: this.options.junit,
+      print: (text) => this.print(text),
+    })
+
+    if (writer.failure) process.exitCode = 1
+    else {
+      const code = gateExitCode(conclusion.tiers, onlyEvalFailures(testModules, errors, this.projects))
+      if (code !== undefined) process.exitCode = code
     }
-    if (writer.failure) {
-      out.push(`\nevalbox: ${writer.failure.message}`)
-      process.exitCode = 1
-    } else if (interrupted) {
-      out.push('\nevalbox: the run was interrupted; its results are saved as a partial run and not compared.')
-    } else if (this.options.compare !== false) {
-      for (const item of written) out.push(this.comparison(item))
-    }
-    this.print(out.join('\n'))
   }
 
-  private comparison({ tier, path, run }: WrittenRun): string {
-    const dir = this.run!.resultsDir
-    const warn = (message: string) => this.print(`evalbox: ${message}`)
-    try {
-      const previous = findPreviousRun(dir, {
-        tier,
-        branch: run.branch,
-        exclude: [path],
-        olderThan: run.timestamp,
-        warn,
-      })
-      if (!previous) return `\nFirst run of tier "${tier}" here: nothing to compare with yet.`
-      return `\n${renderComparison(compareRuns(loadRunFile(previous), run, { beforeFile: previous, afterFile: path }))}`
-    } catch (error) {
-      return `\nevalbox: could not compare with the previous run: ${errorMessage(error)}`
-    }
+  private showProgress(): void {
+    if (!this.line) return
+    const snapshot = this.progress.snapshot()
+    this.line.update(isIdle(snapshot) ? undefined : progressText(snapshot, process.stderr.columns))
+  }
+
+  private shard(): string | undefined {
+    const shard = this.vitest?.config.shard
+    return shard ? `${shard.index}/${shard.count}` : undefined
   }
 
   private print(text: string): void {

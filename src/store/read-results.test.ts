@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeRun, makeTest, transcriptWithTools } from '../compare/__fixtures__/runs.ts'
 import { EvalboxError } from '../errors.ts'
-import { findPreviousRun, listRuns, loadRunFile } from './read-results.ts'
+import { findPreviousRun, listRuns, loadRunFile, pickPreviousRun } from './read-results.ts'
 import type { RunFile } from './schema.ts'
 
 let dir: string
@@ -158,5 +158,29 @@ describe('findPreviousRun', () => {
   it('only considers the same tier', () => {
     expect(findPreviousRun(dir, { tier: 'llm-judge', branch: 'main' })).toBe(join(dir, 'judge-4.json'))
     expect(findPreviousRun(dir, { tier: 'unit', branch: 'main' })).toBeUndefined()
+  })
+})
+
+describe('shard files', () => {
+  it('are never picked as the previous run of a whole run', () => {
+    const base = {
+      path: '',
+      file: '',
+      tier: 'e2e',
+      branch: 'main',
+      version: '1',
+      git_sha: 'a',
+      partial: false,
+      passed: 1,
+      failed: 0,
+      total: 1,
+      skipped: 0,
+      cost_usd: 0,
+    }
+    const runs = [
+      { ...base, path: '/r/shard.json', timestamp: '2026-01-02T00:00:00Z', shard: '1/2' },
+      { ...base, path: '/r/full.json', timestamp: '2026-01-01T00:00:00Z' },
+    ]
+    expect(pickPreviousRun(runs, { tier: 'e2e', branch: 'main' })?.path).toBe('/r/full.json')
   })
 })

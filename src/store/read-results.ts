@@ -24,6 +24,8 @@ export interface RunSummary {
   /** Tests recorded as skipped, todo or not run. */
   skipped: number
   cost_usd: number
+  /** `i/n` for the file of one shard of a `vitest --shard` run. */
+  shard?: string
 }
 
 /** Options for {@link listRuns} and {@link findPreviousRun}. */
@@ -120,6 +122,7 @@ export function summarize(path: string, run: RunFile): RunSummary {
     total: run.total_tests,
     skipped: run.skipped ?? run.not_run?.length ?? 0,
     cost_usd: run.total_cost_usd,
+    ...(run.shard && { shard: run.shard }),
   }
 }
 
@@ -186,6 +189,8 @@ export function pickPreviousRun(
   const candidates = runs.filter(
     (run) =>
       !run.partial &&
+      // One shard holds part of a run: never the baseline of a whole run (merge shards first).
+      !run.shard &&
       run.tier === options.tier &&
       !excluded.has(run.path) &&
       (Number.isNaN(limit) || time(run) < limit),

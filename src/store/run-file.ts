@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { runFileName } from './file-name.ts'
+import { fileSafe, runFileName } from './file-name.ts'
 import type { RunInfo } from './run-info.ts'
 import { type NotRunEntry, type RunFile, SCHEMA_VERSION, type TestEntry } from './schema.ts'
 
@@ -87,10 +87,16 @@ export function writeFileAtomic(path: string, text: string): void {
 
 /**
  * Picks a tier's file name for a run and creates the file exclusively, so two runs never share
- * a file (a second run in the same second gets `-2`, `-3`...). Throws when the dir is unwritable.
+ * a file (a second run in the same second gets `-2`, `-3`...). A shard's file ends in
+ * `-shard-{i}-of-{n}`, so the shards of one run started in the same second stay apart. Throws
+ * when the dir is unwritable.
  */
 export function claimRunFile(resultsDir: string, header: RunHeader, tier: string): string {
-  const base = runFileName({ ...header, tier, timestamp: new Date(header.timestamp) }).replace(/\.json$/, '')
+  const shard = header.shard ? `-shard-${fileSafe(header.shard.replace('/', '-of-'))}` : ''
+  const base = runFileName({ ...header, tier, timestamp: new Date(header.timestamp) }).replace(
+    /\.json$/,
+    shard,
+  )
   mkdirSync(resultsDir, { recursive: true })
   for (let n = 1; ; n++) {
     const path = join(resultsDir, `${base}${n === 1 ? '' : `-${n}`}.json`)

@@ -10,4 +10,4 @@ export { findPreviousRun, listRuns, loadRunFile } from '../store/read-results.ts
 export type { NotRunEntry, RunFile, TestEntry } from '../store/schema.ts'
 export { evalboxPlugin } from './plugin.ts'
 export { type EvalsProjectOptions, evalsProject } from './project.ts'
-export type { EvalboxProjectOptions } from './run-state.ts'
+export type { EvalboxProjectOptions, ReporterGateOptions } from './run-state.ts'

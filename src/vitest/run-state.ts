@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { isAbsolute, join, resolve } from 'node:path'
+import type { GateFailOn } from '../compare/gate.ts'
 import { EvalboxError } from '../errors.ts'
 import type { RunSettings } from '../eval/settings.ts'
 import { probeEngine } from '../sandbox/engine-probe.ts'
@@ -21,6 +22,46 @@ export interface EvalboxProjectOptions {
   compare?: boolean
   /** Minimum ms between rewrites of the partial result files. @default 1000 */
   partialThrottleMs?: number
+  /**
+   * Gate each finished run: judge it against a baseline file or the previous run, print the
+   * verdict, and let it decide the exit code (see {@link ReporterGateOptions}). `false` turns
+   * the gate off even when `EVALBOX_GATE` is set.
+   * @default `EVALBOX_GATE` (`previous` or a baseline path) when set, else no gate
+   */
+  gate?: ReporterGateOptions | false
+  /**
+   * Write a JUnit XML file of the run (one `<testsuite>` per tier) to this path, relative to
+   * the project root. `false` turns it off even when `EVALBOX_JUNIT` is set.
+   * @default `EVALBOX_JUNIT` when set, else no file
+   */
+  junit?: string | false
+  /**
+   * On GitHub Actions, print an annotation per failing or regressed case and append a
+   * markdown summary to `$GITHUB_STEP_SUMMARY`.
+   * @default true when `GITHUB_ACTIONS=true`
+   */
+  github?: boolean
+  /**
+   * A live line on stderr (cases done / running / queued, spend so far), only when stderr
+   * is a terminal.
+   * @default true
+   */
+  progress?: boolean
+}
+
+/** The reporter's gate, the `evalbox gate` command run at the end of every eval run. */
+export interface ReporterGateOptions {
+  /**
+   * What to gate against: a baseline run file (relative to the project root; `{tier}` is
+   * replaced by the tier, e.g. `evals/baseline-{tier}.json`), or `'previous'` for the
+   * previous finalized run of the tier (the one the comparison uses).
+   * @default `EVALBOX_GATE` when set, else 'evals/baseline.json'
+   */
+  baseline?: string
+  /** Significance level for cases with repeats (Fisher's exact test). @default 0.05 */
+  alpha?: number
+  /** What fails the gate. @default ['regression'] */
+  failOn?: GateFailOn[]
 }
 
 /**

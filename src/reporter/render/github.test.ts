@@ -3,7 +3,7 @@ import { makeRun, makeTest } from '../../compare/__fixtures__/runs.ts'
 import { compareRuns } from '../../compare/compare-runs.ts'
 import { gate } from '../../compare/gate.ts'
 import type { TestEntry } from '../../store/schema.ts'
-import { escapeData, escapeProperty, githubAnnotations } from './github.ts'
+import { escapeData, escapeProperty, gateAnnotation, githubAnnotations } from './github.ts'
 
 const FILES = { beforeFile: 'before.json', afterFile: 'after.json' }
 
@@ -99,5 +99,36 @@ describe('githubAnnotations', () => {
     expect(parsed.props.file).toBe('evals/a,b:c.eval.ts')
     expect(parsed.props.title).toBe('Failed: suite › 50%, done: yes')
     expect(parsed.message).toBe('line one')
+  })
+
+  it('takes regressions from the gate over the per-repeat comparison when both are given', () => {
+    const reps = (passes: number) =>
+      Array.from({ length: 5 }, (_, i) =>
+        makeTest(`plan #${i + 1}`, { case_name: 'plan', repeat: i + 1, repeats: 5, passed: i < passes }),
+      )
+    const before = makeRun(reps(5))
+    const after = makeRun(reps(3))
+    const titles = (lines: string[]) => lines.map((l) => parseCommand(l).props.title)
+    expect(titles(githubAnnotations(after, compareRuns(before, after, FILES)))).toEqual([
+      'Regressed: suite › plan',
+    ])
+    const judged = gate(before, after)
+    expect(judged.flaky.map((c) => c.key)).toEqual(['suite › plan'])
+    expect(titles(githubAnnotations(after, compareRuns(before, after, FILES), judged))).toEqual([
+      'Failed: suite › plan',
+      'Flaky: suite › plan',
+    ])
+  })
+})
+
+describe('gateAnnotation', () => {
+  it('is one error without a file, titled and carrying the whole message', () => {
+    const line = gateAnnotation('Eval gate failed (e2e): 1 case regressed', 'Regressed (1):\n  a: 1/1 → 0/1')
+    expect(line).not.toMatch(/[\r\n]/)
+    expect(parseCommand(line)).toEqual({
+      kind: 'error',
+      props: { title: 'Eval gate failed (e2e): 1 case regressed' },
+      message: 'Regressed (1):\n  a: 1/1 → 0/1',
+    })
   })
 })

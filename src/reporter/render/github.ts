@@ -79,7 +79,10 @@ function byPlace(a: CaseGroup, b: CaseGroup): number {
 }
 
 function regressedKeys(run: RunFile, comparison?: Comparison, gate?: GateResult): Set<string> {
-  const keys = new Set(gate?.regressed.map((c) => c.key))
+  // The gate folds repeats and weighs them; the comparison sees each repeat on its own, so a
+  // flaky case would read as regressed there.
+  if (gate) return new Set(gate.regressed.map((c) => c.key))
+  const keys = new Set<string>()
   if (comparison) {
     const regressed = new Set(
       comparison.deltas
@@ -110,7 +113,7 @@ function failureAnnotation(group: CaseGroup, regressed: boolean, comparison?: Co
 
 /**
  * GitHub Actions annotations for a run: one `::error` per failing case (repeats folded
- * together; regressions, per `comparison` or `gate`, come first and are titled
+ * together; regressions, per `gate` when given, else per `comparison`, come first and are titled
  * "Regressed"), then one `::warning` per flaky case: passed only after a retry, or judged
  * flaky by `gate`. A partial run adds a warning of its own. Each line is a workflow command
  * to print on stdout; properties and messages are escaped. Pure and deterministic.
@@ -149,4 +152,13 @@ export function githubAnnotations(run: RunFile, comparison?: Comparison, gate?: 
     warnings.push(command('warning', group.entries[0]!, `Flaky: ${group.key}`, lines.join('\n')))
   }
   return [...errors, ...warnings]
+}
+
+/**
+ * The `::error` for a failed gate, without a file (the gate judges the whole run): titled
+ * with the gate's title (`Eval gate failed (e2e): 1 case regressed`), carrying its message.
+ * Pure.
+ */
+export function gateAnnotation(title: string, message: string): string {
+  return command('error', {}, title, message)
 }

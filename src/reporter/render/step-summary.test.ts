@@ -67,4 +67,26 @@ describe('stepSummary', () => {
   it('handles no runs', () => {
     expect(stepSummary([], [])).toBe('## Eval results\n\nNo eval runs.\n')
   })
+
+  it('adds each tier gate verdict, or why there was none, and a note instead of a comparison', () => {
+    const gated = stepSummary(
+      [after, judge],
+      [compareRuns(before, after, FILES), { note: 'shard 1/2: merge the shard files to compare' }],
+      [
+        {
+          ok: false,
+          title: 'Eval gate failed (e2e): 1 case regressed',
+          message: 'Regressed (1):\n  suite › checkout: 1/1 → 0/1',
+        },
+        { note: 'no earlier finalized llm-judge run to gate against; the gate passes.' },
+      ],
+    )
+    expect(gated).toContain(
+      '**❌ Eval gate failed (e2e): 1 case regressed**\n\n```\nRegressed (1):\n  suite › checkout: 1/1 → 0/1\n```',
+    )
+    expect(gated).toContain('### llm-judge vs previous run\n\nshard 1/2: merge the shard files to compare\n')
+    expect(gated).toContain('**Gate:** no earlier finalized llm-judge run to gate against; the gate passes.')
+    expect(gated.indexOf('❌')).toBeLessThan(gated.indexOf('### llm-judge'))
+    expect(text).not.toContain('Gate')
+  })
 })

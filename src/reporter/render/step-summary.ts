@@ -1,4 +1,5 @@
 import { commentary } from '../../compare/commentary.ts'
+import type { GateResult } from '../../compare/gate.ts'
 import type { Comparison, StatusChange, TestDelta, TestSnapshot } from '../../compare/types.ts'
 import type { RunFile } from '../../store/schema.ts'
 import {
@@ -74,9 +75,10 @@ function deltaRow(d: TestDelta): string[] {
   ]
 }
 
-function comparisonSection(run: RunFile, c: Comparison | undefined): string[] {
+function comparisonSection(run: RunFile, c: Comparison | { note: string } | undefined): string[] {
   const lines = [`### ${mdCell(run.tier)} vs previous run`, '']
   if (!c) return [...lines, `No earlier finalized ${mdCell(run.tier)} run to compare with.`]
+  if ('note' in c) return [...lines, mdCell(c.note)]
   const counts = (Object.keys(ORDER) as StatusChange[])
     .filter((s) => c[s] > 0)
     .map((s) => `${c[s]} ${ORDER[s].word.replace(/^\W+ /, '')}`)
@@ -101,13 +103,28 @@ function comparisonSection(run: RunFile, c: Comparison | undefined): string[] {
   return lines
 }
 
+/** What a run's gate said, for {@link stepSummary}: its verdict, or why there was none. */
+export type SummaryGate = Pick<GateResult, 'ok' | 'title' | 'message'> | { note: string }
+
+function gateSection(gate: SummaryGate): string[] {
+  if ('note' in gate) return ['', `**Gate:** ${mdCell(gate.note)}`]
+  // The message is aligned plain text; a fenced block keeps it readable and unescaped.
+  const fence = gate.message.includes('```') ? '~~~' : '```'
+  return ['', `**${gate.ok ? '✅' : '❌'} ${mdCell(gate.title)}**`, '', fence, gate.message, fence]
+}
+
 /**
  * A GitHub job summary in markdown: a table of pass rate, cost and duration per tier, then
  * for each run its comparison with the previous run (`comparisons[i]` belongs to `runs[i]`;
- * `undefined` when there was none): a table of per-test changes with deltas, regressions
- * first, then fixes, then the rest, and the takeaways. Pure and deterministic.
+ * `undefined` when there was none, `{ note }` to say why it was not compared): a table of
+ * per-test changes with deltas, regressions first, then fixes, then the rest, and the
+ * takeaways; then the gate's verdict when `gates[i]` is given. Pure and deterministic.
  */
-export function stepSummary(runs: RunFile[], comparisons: (Comparison | undefined)[]): string {
+export function stepSummary(
+  runs: RunFile[],
+  comparisons: (Comparison | { note: string } | undefined)[],
+  gates: (SummaryGate | undefined)[] = [],
+): string {
   const lines = ['## Eval results', '']
   if (runs.length === 0) return [...lines, 'No eval runs.', ''].join('\n')
   const first = runs[0]!
@@ -128,6 +145,8 @@ export function stepSummary(runs: RunFile[], comparisons: (Comparison | undefine
   }
   runs.forEach((run, i) => {
     lines.push('', ...comparisonSection(run, comparisons[i]))
+    const gate = gates[i]
+    if (gate) lines.push(...gateSection(gate))
   })
   return `${lines.join('\n')}\n`
 }
