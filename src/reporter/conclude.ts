@@ -46,7 +46,11 @@ export interface RunConclusion {
  * compared nor gated.
  */
 export function concludeRun(end: RunEnd): RunConclusion {
-  const display = (path: string) => relative(process.cwd(), path) || path
+  // Paths outside the working directory read better absolute than as ../../../..
+  const display = (path: string) => {
+    const rel = relative(process.cwd(), path)
+    return rel && !rel.startsWith('..') ? rel : path
+  }
   const out = end.written.map(({ run, path }) =>
     renderSummary(run, { file: end.failure ? undefined : display(path) }),
   )

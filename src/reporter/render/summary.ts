@@ -41,7 +41,8 @@ function detail(test: TestEntry): string {
 }
 
 function header(run: RunFile): string {
-  const version = run.version.startsWith('v') ? run.version : `v${run.version}`
+  const version =
+    run.version === 'unknown' ? 'no version' : run.version.startsWith('v') ? run.version : `v${run.version}`
   return `Eval results — ${version} @ ${run.branch} (${run.git_sha.slice(0, 7)}) — ${run.tier}`
 }
 
