@@ -20,6 +20,8 @@ export interface CommandFlags {
   out?: string
   /** merge: merge runs that do not look like shards of one run. */
   force?: boolean
+  /** show, compare: list every test, however many. */
+  all?: boolean
 }
 
 const OPTIONS = {
@@ -33,6 +35,7 @@ const OPTIONS = {
   'fail-on': { type: 'string' },
   out: { type: 'string' },
   force: { type: 'boolean' },
+  all: { type: 'boolean' },
 } as const
 
 /**

@@ -28,15 +28,16 @@ Options:
   --dir <path>   Results directory (default: $EVALBOX_DIR, else .evals)
   --tier <name>  Only runs of this tier
   --json         Print the list as JSON`,
-  show: `Usage: evalbox show <file> [--dir D] [--json]
+  show: `Usage: evalbox show <file> [--dir D] [--all] [--json]
 
 Prints the summary table of one run file and, for each test, its run directory and
 artifacts. <file> is a path, or a file name inside the results directory.
 
 Options:
   --dir <path>   Results directory for bare file names (default: $EVALBOX_DIR, else .evals)
+  --all          List every test (the table lists 50, failures first)
   --json         Print the validated run file as JSON`,
-  compare: `Usage: evalbox compare [before] [after] [--dir D] [--tier T] [--json]
+  compare: `Usage: evalbox compare [before] [after] [--dir D] [--tier T] [--all] [--json]
 
   no files   the newest finalized run vs the run before it
   one file   that run vs the run before it (same tier, same branch preferred)
@@ -48,6 +49,7 @@ Options:
   --dir <path>   Results directory (default: $EVALBOX_DIR, else .evals;
                  with one file: that file's directory)
   --tier <name>  With no files: compare the newest run of this tier
+  --all          List every test (each group lists 50)
   --json         Print the comparison and its takeaways as JSON`,
   gate: `Usage: evalbox gate [--baseline F | --previous] [--dir D] [--tier T] [--alpha A]
                    [--fail-on L] [--json]

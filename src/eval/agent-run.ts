@@ -12,11 +12,12 @@ export async function runAgent(agent: Agent, run: CaseRun): Promise<AgentResult>
   const timeoutMs = run.timeoutMs
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(new Error('timeout')), timeoutMs)
-  const testSignal = run.context().signal
+  const context = run.context()
+  const testSignal = context.signal
   const onCancel = () => controller.abort(new Error('canceled'))
   testSignal.addEventListener('abort', onCancel, { once: true })
   const ctx: AgentContext = {
-    sandbox: run.context().sandbox,
+    sandbox: context.sandbox,
     prompt: run.prompt ?? (typeof run.spec.input === 'string' ? run.spec.input : ''),
     input: run.spec.input,
     signal: controller.signal,

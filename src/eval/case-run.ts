@@ -61,12 +61,23 @@ export async function runCase(spec: CaseSpec, test: TestContext): Promise<void> 
   const entry = buildEntry(run, spec, performance.now() - started, thrown)
   entry.started_at = startedAt.toISOString()
   entry.id = test.task.id
-  entry.file = relative(run.settings.root, test.task.file.filepath)
+  entry.file = relativeFile(run.settings.root, test.task.file.filepath)
   test.task.meta.evalbox = entry
   if (run.settings.runDir) appendWorkerEntry(run.settings.resultsDir, run.settings.runId, entry)
   if (thrown !== undefined) throw thrown
   const failure = run.failureMessage()
   if (failure) throw new EvalFailedError(failure)
+}
+
+const relativeFiles = new Map<string, string>()
+/** An eval file's path relative to the project root (computed once per file). */
+function relativeFile(root: string, path: string): string {
+  let rel = relativeFiles.get(path)
+  if (rel === undefined) {
+    rel = relative(root, path)
+    relativeFiles.set(path, rel)
+  }
+  return rel
 }
 
 /** A case that ran but did not pass its graders. */
@@ -88,6 +99,7 @@ export class CaseRun {
   output: RunOutput | undefined
   summary: GradeSummary | undefined
   infraError: string | undefined
+  private ctx: EvalContext | undefined
   harvest: TestEntry['harvest']
   patch: { diff: string; files: string[]; path?: string } | undefined
   /** Why there is no harvest, when an agent ran and none was made. */
@@ -137,8 +149,15 @@ export class CaseRun {
     }
   }
 
+  /** The context given to the body and the task; made once per case. */
   context(): EvalContext {
+    this.ctx ??= this.makeContext()
+    return this.ctx
+  }
+
+  private makeContext(): EvalContext {
     const run = this
+    const test = this.test
     return {
       get sandbox(): Sandbox {
         if (!run.sandbox) {
@@ -151,8 +170,13 @@ export class CaseRun {
       },
       input: this.spec.input,
       expected: this.spec.expected,
-      signal: this.test.signal,
-      expect: this.test.expect,
+      // Vitest makes a new `expect` each time `test.expect` is read: read it only when used.
+      get signal() {
+        return test.signal
+      },
+      get expect() {
+        return test.expect
+      },
       run: () => this.run(),
       grade: (extra) => this.grade(extra),
       record: (metrics) => Object.assign(this.metrics, metrics),

@@ -11,6 +11,7 @@ import {
   validateEvalTestOptions,
   validateRows,
 } from './options.ts'
+import { definitionLine } from './definition-line.ts'
 import './meta.ts'
 import { getRunSettings } from './settings.ts'
 
@@ -32,9 +33,10 @@ export function evalTest<Input = unknown>(
   options: EvalTestOptions<Input>,
   body?: EvalBody,
 ): void {
+  const line = definitionLine()
   const valid = validateEvalTestOptions<Input>(name, options)
   const input: unknown = valid.input ?? (typeof valid.prompt === 'string' ? valid.prompt : undefined)
-  defineCases(name, valid, { input: input as Input, expected: valid.expected }, body)
+  defineCases(name, valid, { input: input as Input, expected: valid.expected }, body, line)
 }
 
 /**
@@ -46,6 +48,7 @@ export function describeEval<Input = unknown>(
   options: DescribeEvalOptions<Input>,
   body?: EvalBody,
 ): void {
+  const line = definitionLine()
   const valid = validateDescribeEvalOptions<Input>(name, options)
   const { data } = valid
   describe(name, async () => {
@@ -55,7 +58,7 @@ export function describeEval<Input = unknown>(
       const base = row.name ?? preview(row.input)
       const count = (seen.get(base) ?? 0) + 1
       seen.set(base, count)
-      defineCases(count === 1 ? base : `${base} (#${count})`, valid, row, body)
+      defineCases(count === 1 ? base : `${base} (#${count})`, valid, row, body, line)
     }
   })
 }
@@ -65,6 +68,7 @@ function defineCases<Input>(
   options: EvalOptions<Input>,
   row: Pick<EvalRow<Input>, 'input' | 'expected' | 'metadata' | 'sandbox'>,
   body: EvalBody | undefined,
+  line: number | undefined,
 ): void {
   const repeats = options.repeats ?? 1
   const settings = getRunSettings()
@@ -86,7 +90,7 @@ function defineCases<Input>(
       rowSandbox: row.sandbox,
       body,
     }
-    const meta = { evalboxTier: options.tier ?? 'e2e' }
+    const meta = { evalboxTier: options.tier ?? 'e2e', ...(line !== undefined && { evalboxLine: line }) }
     const { skip } = options
     test.concurrent(testName, { timeout, retry: options.retry ?? 0, meta }, (context: TestContext) =>
       // A skipped eval still runs this function so that its reason is recorded with the skip.

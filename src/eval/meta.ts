@@ -7,6 +7,8 @@ declare module 'vitest' {
     evalbox?: TestEntry
     /** Set at definition, so a case that never runs still has its tier. */
     evalboxTier?: string
+    /** The line of the `evalTest`/`describeEval` call in the eval file. */
+    evalboxLine?: number
   }
 }
 

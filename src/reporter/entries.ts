@@ -70,11 +70,12 @@ function tierOf(testCase: TestCase): string {
 }
 
 /**
- * The test's line, else its nearest suite's: Vitest finds a location only for tests declared
- * directly in the file, and `describeEval` declares its rows' tests from inside a suite it
- * made, so those point at the `describeEval` call.
+ * The line of the eval's `evalTest`/`describeEval` call (recorded at definition), else what
+ * Vitest located (with `includeTaskLocation`) for the test or its nearest suite.
  */
 function lineOf(testCase: TestCase): number | undefined {
+  const line = testCase.meta().evalboxLine
+  if (line !== undefined) return line
   if (testCase.location) return testCase.location.line
   for (let parent = testCase.parent; parent.type === 'suite'; parent = parent.parent) {
     if (parent.location) return parent.location.line

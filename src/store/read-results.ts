@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { EvalboxError, errorMessage } from '../errors.ts'
-import { type RunFile, runFileSchema, SCHEMA_VERSION } from './schema.ts'
+import type { z } from 'zod'
+import { type RunFile, runFileSchema, runHeaderSchema, SCHEMA_VERSION } from './schema.ts'
 
 /** One run file as listed by {@link listRuns}: its header fields, not its tests. */
 export interface RunSummary {
@@ -49,7 +50,7 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out === '' ? '(top level)' : out
 }
 
-function readRun(path: string): ReadOutcome {
+function readRun(path: string, schema: z.ZodType<unknown> = runFileSchema): ReadOutcome {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
@@ -83,14 +84,14 @@ function readRun(path: string): ReadOutcome {
     const message = `${path} has schema_version ${version}, newer than this evalbox understands (${SCHEMA_VERSION}). Upgrade evalbox (npm install -D evalbox@latest) to read it.`
     return { ok: false, error: new EvalboxError('RESULT_SCHEMA_TOO_NEW', message) }
   }
-  const parsed = runFileSchema.safeParse(data)
+  const parsed = schema.safeParse(data)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const where = issue ? `\`${formatPath(issue.path)}\`: ${issue.message}` : 'unknown problem'
     const message = `${path} is not a valid evalbox run file: ${where}. Fix or remove the file.`
     return { ok: false, error: new EvalboxError('RESULT_FILE_INVALID', message, { cause: parsed.error }) }
   }
-  return { ok: true, run: parsed.data }
+  return { ok: true, run: parsed.data as RunFile }
 }
 
 /**
@@ -153,7 +154,8 @@ export function listRuns(dir: string, options: ListRunsOptions = {}): RunSummary
   const summaries: RunSummary[] = []
   for (const name of names) {
     const path = resolve(join(dir, name))
-    const outcome = readRun(path)
+    // Listing needs the top-level fields only; a file's tests are checked when it is loaded.
+    const outcome = readRun(path, runHeaderSchema)
     if (outcome.ok) summaries.push(summarize(path, outcome.run))
     else warn(`Skipped a file in the results directory: ${outcome.error.message}`)
   }

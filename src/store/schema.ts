@@ -153,3 +153,12 @@ export const runFileSchema = z.looseObject({
   node_version: z.string().optional(),
 })
 export type RunFile = z.infer<typeof runFileSchema>
+
+/**
+ * A run file's top-level fields, with its tests left unchecked: enough to list and pick runs
+ * without validating every test of every file in the results directory.
+ */
+export const runHeaderSchema = runFileSchema.extend({
+  tests: z.array(z.unknown()),
+  not_run: z.array(z.unknown()).optional(),
+})

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { JOURNAL_DIR } from './journal.ts'
 import type { TestEntry } from './schema.ts'
@@ -10,21 +10,25 @@ import type { TestEntry } from './schema.ts'
  * reporter when the run is killed. These journals are read only to recover such runs; the
  * reporter's journal stays the record of a healthy run.
  */
-const dirsMade = new Set<string>()
+let open: { key: string; fd: number } | undefined
 
 function workerJournalPath(resultsDir: string, runId: string, pid = process.pid): string {
   return join(resultsDir, JOURNAL_DIR, `${runId}.w${pid}.ndjson`)
 }
 
-/** Appends a finished case (one line, one write). Never throws: durability is best effort. */
+/**
+ * Appends a finished case: one write to a file kept open for the run (a worker serves one run
+ * at a time). Never throws: durability is best effort.
+ */
 export function appendWorkerEntry(resultsDir: string, runId: string, entry: TestEntry): void {
   try {
-    const dir = join(resultsDir, JOURNAL_DIR)
-    if (!dirsMade.has(dir)) {
-      mkdirSync(dir, { recursive: true })
-      dirsMade.add(dir)
+    const key = `${resultsDir}\0${runId}`
+    if (open?.key !== key) {
+      if (open) closeSync(open.fd)
+      mkdirSync(join(resultsDir, JOURNAL_DIR), { recursive: true })
+      open = { key, fd: openSync(workerJournalPath(resultsDir, runId), 'a') }
     }
-    appendFileSync(workerJournalPath(resultsDir, runId), `${JSON.stringify(entry)}\n`)
+    writeSync(open.fd, `${JSON.stringify(entry)}\n`)
   } catch {
     // The reporter reports an unwritable results dir; a worker has nobody to tell.
   }

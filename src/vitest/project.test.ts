@@ -7,7 +7,6 @@ describe('evalsProject', () => {
     expect(project.test).toMatchObject({
       name: 'evals',
       include: ['evals/**/*.eval.ts'],
-      includeTaskLocation: true,
     })
     expect(project.test?.globalSetup).toEqual([expect.stringMatching(/global-setup\.(ts|js)$/)])
     expect(project.plugins).toEqual([expect.objectContaining({ name: 'evalbox' })])

@@ -34,7 +34,6 @@ export function evalsProject(options: EvalsProjectOptions = {}): TestProjectInli
       testTimeout: (rest.timeout ?? DEFAULT_TIMEOUT_MS) + DEFAULT_GRADE_TIMEOUT_MS,
       hookTimeout: 120_000,
       maxConcurrency,
-      includeTaskLocation: true,
       ...test,
       // The run's own setup always comes first; the user's global setups are added, not swapped in.
       globalSetup: [globalSetupFile(), ...toArray(test.globalSetup)],

@@ -64,7 +64,7 @@ function previousPair(io: CliIo, flags: CommandFlags, file: string): Pair {
  * runs. Informational: returns 0 whatever changed.
  */
 export function compareCommand(args: string[], io: CliIo): number {
-  const { flags, positionals } = parseCommand('compare', args, ['dir', 'tier', 'json'])
+  const { flags, positionals } = parseCommand('compare', args, ['dir', 'tier', 'json', 'all'])
   if (positionals.length > 2)
     throw usageError(`evalbox compare takes at most two files, got ${positionals.length}.`)
 
@@ -94,6 +94,11 @@ export function compareCommand(args: string[], io: CliIo): number {
     io.stdout.write(`${JSON.stringify({ ...comparison, commentary: commentary(comparison) }, null, 2)}\n`)
     return 0
   }
-  io.stdout.write(`${title}\n${renderComparison(comparison, { color: useColor(io, io.stdout) })}\n`)
+  io.stdout.write(
+    `${title}\n${renderComparison(comparison, {
+      color: useColor(io, io.stdout),
+      ...(flags.all && { maxRows: Number.POSITIVE_INFINITY }),
+    })}\n`,
+  )
   return 0
 }

@@ -18,7 +18,7 @@ function artifactsOf(test: TestEntry): Array<[string, string]> {
 
 /** `evalbox show <file> [--json]`: one run's summary table and where its artifacts are. */
 export function showCommand(args: string[], io: CliIo): number {
-  const { flags, positionals } = parseCommand('show', args, ['dir', 'json'])
+  const { flags, positionals } = parseCommand('show', args, ['dir', 'json', 'all'])
   if (positionals.length !== 1) {
     throw usageError(
       positionals.length === 0
@@ -32,7 +32,13 @@ export function showCommand(args: string[], io: CliIo): number {
     io.stdout.write(`${JSON.stringify(run, null, 2)}\n`)
     return 0
   }
-  io.stdout.write(`${renderSummary(run, { file: displayPath(io, path), color: useColor(io, io.stdout) })}\n`)
+  io.stdout.write(
+    `${renderSummary(run, {
+      file: displayPath(io, path),
+      color: useColor(io, io.stdout),
+      ...(flags.all && { maxRows: Number.POSITIVE_INFINITY }),
+    })}\n`,
+  )
 
   const base = dirname(path)
   const sections = run.tests

@@ -5,7 +5,16 @@ export interface RenderOptions {
    * @default false
    */
   color?: boolean
+  /**
+   * Rows listed per group before the rest is summed up in one line. Failures, regressions and
+   * fixes come first, so they are the last to be cut.
+   * @default 50
+   */
+  maxRows?: number
 }
+
+/** The default of {@link RenderOptions.maxRows}. */
+export const MAX_ROWS = 50
 
 type Paint = (text: string) => string
 

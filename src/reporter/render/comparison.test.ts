@@ -115,3 +115,17 @@ describe('renderComparison', () => {
     expect(renderComparison(c, { color: true })).toContain('\u001b[31mRegressed (1):')
   })
 })
+
+describe('long comparisons', () => {
+  it('cap each group at maxRows but always count it', () => {
+    const many = Array.from({ length: 80 }, (_, i) => makeTest(`case ${i}`))
+    const before = makeRun(many)
+    const after = makeRun(many.map((t, i) => (i === 5 ? { ...t, passed: false } : t)))
+    const text = renderComparison(compareRuns(before, after, { beforeFile: 'a.json', afterFile: 'b.json' }), {
+      maxRows: 20,
+    })
+    expect(text).toMatch(/Regressed \(1\):\n\s+case 5\s+PASS → FAIL/)
+    expect(text).toContain('Unchanged (79):')
+    expect(text).toContain('… and 59 more unchanged (npx evalbox compare --all lists every test)')
+  })
+})

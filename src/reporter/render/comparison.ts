@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
 import { commentary } from '../../compare/commentary.ts'
 import type { Comparison, StatusChange, TestDelta, TestSnapshot } from '../../compare/types.ts'
-import { palette, type RenderOptions } from './ansi.ts'
+import { MAX_ROWS, palette, type RenderOptions } from './ansi.ts'
 import {
   alignColumns,
   formatCost,
@@ -95,14 +95,19 @@ export function renderComparison(c: Comparison, options: RenderOptions = {}): st
       .filter((d) => d.status_change === g.status)
       .sort((x, y) => (x.label < y.label ? -1 : x.label > y.label ? 1 : 0)),
   })).filter((g) => g.deltas.length > 0)
+  // Each group lists at most maxRows tests; a long run's thousand unchanged cases are one line.
+  const maxRows = options.maxRows ?? MAX_ROWS
+  const listed = groups.map((g) => g.deltas.slice(0, maxRows))
   // One table across groups so columns line up from the first group to the last.
-  const rows = alignColumns(groups.flatMap((g) => g.deltas.map((d) => cells(d, width))))
+  const rows = alignColumns(listed.flatMap((deltas) => deltas.map((d) => cells(d, width))))
   let next = 0
-  for (const g of groups) {
+  groups.forEach((g, i) => {
     const paint = g.status === 'regressed' ? p.red : g.status === 'improved' ? p.green : (s: string) => s
     lines.push(paint(`${g.title} (${g.deltas.length}):`))
-    for (const _ of g.deltas) lines.push(`  ${paint(rows[next++]!)}`)
-  }
+    for (const _ of listed[i]!) lines.push(`  ${paint(rows[next++]!)}`)
+    const more = g.deltas.length - listed[i]!.length
+    if (more > 0) lines.push(`  … and ${more} more ${g.word} (npx evalbox compare --all lists every test)`)
+  })
   if (groups.length === 0) lines.push('  (no tests in either run)')
 
   lines.push('─'.repeat(RULE))

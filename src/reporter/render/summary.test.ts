@@ -88,3 +88,19 @@ describe('renderSummary', () => {
     )
   })
 })
+
+describe('long runs', () => {
+  it('list failures first and cut the rest to maxRows, saying how many are hidden', () => {
+    const tests = Array.from({ length: 120 }, (_, i) => makeTest(`case ${i}`, { passed: i !== 97 }))
+    const text = renderSummary(makeRun(tests), { maxRows: 10 })
+    const rows = text.split('\n').filter((line) => /^ {2}case \d+/.test(line))
+    expect(rows).toHaveLength(10)
+    expect(rows[0]).toMatch(/^ {2}case 97\s+FAIL/)
+    expect(text).toContain('… and 110 more (npx evalbox show <file> --all lists every test)')
+    expect(
+      renderSummary(makeRun(tests), { maxRows: Number.POSITIVE_INFINITY })
+        .split('\n')
+        .filter((l) => /^ {2}case \d+/.test(l)),
+    ).toHaveLength(120)
+  })
+})

@@ -1,5 +1,5 @@
 import type { NotRunEntry, RunFile, TestEntry } from '../../store/schema.ts'
-import { palette, type RenderOptions } from './ansi.ts'
+import { MAX_ROWS, palette, type RenderOptions } from './ansi.ts'
 import { alignColumns, formatCost, formatDuration, truncate } from './format.ts'
 
 const NAME_MAX = 44
@@ -82,7 +82,13 @@ export function renderSummary(run: RunFile, options: SummaryOptions = {}): strin
   const notRun = run.not_run ?? []
   let width = 10
   for (const t of [...run.tests, ...notRun]) width = Math.max(width, Math.min(NAME_MAX, t.name.length))
-  const rows: string[][] = run.tests.map((t) => [
+  // Failing tests first when the list is cut, so a long run never hides a failure.
+  const maxRows = options.maxRows ?? MAX_ROWS
+  const cut = run.tests.length + notRun.length > maxRows
+  const shown = cut
+    ? [...run.tests.filter((t) => !t.passed), ...run.tests.filter((t) => t.passed)].slice(0, maxRows)
+    : run.tests
+  const rows: string[][] = shown.map((t) => [
     truncate(t.name, width),
     t.passed ? 'PASS' : 'FAIL',
     formatCost(t.cost_usd),
@@ -90,9 +96,10 @@ export function renderSummary(run: RunFile, options: SummaryOptions = {}): strin
     formatDuration(t.duration_ms),
     detail(t),
   ])
-  for (const entry of notRun) {
+  for (const entry of cut ? notRun.slice(0, Math.max(0, maxRows - rows.length)) : notRun) {
     rows.push([truncate(entry.name, width), NOT_RUN_LABEL[entry.status], '', '', '', entry.reason ?? ''])
   }
+  const hidden = run.tests.length + notRun.length - rows.length
   const paint = (cell: string, _row: number, column: number) => {
     if (column !== 1) return cell
     return cell === 'PASS' ? p.green(cell) : cell === 'FAIL' ? p.red(cell) : p.yellow(cell)
@@ -105,6 +112,7 @@ export function renderSummary(run: RunFile, options: SummaryOptions = {}): strin
   for (const line of alignColumns(rows, { align: ['l', 'l', 'r', 'r', 'r', 'l'], paint })) {
     lines.push(`  ${line}`)
   }
+  if (hidden > 0) lines.push(`  … and ${hidden} more (npx evalbox show <file> --all lists every test)`)
   lines.push('─'.repeat(RULE), `  ${totals(run)}`)
   if (options.file) lines.push(`Saved: ${options.file}`)
   return lines.join('\n')
