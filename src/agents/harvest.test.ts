@@ -134,6 +134,62 @@ describe('workspace harvest', () => {
     ])
   })
 
+  // What tools leave behind while an agent works, at the root and deeper down.
+  const CACHES: Record<string, string> = {
+    'tests/__pycache__/test_a.cpython-311-pytest-9.0.3.pyc': 'pyc',
+    '__pycache__/calc.cpython-311.pyc': 'pyc',
+    'legacy/mod.pyc': 'pyc',
+    '.pytest_cache/v/cache/lastfailed': '{}',
+    'node_modules/left-pad/index.js': 'module.exports = 1',
+    'pkg/.mypy_cache/3.11/x.json': '{}',
+    '.ruff_cache/0.1.0/cache': 'x',
+  }
+
+  test.each(['init', 'existing'] as const)(
+    'tool caches are left out of the %s baseline and of the patch; the fixture’s .gitignore and .git stay as they are',
+    async (kind) => {
+      const source = join(host, `caches-${kind}`)
+      await cp(fixture, source, { recursive: true })
+      // The fixture ships a stale cache of its own: the agent removing it is no change either.
+      await mkdir(join(source, 'src/__pycache__'), { recursive: true })
+      await writeFile(join(source, 'src/__pycache__/edit-me.pyc'), 'stale')
+      if (kind === 'existing') {
+        git(source, 'init', '-q')
+        git(source, 'add', '-A')
+        git(source, 'commit', '-qm', 'fixture')
+      }
+      await using sandbox = await createLocalSandbox({ workspace: source })
+      const gitignore = await readFile(join(sandbox.workdir, '.gitignore'), 'utf8')
+      const baseline = await prepareWorkspaceBaseline(sandbox)
+      expect(baseline.kind).toBe(kind)
+      for (const [path, content] of Object.entries(CACHES)) await sandbox.writeFile(path, content)
+      await sandbox.exec(['rm', '-rf', 'src/__pycache__'])
+      await sandbox.writeFile('src/edit-me.js', 'fixed\n')
+      await sandbox.writeFile('target/kept.txt', 'target/ is not a default\n')
+
+      const { files, patch } = await harvestPatch(sandbox)
+      expect(files).toEqual(['src/edit-me.js', 'target/kept.txt'])
+      expect(patch).not.toMatch(/__pycache__|\.pyc|_cache|node_modules/)
+      expect(await readFile(join(sandbox.workdir, '.gitignore'), 'utf8')).toBe(gitignore)
+      const exclude = join(sandbox.workdir, '.git/info/exclude')
+      expect(await readFile(exclude, 'utf8').catch(() => '')).not.toContain('pycache')
+      const status = git(sandbox.workdir, 'status', '--porcelain', '--untracked-files=all')
+      // git itself, without evalbox's settings, still sees the caches: nothing was configured.
+      expect(status).toContain('node_modules/left-pad/index.js')
+    },
+  )
+
+  test('a fixture’s .gitignore can take a default exclude back', async () => {
+    const source = join(host, 'keeps-node-modules')
+    await cp(fixture, source, { recursive: true })
+    await writeFile(join(source, '.gitignore'), 'build/\n!node_modules/\n')
+    await using sandbox = await createLocalSandbox({ workspace: source })
+    await prepareWorkspaceBaseline(sandbox)
+    await sandbox.writeFile('node_modules/vendored/index.js', 'patched\n')
+    await sandbox.writeFile('node_modules/vendored/__pycache__/x.pyc', 'pyc')
+    expect((await harvestPatch(sandbox)).files).toEqual(['node_modules/vendored/index.js'])
+  })
+
   test('harvesting without a baseline says what to call first', async () => {
     await using sandbox = await createLocalSandbox({})
     await expect(harvestPatch(sandbox)).rejects.toThrow(/prepareWorkspaceBaseline\(sandbox\)/)

@@ -1,5 +1,6 @@
 import { EvalboxError, errorMessage } from '../errors.ts'
 import type { ExecResult, Sandbox } from '../sandbox/types.ts'
+import { HARVEST_EXCLUDES } from './harvest-excludes.ts'
 
 /** The state a workspace diff is taken against. */
 export interface WorkspaceBaseline {
@@ -38,11 +39,18 @@ const GIT_ENV = {
   GIT_CONFIG_GLOBAL: '/dev/null',
   GIT_CONFIG_NOSYSTEM: '1',
   GIT_TERMINAL_PROMPT: '0',
+  EVALBOX_EXCLUDES: HARVEST_EXCLUDES.join('\n'),
 }
-const G = [
-  'g() { git -c core.autocrlf=false -c core.safecrlf=false -c core.hooksPath=/dev/null',
-  '-c commit.gpgsign=false -c init.defaultBranch=main -c \'safe.directory=*\' "$@"; }',
-].join(' ')
+// The default excludes go to a file outside the workdir that git reads as
+// `core.excludesFile`, for the baseline and the harvest alike: the fixture's `.gitignore`
+// and `.git` stay as they are, and its `.gitignore` still ranks above the defaults.
+const G = `scratch=$(mktemp -d "\${TMPDIR:-/tmp}/evalbox-git.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+excludes="$scratch/exclude"
+printf '%s\\n' "$EVALBOX_EXCLUDES" >"$excludes"
+g() { git -c core.autocrlf=false -c core.safecrlf=false -c core.hooksPath=/dev/null \\
+  -c commit.gpgsign=false -c init.defaultBranch=main -c 'safe.directory=*' \\
+  -c "core.excludesFile=$excludes" "$@"; }`
 
 // `.git` present: snapshot the working tree into a temporary index and an object folder
 // outside the repo (the repo's objects stay readable as alternates), so neither its
@@ -77,10 +85,7 @@ if [ -n "\${EVALBOX_OBJECTS:-}" ]; then
 fi
 # A sandbox without a workspace fixture has no baseline commit: its baseline is the empty tree.
 [ -e .git ] || [ -n "\${EVALBOX_OBJECTS:-}" ] || g init -q
-index=$(mktemp "\${TMPDIR:-/tmp}/evalbox-index.XXXXXX")
-trap 'rm -f "$index"' EXIT
-rm -f "$index"
-export GIT_INDEX_FILE="$index"
+export GIT_INDEX_FILE="$scratch/index"
 g add -A
 g diff --cached --no-renames --name-only -z "$1"
 printf '\\0'
@@ -111,6 +116,7 @@ function gitFailure(what: string, sandbox: Sandbox, result: ExecResult): Evalbox
  * Records the workspace as the fixture left it, before the agent runs. A plain folder
  * becomes a git repo with one commit (fixed author and date); a fixture that is already a
  * repo is not touched: its working tree is snapshotted outside it. Call once per sandbox.
+ * What `.gitignore` and the default excludes of `harvestPatch` leave out is not recorded.
  */
 export async function prepareWorkspaceBaseline(sandbox: Sandbox): Promise<WorkspaceBaseline> {
   const result = await sandbox.exec(['sh', '-c', PREPARE], { env: GIT_ENV, timeoutMs: 120_000 })
@@ -124,8 +130,13 @@ export async function prepareWorkspaceBaseline(sandbox: Sandbox): Promise<Worksp
 }
 
 /**
- * The agent's changes: everything in the workdir (new, edited, deleted and binary files,
- * minus what `.gitignore` ignores) against the baseline of `prepareWorkspaceBaseline`.
+ * The agent's changes: everything in the workdir (new, edited, deleted and binary files)
+ * against the baseline of `prepareWorkspaceBaseline`, minus what the fixture's `.gitignore`
+ * ignores and minus these tool caches, left out by default (`HARVEST_EXCLUDES`):
+ * `__pycache__/`, `*.pyc`, `.pytest_cache/`, `node_modules/`, `.mypy_cache/`,
+ * `.ruff_cache/`, at any depth. They are left out of the baseline too, so a fixture that
+ * ships such files shows no change when they change or go. A `!` line in the fixture's
+ * `.gitignore` takes one back (`!node_modules/`). `target/` is not excluded.
  */
 export async function harvestPatch(
   sandbox: Sandbox,

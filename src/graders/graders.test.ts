@@ -43,6 +43,43 @@ describe('text graders', () => {
     expect(notJson.explanation).toContain('not JSON')
     expect((await grader(ctx('', { value: { city: 'Lima', population: 1 } }))).pass).toBe(true)
   })
+
+  test('jsonSchema finds the JSON in a model answer: a fence anywhere, else a {...} or [...] block', async () => {
+    const city = graders.jsonSchema(z.object({ city: z.string(), population: z.number() }))
+    const answers = [
+      'Here you go:\n```json\n{"city":"Lima","population":10}\n```',
+      'Sure.\n\n```\n{"city":"Lima","population":10}\n```\nAnything else?',
+      '```js\nconst x = {}\n```\nand the data:\n```json\n{"city":"Lima","population":10}\n```',
+      'The answer is {"city":"Lima {Peru}","population":10}, I hope that helps.',
+      'Result [see below]: {"city":"Lima","population":10}',
+    ]
+    for (const answer of answers) {
+      expect((await city(ctx(answer))).explanation, answer).toBe('output matches the schema')
+    }
+    // The first block that parses is the answer: a wrong one fails on its fields.
+    const wrong = await city(ctx('First {"city":"Lima"} then {"city":"Lima","population":10}'))
+    expect(wrong).toMatchObject({ pass: false, explanation: expect.stringContaining('population') })
+
+    const list = graders.jsonSchema(z.array(z.number()))
+    expect((await list(ctx('The primes: [2, 3, 5].'))).pass).toBe(true)
+
+    const prose = await city(ctx('Lima has {many} people'))
+    expect(prose.pass).toBe(false)
+    expect(prose.explanation).toBe(
+      'output is not JSON and holds no ```json fence or {...}/[...] block that parses; output: "Lima has {many} people"',
+    )
+  })
+
+  test('jsonSchema without a Standard Schema is a config error naming what it got', () => {
+    const call = (schema: unknown) => () => graders.jsonSchema(schema as never)
+    expect(call({ type: 'object' })).toThrow(
+      expect.objectContaining({ name: 'EvalboxError', code: 'GRADER_CONFIG' }),
+    )
+    expect(call({ type: 'object' })).toThrow(
+      'needs a Standard Schema (zod 3.24+/4, valibot, arktype...), got `{"type":"object"}` (object)',
+    )
+    expect(call(undefined)).toThrow('got `undefined` (undefined)')
+  })
 })
 
 describe('defineGrader', () => {

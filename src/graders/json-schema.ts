@@ -1,4 +1,6 @@
-import { defineGrader } from './define.ts'
+import { describeValue, EvalboxError } from '../errors.ts'
+import { defineGrader, snippet } from './define.ts'
+import { extractJson } from './json-text.ts'
 import type { Grader } from './types.ts'
 
 /**
@@ -23,21 +25,29 @@ type StandardResult =
 
 /**
  * Passes when the output is JSON that the schema accepts. Objects returned by a task are
- * checked as they are; text is parsed (a ```json fence around it is allowed).
+ * checked as they are; text is read as a model writes it (`extractJson`): the whole text as
+ * JSON, else a ```json (or bare ```) fence anywhere in it, else the first balanced `{...}` or
+ * `[...]` block, so "Here you go:" around the JSON is fine.
  *
  * @example graders.jsonSchema(z.object({ city: z.string() }))
  */
 export function jsonSchema(schema: StandardSchema, name = 'jsonSchema'): Grader {
   if (typeof schema?.['~standard']?.validate !== 'function') {
-    throw new Error('graders.jsonSchema() needs a Standard Schema (zod, valibot, arktype...)')
+    throw new EvalboxError(
+      'GRADER_CONFIG',
+      `graders.jsonSchema() needs a Standard Schema (zod 3.24+/4, valibot, arktype...), got ${describeValue(schema)}. Pass one, e.g. graders.jsonSchema(z.object({ city: z.string() }))`,
+    )
   }
   return defineGrader(name, async ({ output, value }) => {
     let data = value
     if (typeof value === 'string' || value === undefined) {
-      try {
-        data = JSON.parse(stripFence(output))
-      } catch (error) {
-        return { pass: false, score: 0, explanation: `output is not JSON (${(error as Error).message})` }
+      data = extractJson(output)
+      if (data === undefined) {
+        return {
+          pass: false,
+          score: 0,
+          explanation: `output is not JSON and holds no \`\`\`json fence or {...}/[...] block that parses; output: ${snippet(output)}`,
+        }
       }
     }
     const result = await schema['~standard'].validate(data)
@@ -48,9 +58,4 @@ export function jsonSchema(schema: StandardSchema, name = 'jsonSchema'): Grader 
     })
     return { pass: false, score: 0, explanation: `schema mismatch: ${issues.join('; ')}` }
   })
-}
-
-function stripFence(text: string): string {
-  const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n```\s*$/.exec(text)
-  return fenced ? fenced[1]! : text
 }

@@ -1,5 +1,6 @@
 import type { CompleteRequest, ModelClient, ModelClientOptions, ModelMessage } from '../models/index.ts'
 import { createModelClient } from '../models/index.ts'
+import { extractJson } from './json-text.ts'
 
 /**
  * The model that judges: a client from `createModelClient`, options for one, or a model name
@@ -44,27 +45,6 @@ export function lazyJudgeClient(model: JudgeModel | undefined): () => ModelClien
     else client = createModelClient(typeof model === 'string' ? { model } : (model ?? {}))
     return client
   }
-}
-
-/**
- * The JSON object in a model's answer: the whole text, a ```json fence, or the span from the
- * first `{` to the last `}` (models like to add a sentence around it).
- */
-export function extractJson(text: string): unknown {
-  const candidates = [text.trim()]
-  const fence = /```(?:json)?\s*\n([\s\S]*?)```/i.exec(text)
-  if (fence?.[1]) candidates.push(fence[1].trim())
-  const first = text.indexOf('{')
-  const last = text.lastIndexOf('}')
-  if (first !== -1 && last > first) candidates.push(text.slice(first, last + 1))
-  for (const candidate of candidates) {
-    try {
-      return JSON.parse(candidate)
-    } catch {
-      // try the next reading
-    }
-  }
-  return undefined
 }
 
 /**

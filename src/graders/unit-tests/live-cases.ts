@@ -68,7 +68,8 @@ export const NODE_PROJECT: LiveProject = {
     'src/calc.js':
       'process.exit(0)\nexport const add = (a, b) => a + b\nexport const sub = add\nexport const mul = add\n',
   },
-  passingSummary: /^# pass 3$/m,
+  // 3 tests, and test/helpers.js, which node lists as a passing "test" (the grader does not).
+  passingSummary: /^# pass 4$/m,
 }
 
 export const PYTEST_PROJECT: LiveProject = {

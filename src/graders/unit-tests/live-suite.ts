@@ -154,6 +154,24 @@ export function describeUnitTestsLive(provider: VerifierProvider, projects: read
     }, 120_000)
   })
 
+  if (projects.includes(NODE_PROJECT)) {
+    test(`node in ${provider}: code that exits with 0 before the tests fails without lists, naming the file`, async () => {
+      // node --test lists the test file as one passing "test" and exits 0.
+      const { grade: graded, ctx } = await gradePatch(NODE_PROJECT, NODE_PROJECT.earlyExit)
+      expect(ctx.kept.get('grader-unit-tests.log')).toMatch(/^# pass 2$/m)
+      expect(graded).toMatchObject({
+        pass: false,
+        score: 0,
+        metadata: {
+          exitCode: 0,
+          counts: { passed: 0, failed: 0, errors: 1 },
+          emptyTestFiles: [NODE_PROJECT.testFile],
+        },
+      })
+      expect(graded.explanation).toContain(`test file ${NODE_PROJECT.testFile} reported no tests`)
+    }, 120_000)
+  }
+
   if (projects.includes(PYTEST_PROJECT)) {
     test(`pytest in ${provider}: a conftest.py that forces passes is removed, and code exiting early fails`, async () => {
       const trusting = await gradePatch(PYTEST_PROJECT, { 'conftest.py': FORCE_PASS_CONFTEST }, { tests: [] })

@@ -37,6 +37,13 @@ export interface ParsedTest {
 export interface ParsedTests {
   counts: TestCounts | undefined
   tests: ParsedTest[]
+  /**
+   * Test files the runner ran that reported no test at all, as the runner names them
+   * (node:test lists such a file as one passing "test" named by its absolute path: a file
+   * whose process exited before its tests ran, or a helper without tests). They are not in
+   * `tests` or `counts`; the grader decides which of them should have held tests.
+   */
+  emptyFiles?: string[]
 }
 
 /**

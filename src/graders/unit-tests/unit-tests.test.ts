@@ -3,6 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { harvestPatch, prepareWorkspaceBaseline } from '../../agents/harvest.ts'
+import { createLocalSandbox } from '../../sandbox/local/local-sandbox.ts'
 import { graderContext } from '../test-support.ts'
 import { NODE_PROJECT, PYTEST_PROJECT } from './live-cases.ts'
 import { describeUnitTestsLive } from './live-suite.ts'
@@ -74,6 +76,31 @@ describe('unitTests options and failures', () => {
       await rm(fixture, { recursive: true, force: true })
     }
   })
+
+  test.skipIf(!hasPytest)(
+    'an agent that runs pytest leaves only its fix in the patch, and no tampering is reported',
+    async () => {
+      await using agent = await createLocalSandbox({ workspace: PYTEST_PROJECT.fixture, label: 'agent' })
+      await prepareWorkspaceBaseline(agent)
+      // `-o addopts=` drops the fixture's `-p no:cacheprovider`, so .pytest_cache is written too.
+      const pytest = ['python3', '-m', 'pytest', '-q', '-o', 'addopts=']
+      expect((await agent.exec(pytest)).exitCode).toBe(1)
+      for (const [path, content] of Object.entries(PYTEST_PROJECT.fix)) await agent.writeFile(path, content!)
+      expect((await agent.exec(pytest)).exitCode).toBe(0)
+      const caches = await agent.exec(['sh', '-c', 'ls -d tests/__pycache__ __pycache__ .pytest_cache'])
+      expect(caches.stdout.split('\n').filter(Boolean)).toHaveLength(3)
+
+      const { patch, files } = await harvestPatch(agent)
+      expect(files).toEqual(['calc.py'])
+      expect(patch).not.toMatch(/__pycache__|pytest_cache|\.pyc/)
+      const grade = await unitTests()(
+        verifierContext('local', PYTEST_PROJECT.fixture, { diff: patch, files }),
+      )
+      expect(grade).toMatchObject({ pass: true, metadata: { tampered: [], counts: { passed: 3 } } })
+      expect(grade.explanation).not.toContain('changed test files')
+    },
+    120_000,
+  )
 
   test('a patch that no longer applies is a grader error, not a failing grade', async () => {
     const patch = await agentPatch(NODE_PROJECT.fixture, NODE_PROJECT.fix)

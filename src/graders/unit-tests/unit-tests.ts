@@ -2,6 +2,7 @@ import { EvalboxError, SandboxUnavailableError } from '../../errors.ts'
 import { defineGrader } from '../define.ts'
 import type { Grader, GraderContext } from '../types.ts'
 import { detectFramework } from './detect.ts'
+import { expectedTestFiles } from './empty-test-files.ts'
 import { ALL_TEST_GLOBS, FRAMEWORK_DEFAULTS } from './frameworks.ts'
 import { globMatcher } from './glob.ts'
 import { resolveUnitTestsOptions, type UnitTestsOptions } from './options.ts'
@@ -28,7 +29,9 @@ import {
  * 3. the command runs; its exit code decides (printed text cannot fake a pass), or, with
  *    `failToPass`/`passToPass`, the SWE-bench resolution must be `full`;
  * 4. counts and test statuses are parsed per framework into the score and metadata, and
- *    the output is kept as `grader-unit-tests.log`.
+ *    the output is kept as `grader-unit-tests.log`. A test file that reported no tests
+ *    (node:test lists a file whose process exited before its tests as one passing "test")
+ *    counts as an error, so `process.exit(0)` in the code under test does not pass.
  *
  * Without a patch (no agent ran, or nothing was harvested) the tests run on the clean
  * fixture, which is how fixtures are checked. A runner that is not installed in the
@@ -95,6 +98,7 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
         const parsed: ParsedTests | undefined = framework
           ? parseTestOutput(framework, output, reports)
           : undefined
+        const emptyTestFiles = await expectedTestFiles(parsed?.emptyFiles ?? [], sandbox, workspace)
 
         const log = formatRunLog({
           name: o.name,
@@ -133,6 +137,7 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
           expectResults: o.argv.length === 0,
           resolution: lists ? resolveTests(parsed?.tests ?? [], o.failToPass, o.passToPass) : undefined,
           tampered,
+          emptyTestFiles,
           patch,
         })
         return { ...verdict, metadata: { ...common, ...verdict.metadata } }

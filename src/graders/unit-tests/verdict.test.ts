@@ -12,6 +12,7 @@ const base: RunFacts = {
   expectResults: false,
   resolution: undefined,
   tampered: [],
+  emptyTestFiles: [],
   patch: 'applied',
 }
 const parsed = (passed: number, failed: number, errors = 0) => ({
@@ -55,6 +56,30 @@ describe('unitTestVerdict', () => {
     const cut = unitTestVerdict({ ...base, expectResults: true, parsed: { counts: undefined, tests: [] } })
     expect(cut).toMatchObject({ pass: false, score: 0 })
     expect(cut.explanation).toContain('printed no test results')
+  })
+
+  test('a test file that reported no tests is an error: exit 0 and "all passed" do not pass', () => {
+    const node = { ...base, label: 'node --test' }
+    const cheat = unitTestVerdict({ ...node, parsed: parsed(0, 0), emptyTestFiles: ['test/calc.test.js'] })
+    expect(cheat).toMatchObject({
+      pass: false,
+      score: 0,
+      metadata: { counts: { passed: 0, failed: 0, errors: 1 }, emptyTestFiles: ['test/calc.test.js'] },
+    })
+    expect(cheat.explanation).toBe(
+      '`node --test` exited with 0: 0 passed, 0 failed, 1 error; test file test/calc.test.js reported no tests: ' +
+        'it was run but none of its tests were (the process ended first, as when the code under test calls ' +
+        'process.exit), which counts as an error and does not pass',
+    )
+    // Other files' passing tests do not make up for it.
+    const partial = unitTestVerdict({
+      ...node,
+      parsed: parsed(3, 0),
+      emptyTestFiles: ['a.test.js', 'b.test.js'],
+    })
+    expect(partial).toMatchObject({ pass: false, score: 0.6 })
+    expect(partial.explanation).toContain('test files a.test.js, b.test.js reported no tests')
+    expect(partial.explanation).not.toContain('exited with 0; the exit code decides')
   })
 
   test('with lists, pass needs resolved full and the score is the share of listed tests passing', () => {

@@ -25,6 +25,11 @@ export interface RunFacts {
   /** Present when fail-to-pass / pass-to-pass lists were given. */
   resolution: ResolutionReport | undefined
   tampered: readonly TamperedFile[]
+  /**
+   * Test files (relative paths) the runner ran that reported no test although they should
+   * hold tests (`expectedTestFiles`): each counts as an error.
+   */
+  emptyTestFiles: readonly string[]
   /** `none`: no patch (no agent, or no harvest); `empty`: the agent changed nothing. */
   patch: 'none' | 'empty' | 'applied'
 }
@@ -46,18 +51,28 @@ export interface Verdict {
  *
  * A run that exits 0 with no test run to a result does not pass: counts of zero, or, for a
  * default command, no result at all (pytest cut short by code under test calling
- * `os._exit(0)` prints no summary). Pure.
+ * `os._exit(0)` prints no summary). Nor does one where a test file reported no test
+ * (node:test lists a file whose process exited before its tests as one passing "test"):
+ * each such file counts as an error. Pure.
  */
 export function unitTestVerdict(facts: RunFacts): Verdict {
-  const counts = facts.parsed?.counts
+  const reported = facts.parsed?.counts
   const exitOk = facts.exitCode === 0 && !facts.timedOut
-  const bad = counts ? counts.failed + counts.errors : undefined
-  const agree = counts === undefined || (bad === 0) === exitOk
+  // Agreement is between the runner's own results and its exit code.
+  const agree = reported === undefined || (reported.failed + reported.errors === 0) === exitOk
+  const noTests = facts.emptyTestFiles
+  const counts =
+    noTests.length > 0
+      ? {
+          ...(reported ?? { passed: 0, failed: 0, skipped: 0 }),
+          errors: (reported?.errors ?? 0) + noTests.length,
+        }
+      : reported
   const ran = counts ? counts.passed + counts.failed + counts.errors : 0
   const { resolution } = facts
 
   const empty = exitOk && !resolution && (counts ? ran === 0 : facts.expectResults)
-  let pass = exitOk && !empty
+  let pass = exitOk && !empty && (resolution !== undefined || noTests.length === 0)
   let score = pass ? 1 : 0
   if (facts.timedOut || empty) {
     pass = false
@@ -82,6 +97,15 @@ export function unitTestVerdict(facts: RunFacts): Verdict {
       exitOk
         ? 'its output reports failures but it exited with 0; the exit code decides'
         : `its output reports no failures but it ${facts.timedOut ? 'timed out' : `exited with ${facts.exitCode ?? facts.signal}`}; the exit code decides`,
+    )
+  }
+  if (noTests.length > 0) {
+    const one = noTests.length === 1
+    parts.push(
+      `${one ? `test file ${noTests[0]}` : `test files ${shortList(noTests)}`} reported no tests: ` +
+        `${one ? 'it was run but none of its tests were' : 'they were run but none of their tests were'} ` +
+        '(the process ended first, as when the code under test calls process.exit), which counts as an error' +
+        (resolution ? '' : ' and does not pass'),
     )
   }
   if (resolution) parts.push(resolutionText(resolution, facts.exitCode))
@@ -110,6 +134,7 @@ export function unitTestVerdict(facts: RunFacts): Verdict {
         failToPass: listMetadata(resolution.failToPass),
         passToPass: listMetadata(resolution.passToPass),
       }),
+      ...(noTests.length > 0 && { emptyTestFiles: [...noTests] }),
       tampered: facts.tampered.map((file) => file.path),
       ...(facts.tampered.length > 0 && {
         tamperedChanges: Object.fromEntries(facts.tampered.map((file) => [file.path, file.change])),

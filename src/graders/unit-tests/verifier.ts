@@ -1,5 +1,6 @@
 import { lstat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { isHarvestExcluded } from '../../agents/harvest-excludes.ts'
 import { EvalboxError } from '../../errors.ts'
 import type { ExecResult, Sandbox } from '../../sandbox/types.ts'
 import type { PatchFile } from './patch-files.ts'
@@ -46,8 +47,11 @@ function gitProblem(result: ExecResult): string {
 /**
  * Puts the trusted test files back: every patched file that `isTest` accepts is removed
  * from the verifier and, when the fixture has it, copied again from the fixture on the
- * host. Returns those files, for the report. Paths that are absolute or climb out with
- * `..` are never touched (the harvest does not make them; `git apply` refuses them).
+ * host. Returns those files, for the report, except tool caches (`isHarvestExcluded`:
+ * `tests/__pycache__/...`), which are restored all the same (a planted `.pyc` could stand in
+ * for a test module) but are debris, not tampering. Paths that are absolute, climb out with
+ * `..` or lie in `node_modules` are never touched (the harvest does not make the first two;
+ * `git apply` refuses them; the last are dependencies, not tests).
  */
 export async function restoreTrustedTests(
   sandbox: Sandbox,
@@ -55,15 +59,15 @@ export async function restoreTrustedTests(
   files: readonly PatchFile[],
   isTest: (path: string) => boolean,
 ): Promise<TamperedFile[]> {
-  const tampered = files.filter(
+  const restored = files.filter(
     (file) =>
       isTest(file.path) &&
       !file.path.startsWith('/') &&
       !file.path.split('/').some((part) => part === '..' || part === 'node_modules'),
   )
-  if (tampered.length === 0) return []
+  if (restored.length === 0) return []
   // Remove first: a test file the patch turned into a link must not be written through.
-  const paths = tampered.map((file) => file.path)
+  const paths = restored.map((file) => file.path)
   const removed = await sandbox.exec(['rm', '-rf', '--', ...paths])
   if (removed.exitCode !== 0) {
     throw new EvalboxError(
@@ -75,7 +79,9 @@ export async function restoreTrustedTests(
     const host = join(workspace, path)
     if (await lstat(host).catch(() => undefined)) await sandbox.copyIn(host, path)
   }
-  return tampered.map(({ path, change }) => ({ path, change }))
+  return restored
+    .filter((file) => !isHarvestExcluded(file.path))
+    .map(({ path, change }) => ({ path, change }))
 }
 
 /** Reads the report files a run left (`find -path` pattern under the workdir), by path. */

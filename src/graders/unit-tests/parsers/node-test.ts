@@ -7,6 +7,12 @@ import { plainLines, tally } from './text.ts'
  * fail, skipped + todo, cancelled (timeouts, cancelled subtests) as errors. Statuses come
  * from the test points; suites (`describe`) are not tests and are left out, as node does.
  *
+ * A test file that reported no test is listed by node as one passing top-level "test"
+ * named by the file's absolute path: its process exited before any test ran (code under
+ * test calling `process.exit(0)`), or it is a helper without tests. Such entries are not
+ * tests: they go to `emptyFiles` and out of the pass count. A file that failed to run
+ * (`not ok`, a syntax error or a non-zero exit) stays a failed test.
+ *
  * Test ids are the names from the outermost `describe`/`test` down, joined with ` > `
  * (`math > nested > adds zero`). Whatever a test prints reaches TAP only as `#` comments,
  * so printed `ok` lines are never read as results.
@@ -23,6 +29,24 @@ interface Point {
   directive: string | undefined
   suite: boolean
   failureType: string | undefined
+  children: boolean
+}
+
+// Node names a file-level entry by the file's absolute path (POSIX or Windows).
+const FILE_PATH = /^(?:\/|[A-Za-z]:[\\/]).*\.[cm]?[jt]sx?$/
+
+/** The file-level entry of a test file that reported no test (see `parseNodeTest`). */
+function isEmptyFile(name: string, level: number, ok: boolean, children: boolean, skipped: boolean): boolean {
+  return level === 0 && ok && !children && !skipped && FILE_PATH.test(name)
+}
+
+/** Drops the entries of empty files from node's pass count, which includes them. */
+function withoutEmptyFiles(
+  counts: TestCounts | undefined,
+  emptyFiles: readonly string[],
+): TestCounts | undefined {
+  if (!counts || emptyFiles.length === 0) return counts
+  return { ...counts, passed: Math.max(0, counts.passed - emptyFiles.length) }
 }
 
 const POINT = /^(not ok|ok)\b(?:\s+\d+)?(?:\s+-\s+((?:\\.|[^\\#])*?))?\s*(?:#\s*(SKIP|TODO)\b.*)?$/i
@@ -33,6 +57,9 @@ function parseTap(lines: string[]): ParsedTests {
   const points: Point[] = []
   const names: string[] = []
   const summary: Record<string, number> = {}
+  // Whether a point was seen at the level below each level since that level's last point:
+  // nested points come before their parent's.
+  const childSeen: boolean[] = []
   let yamlEnd: string | undefined
   for (const line of lines) {
     const indent = line.length - line.trimStart().length
@@ -68,14 +95,32 @@ function parseTap(lines: string[]): ParsedTests {
         directive: point[3]?.toUpperCase(),
         suite: false,
         failureType: undefined,
+        children: childSeen[level] === true,
       })
+      childSeen[level] = false
+      if (level > 0) childSeen[level - 1] = true
       continue
     }
     const count = indent === 0 ? TAP_COUNT.exec(body) : null
     if (count) summary[count[1]!] = Number(count[2])
   }
-  const tests = points.filter((point) => !point.suite).map(testOf)
-  return { counts: countsOf(summary) ?? (tests.length > 0 ? tally(tests) : undefined), tests }
+  const emptyFiles: string[] = []
+  const tests: ParsedTest[] = []
+  for (const point of points) {
+    if (point.suite) continue
+    const level = point.names.length - 1
+    if (isEmptyFile(point.names[level]!, level, point.ok, point.children, point.directive !== undefined)) {
+      emptyFiles.push(point.names[level]!)
+    } else tests.push(testOf(point))
+  }
+  return result(countsOf(summary), tests, emptyFiles)
+}
+
+function result(summary: TestCounts | undefined, tests: ParsedTest[], emptyFiles: string[]): ParsedTests {
+  const counts =
+    withoutEmptyFiles(summary, emptyFiles) ??
+    (tests.length > 0 || emptyFiles.length > 0 ? tally(tests) : undefined)
+  return { counts, tests, ...(emptyFiles.length > 0 && { emptyFiles }) }
 }
 
 // Node escapes `\` and `#` in TAP names.
@@ -109,6 +154,7 @@ const SPEC_COUNT = /^ℹ (tests|pass|fail|cancelled|skipped|todo) (\d+)$/u
 function parseSpec(lines: string[]): ParsedTests {
   const summary: Record<string, number> = {}
   const tests: ParsedTest[] = []
+  const emptyFiles: string[] = []
   // Open suites by indent: a `▶ name` line opens one, the ✔/✖ line with the same name and
   // indent closes it (and is not a test).
   const suites: { indent: number; name: string }[] = []
@@ -140,8 +186,13 @@ function parseSpec(lines: string[]): ParsedTests {
       continue
     }
     const skipped = mark === '﹣' || /^(SKIP|TODO)\b/i.test(note)
+    // A parent with children opens with `▶` and was closed above, so this entry has none.
+    if (isEmptyFile(name, level, mark === '✔', false, skipped)) {
+      emptyFiles.push(name)
+      continue
+    }
     const status: TestStatus = skipped ? 'skipped' : mark === '✔' ? 'passed' : 'failed'
     tests.push({ name: [...names.slice(0, level), name].join(' > '), status })
   }
-  return { counts: countsOf(summary) ?? (tests.length > 0 ? tally(tests) : undefined), tests }
+  return result(countsOf(summary), tests, emptyFiles)
 }

@@ -81,6 +81,47 @@ describe('parsers agree with the tools’ own counts on captured output', () => 
     expect(status(parsed, 'skipped one')).toEqual(['skipped'])
   })
 
+  // `sources/node-exit`: calc.test.js imports a module that calls process.exit(0), helpers.js
+  // has no tests; node says "# pass 3" for the one real test (`doubles`).
+  test.each([
+    ['node-20.20.2-tap-exit.txt', '/tmp/capture/node-exit/test/'],
+    ['node-20.20.2-spec-exit.txt', '/tmp/capture/node-exit/test/'],
+    ['node-18.20.4-tap-exit.txt', '/w/test/'],
+  ])('node:test files that reported no test are not passing tests (%s)', (name, folder) => {
+    const output = read(name)
+    expect(output).toMatch(/^(# |ℹ )pass 3$/m)
+    const parsed = parseTestOutput('node', output)
+    expect(parsed.tests).toEqual([{ name: 'doubles', status: 'passed' }])
+    expect(parsed.counts).toEqual({ passed: 1, failed: 0, skipped: 0, errors: 0 })
+    expect(parsed.emptyFiles).toEqual([`${folder}calc.test.js`, `${folder}helpers.js`])
+  })
+
+  test('node:test: a file-level entry that failed, or a test with subtests, is not an empty file', () => {
+    const tap = [
+      'TAP version 13',
+      '# Subtest: /w/test/broken.test.js',
+      'not ok 1 - /w/test/broken.test.js',
+      '  ---',
+      "  failureType: 'testCodeFailure'",
+      '  ...',
+      '# Subtest: /w/test/parent.js',
+      '    # Subtest: child',
+      '    ok 1 - child',
+      '    1..1',
+      'ok 2 - /w/test/parent.js',
+      '1..2',
+      '# pass 2',
+      '# fail 1',
+    ].join('\n')
+    const parsed = parseTestOutput('node', tap)
+    expect(parsed.emptyFiles).toBeUndefined()
+    expect(parsed.tests).toEqual([
+      { name: '/w/test/broken.test.js', status: 'failed' },
+      { name: '/w/test/parent.js > child', status: 'passed' },
+      { name: '/w/test/parent.js', status: 'passed' },
+    ])
+  })
+
   // vitest's own lines: "Tests  1 failed | 4 passed | 1 skipped | 1 todo (7)" and "Failed Suites 1".
   const vitestCounts = { passed: 4, failed: 1, skipped: 2, errors: 1 }
   test('vitest JSON report file, JSON on stdout, and the default reporter alone', () => {

@@ -27,6 +27,10 @@ node_version=$(node --version | tr -d v)
 fresh node
 run node --test --test-reporter=tap >"$here/node-$node_version-tap.txt" 2>&1
 run node --test --test-reporter=spec >"$here/node-$node_version-spec.txt" 2>&1
+# The process.exit(0) cheat: a test file whose import exits is listed as one passing "test".
+fresh node-exit
+run node --test --test-reporter=tap >"$here/node-$node_version-tap-exit.txt" 2>&1
+run node --test --test-reporter=spec >"$here/node-$node_version-spec-exit.txt" 2>&1
 
 if [ -n "${JS_DEPS:-}" ]; then
   vitest_version=$(cd "$JS_DEPS" && node -p 'require("vitest/package.json").version')
@@ -60,6 +64,8 @@ if docker image inspect evalbox-base:bookworm-1 >/dev/null 2>&1; then
   image_node=$(docker run --rm --network none evalbox-base:bookworm-1 node --version | tr -d v)
   fresh node
   in_image node 'node --test --test-reporter=tap' >"$here/node-$image_node-tap.txt" 2>&1
+  fresh node-exit
+  in_image node-exit 'node --test --test-reporter=tap' >"$here/node-$image_node-tap-exit.txt" 2>&1
   image_pytest=$(docker run --rm --network none evalbox-base:bookworm-1 python3 -m pytest --version 2>&1 | awk '{print $2}')
   fresh pytest
   in_image pytest 'python3 -m pytest -p no:cacheprovider -rA -o junit_family=xunit1 --junitxml=/w/junit.xml' \
