@@ -3,11 +3,13 @@
 //
 //   node bench/harness/run.mjs [--sizes 10,1000,10000] [--rounds 3] [--write]
 //
-// Each variant is a real project under bench/.tmp (so `evalbox` resolves to this package's
-// build), run with `vitest run` as a child process; variants are interleaved round by round so
-// machine noise hits both alike. --write puts the table into docs/performance.md.
-import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// Each variant is a real project in a temp folder that installs the packed evalbox tarball
+// and the same Vitest as this repo, as a user's project does; each run is a `vitest run` child
+// process, and the variants are interleaved round by round so machine noise hits both alike.
+// --write puts the table into docs/performance.md.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -22,8 +24,10 @@ const { values } = parseArgs({
 })
 const sizes = values.sizes.split(',').map(Number)
 const rounds = Number(values.rounds)
-const work = join(root, 'bench', '.tmp', 'harness')
-rmSync(work, { recursive: true, force: true })
+const work = mkdtempSync(join(tmpdir(), 'evalbox-harness-'))
+execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: root, stdio: 'ignore' })
+const tarball = join(work, readdirSync(work).find((name) => name.endsWith('.tgz')))
+const vitestVersion = JSON.parse(readFileSync(join(root, 'node_modules/vitest/package.json'), 'utf8')).version
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: the task source is written into a generated eval file
 const task = 'async (input) => `answer to ${input}`'
@@ -55,8 +59,14 @@ describeEval('bench', { data: rows, task: ${task}, graders: [graders.contains('a
 
 for (const [name, variant] of Object.entries(variants)) {
   mkdirSync(join(work, name, 'evals'), { recursive: true })
+  writeFileSync(join(work, name, 'package.json'), JSON.stringify({ name: `bench-${name}`, private: true, type: 'module' }))
   writeFileSync(join(work, name, 'vitest.config.ts'), variant.config)
   writeFileSync(join(work, name, 'evals', 'bench.eval.ts'), variant.file)
+  const deps = name === 'evalbox' ? [tarball, `vitest@${vitestVersion}`] : [`vitest@${vitestVersion}`]
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...deps], {
+    cwd: join(work, name),
+    stdio: 'ignore',
+  })
 }
 
 function runOnce(name, n) {
@@ -66,7 +76,7 @@ function runOnce(name, n) {
   const started = process.hrtime.bigint()
   const result = spawnSync(
     process.execPath,
-    [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'evals'],
+    [join(work, name, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'evals'],
     {
       cwd: join(work, name),
       env,
