@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createLocalSandbox } from '../sandbox/local/local-sandbox.ts'
-import { harvestPatch, prepareWorkspaceBaseline, splitHarvest } from './harvest.ts'
+import { EMPTY_BASELINE, harvestPatch, prepareWorkspaceBaseline, splitHarvest } from './harvest.ts'
 
 const BINARY = Buffer.from([0, 1, 2, 3, 255, 254, 0, 10, 13, 10, 128])
 
@@ -198,5 +198,19 @@ describe('workspace harvest', () => {
   test('splits names from the patch', () => {
     expect(splitHarvest('\0')).toEqual({ files: [], patch: '' })
     expect(splitHarvest('b\0a\0\0diff --git x')).toEqual({ files: ['a', 'b'], patch: 'diff --git x' })
+  })
+})
+
+describe('the output probe', () => {
+  test('the same exec says whether a folder has anything, and the patch is unchanged by it', async () => {
+    await using sandbox = await createLocalSandbox({ label: 'probe' })
+    await sandbox.writeFile('made.txt', 'hello\n')
+    const empty = await harvestPatch(sandbox, EMPTY_BASELINE, { probe: sandbox.outputDir })
+    expect(empty).toMatchObject({ files: ['made.txt'], probeHasFiles: false })
+    await sandbox.writeFile(`${sandbox.outputDir}/report.md`, 'done\n')
+    const full = await harvestPatch(sandbox, EMPTY_BASELINE, { probe: sandbox.outputDir })
+    expect(full).toMatchObject({ files: ['made.txt'], probeHasFiles: true })
+    expect(full.patch).toBe(empty.patch)
+    expect((await harvestPatch(sandbox, EMPTY_BASELINE)).probeHasFiles).toBeUndefined()
   })
 })

@@ -22,6 +22,8 @@ export interface HarvestedPatch {
   readonly patch: string
   /** Paths (relative to the workdir) of the files changed, added or deleted, sorted. */
   readonly files: string[]
+  /** With `options.probe`: whether that folder held anything. */
+  readonly probeHasFiles?: boolean
 }
 
 const baselines = new WeakMap<Sandbox, WorkspaceBaseline>()
@@ -83,6 +85,10 @@ if [ -n "\${EVALBOX_OBJECTS:-}" ]; then
   repo_objects=$(g rev-parse --path-format=absolute --git-path objects)
   export GIT_OBJECT_DIRECTORY="$EVALBOX_OBJECTS" GIT_ALTERNATE_OBJECT_DIRECTORIES="$repo_objects"
 fi
+# With EVALBOX_PROBE set, first say whether that folder has anything in it (saves an exec).
+if [ -n "\${EVALBOX_PROBE:-}" ]; then
+  if [ -n "$(ls -A "$EVALBOX_PROBE" 2>/dev/null | head -c 1)" ]; then printf 'P1\\n'; else printf 'P0\\n'; fi
+fi
 # A sandbox without a workspace fixture has no baseline commit: its baseline is the empty tree.
 [ -e .git ] || [ -n "\${EVALBOX_OBJECTS:-}" ] || g init -q
 export GIT_INDEX_FILE="$scratch/index"
@@ -141,6 +147,7 @@ export async function prepareWorkspaceBaseline(sandbox: Sandbox): Promise<Worksp
 export async function harvestPatch(
   sandbox: Sandbox,
   baseline: WorkspaceBaseline | undefined = baselines.get(sandbox),
+  options: { probe?: string } = {},
 ): Promise<HarvestedPatch> {
   if (!baseline) {
     throw new EvalboxError(
@@ -148,7 +155,10 @@ export async function harvestPatch(
       `harvestPatch: sandbox ${sandbox.id} has no baseline. Call prepareWorkspaceBaseline(sandbox) before the agent runs.`,
     )
   }
-  const env = baseline.objects ? { ...GIT_ENV, EVALBOX_OBJECTS: baseline.objects } : GIT_ENV
+  const env: Record<string, string> = baseline.objects
+    ? { ...GIT_ENV, EVALBOX_OBJECTS: baseline.objects }
+    : { ...GIT_ENV }
+  if (options.probe) env.EVALBOX_PROBE = options.probe
   let result: ExecResult
   try {
     result = await sandbox.exec(['sh', '-c', HARVEST, 'harvest', baseline.ref], {
@@ -169,7 +179,8 @@ export async function harvestPatch(
         "Add the generated files to the fixture's .gitignore.",
     )
   }
-  return splitHarvest(result.stdout)
+  if (!options.probe) return splitHarvest(result.stdout)
+  return { ...splitHarvest(result.stdout.slice(3)), probeHasFiles: result.stdout.startsWith('P1') }
 }
 
 /** Splits `names\0...\0` + `\0` + patch. Pure. */

@@ -100,6 +100,8 @@ export class CaseRun {
   summary: GradeSummary | undefined
   infraError: string | undefined
   private ctx: EvalContext | undefined
+  /** The output folder is known to be empty (no copy-out needed). */
+  private outputsEmpty = false
   harvest: TestEntry['harvest']
   patch: { diff: string; files: string[]; path?: string } | undefined
   /** Why there is no harvest, when an agent ran and none was made. */
@@ -251,6 +253,10 @@ export class CaseRun {
         this.caseKey,
       )
       this.harvest = harvested.entry
+      // Nothing but the agent touched the sandbox when there is no body and no grader that runs
+      // commands: an output folder that was empty after the agent is still empty now.
+      this.outputsEmpty =
+        !harvested.outputs && !this.spec.body && !this.graders.some((grader) => grader.needsSandbox)
       this.patch = {
         diff: harvested.diff,
         files: harvested.files,
@@ -309,7 +315,7 @@ export class CaseRun {
       await this.files.keep('output.txt', output).catch(() => {})
     const sandbox = this.sandbox
     if (sandbox) {
-      const dir = this.files.enabled ? this.files.directory() : undefined
+      const dir = this.files.enabled && !this.outputsEmpty ? this.files.directory() : undefined
       try {
         if (dir) await keepOutputs(sandbox, `${dir}/output`, this.files)
       } catch (error) {

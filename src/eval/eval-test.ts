@@ -2,6 +2,7 @@ import { describe, type TestContext, test } from 'vitest'
 import { type CaseSpec, runCase } from './case-run.ts'
 import type { EvalContext } from './context.ts'
 import { DEFAULT_GRADE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from './defaults.ts'
+import { definitionLine } from './definition-line.ts'
 import {
   type DescribeEvalOptions,
   type EvalOptions,
@@ -11,7 +12,6 @@ import {
   validateEvalTestOptions,
   validateRows,
 } from './options.ts'
-import { definitionLine } from './definition-line.ts'
 import './meta.ts'
 import { getRunSettings } from './settings.ts'
 

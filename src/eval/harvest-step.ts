@@ -31,8 +31,13 @@ export async function harvestWorkspace(
   files: CaseFiles,
   runDir: string,
   caseKey: string,
-): Promise<{ entry: NonNullable<TestEntry['harvest']>; diff: string; files: string[] }> {
-  const { patch, files: changed } = await harvestPatch(sandbox, baseline)
+): Promise<{ entry: NonNullable<TestEntry['harvest']>; diff: string; files: string[]; outputs: boolean }> {
+  // The same exec says whether the sandbox's output folder has anything worth copying out.
+  const {
+    patch,
+    files: changed,
+    probeHasFiles,
+  } = await harvestPatch(sandbox, baseline, { probe: sandbox.outputDir })
   const patchPath = (await files.keep('patch.diff', patch, 'patch')) ?? ''
   let registry = registries.get(runDir)
   if (!registry) {
@@ -47,5 +52,5 @@ export async function harvestWorkspace(
     files: changed,
     ...(duplicateOf !== undefined && { duplicateOf }),
   }
-  return { entry, diff: patch, files: changed }
+  return { entry, diff: patch, files: changed, outputs: probeHasFiles ?? true }
 }
