@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import { defineConfig } from 'tsup'
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
@@ -22,8 +23,18 @@ export default defineConfig({
   clean: true,
   splitting: true,
   sourcemap: false,
-  // Only the CLI needs the shebang, but tsup applies banners per build; it is harmless elsewhere.
-  banner: { js: '#!/usr/bin/env node' },
+  // The bin, and only the bin, starts with a shebang and is executable: a banner would put one
+  // (and the exec bit) on every module and chunk.
+  plugins: [
+    {
+      name: 'bin-shebang',
+      renderChunk(code, chunk) {
+        if (basename(chunk.path) !== 'cli.js') return
+        chunk.mode = 0o755
+        return { code: `#!/usr/bin/env node\n${code}` }
+      },
+    },
+  ],
   define: { __EVALBOX_VERSION__: JSON.stringify(version) },
   // Peer and runtime dependencies stay imports; dockerode is loaded only when Docker is used.
   external: ['vitest', 'vitest/node', 'vitest/config', 'vite', 'dockerode', 'zod', 'diff', 'tar-stream'],

@@ -26,7 +26,10 @@ const sizes = values.sizes.split(',').map(Number)
 const rounds = Number(values.rounds)
 const work = mkdtempSync(join(tmpdir(), 'evalbox-harness-'))
 execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: root, stdio: 'ignore' })
-const tarball = join(work, readdirSync(work).find((name) => name.endsWith('.tgz')))
+const tarball = join(
+  work,
+  readdirSync(work).find((name) => name.endsWith('.tgz')),
+)
 const vitestVersion = JSON.parse(readFileSync(join(root, 'node_modules/vitest/package.json'), 'utf8')).version
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: the task source is written into a generated eval file
@@ -59,14 +62,21 @@ describeEval('bench', { data: rows, task: ${task}, graders: [graders.contains('a
 
 for (const [name, variant] of Object.entries(variants)) {
   mkdirSync(join(work, name, 'evals'), { recursive: true })
-  writeFileSync(join(work, name, 'package.json'), JSON.stringify({ name: `bench-${name}`, private: true, type: 'module' }))
+  writeFileSync(
+    join(work, name, 'package.json'),
+    JSON.stringify({ name: `bench-${name}`, private: true, type: 'module' }),
+  )
   writeFileSync(join(work, name, 'vitest.config.ts'), variant.config)
   writeFileSync(join(work, name, 'evals', 'bench.eval.ts'), variant.file)
   const deps = name === 'evalbox' ? [tarball, `vitest@${vitestVersion}`] : [`vitest@${vitestVersion}`]
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...deps], {
-    cwd: join(work, name),
-    stdio: 'ignore',
-  })
+  execFileSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...deps],
+    {
+      cwd: join(work, name),
+      stdio: 'ignore',
+    },
+  )
 }
 
 function runOnce(name, n) {

@@ -74,11 +74,17 @@ export function resultFiles(dir: string): string[] {
   try {
     return readdirSync(dir)
       .filter((name) => name.endsWith('.json'))
-      .sort()
+      .sort((a, b) => (runOrder(a) < runOrder(b) ? -1 : 1))
       .map((name) => join(dir, name))
   } catch {
     return []
   }
+}
+
+// A second run in the same second is `<stamp>-2.json`, which sorts before `<stamp>.json` by name.
+function runOrder(name: string): string {
+  const match = /-(\d{8}-\d{6})(?:-(\d+))?\.json$/.exec(name)
+  return match ? `${match[1]}-${(match[2] ?? '1').padStart(4, '0')}` : name
 }
 
 /** Reads a JSON file. */

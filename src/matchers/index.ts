@@ -24,8 +24,9 @@ export interface EvalboxMatchers<R = void> {
 }
 
 declare module 'vitest' {
-  // biome-ignore lint/suspicious/noExplicitAny: must repeat Vitest's own declaration to merge with it
-  interface Assertion<T = any> extends EvalboxMatchers {}
+  // No type parameters: Vitest 4 declares `Assertion<T>`, Vitest 5 `Assertion<R, T>`, and a merge
+  // must repeat them by name; one that omits them (all have defaults) merges with either.
+  interface Assertion extends EvalboxMatchers {}
   interface AsymmetricMatchersContaining extends Omit<EvalboxMatchers<unknown>, 'toContainFile'> {}
 }
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
-import { EvalboxError, errorMessage } from '../errors.ts'
 import type { z } from 'zod'
+import { EvalboxError, errorMessage } from '../errors.ts'
 import { type RunFile, runFileSchema, runHeaderSchema, SCHEMA_VERSION } from './schema.ts'
 
 /** One run file as listed by {@link listRuns}: its header fields, not its tests. */
