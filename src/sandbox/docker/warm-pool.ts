@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { LABEL_CASE } from '../labels.ts'
 import type { Sandbox } from '../types.ts'
 import type { DockerSandboxOptions } from './container-config.ts'
@@ -36,7 +37,7 @@ export async function acquireDockerSandbox(options: DockerSandboxOptions, warm: 
     pools.set(key, pool)
   }
   pool.size = Math.max(pool.size, warm)
-  const taken = pool.ready.shift() ?? createDockerSandbox(spec)
+  const taken = pool.ready.shift() ?? throttled(spec)
   refill(pool, spec)
   let sandbox: Sandbox
   try {
@@ -58,9 +59,26 @@ export async function acquireDockerSandbox(options: DockerSandboxOptions, warm: 
 
 function refill(pool: Pool, spec: DockerSandboxOptions): void {
   while (pool.ready.length < pool.size) {
-    const making = createDockerSandbox(spec)
+    const making = throttled(spec)
     making.catch(() => {})
     pool.ready.push(making)
+  }
+}
+
+// Containers made at once compete for the same cores as the cases running; made a few at a
+// time, each is ready sooner (on 2 cores, 64 × `sleep 1` at concurrency 8 went from 11.2 s
+// unthrottled to 10.0 s with 2 at a time, 11.8 s with 1).
+const MAX_MAKING = Math.max(2, availableParallelism())
+let making = 0
+const waiting: (() => void)[] = []
+async function throttled(spec: DockerSandboxOptions): Promise<Sandbox> {
+  if (making >= MAX_MAKING) await new Promise<void>((resolve) => waiting.push(resolve))
+  making++
+  try {
+    return await createDockerSandbox(spec)
+  } finally {
+    making--
+    waiting.shift()?.()
   }
 }
 
