@@ -19,6 +19,7 @@ if ! grep -q 'Missing: .* from lock file' "$log" || grep -q 'Invalid: ' "$log"; 
 fi
 
 missing=$(grep -c 'Missing: .* from lock file' "$log")
+echo "(run 'node scripts/complete-lockfile.mjs' after changing dependencies to keep npm ci working)"
 echo "npm ci refused the lockfile for $missing optional package(s) of other platforms; installing it with npm install"
 before=$(sha256sum package-lock.json)
 npm install --no-audit --no-fund || exit 1
