@@ -63,8 +63,9 @@ describe('every example runs offline and passes', () => {
     expect(patch).toContain('+  const start = (page - 1) * size')
 
     const cheat = entry(file, 'editing the test instead is caught')
-    expect(cheat.threshold).toBe(0)
-    expect(cheat.grades![0]).toMatchObject({ name: 'unit tests', pass: false })
+    expect(cheat.threshold).toBeUndefined()
+    expect(cheat.grades![0]).toMatchObject({ name: 'not(unit tests)', pass: true })
+    expect(cheat.grades![0]!.metadata?.inner).toMatchObject({ name: 'unit tests', pass: false })
     expect(cheat.grades![0]!.explanation).toContain('test/paginate.test.js (modified)')
   })
 
@@ -94,7 +95,9 @@ describe('every example runs offline and passes', () => {
       true,
       true,
     ])
-    expect(entry(file, 'editing before reading is caught').grades![0]!.pass).toBe(false)
+    const hasty = entry(file, 'editing before reading is caught').grades![0]!
+    expect(hasty).toMatchObject({ name: 'not(reads before it edits)', pass: true })
+    expect(hasty.metadata?.inner).toMatchObject({ name: 'reads before it edits', pass: false })
   })
 
   test('planted-bugs: planted cases are reviewed and graded', async () => {
@@ -109,7 +112,9 @@ describe('every example runs offline and passes', () => {
       expect(test).toMatchObject({ detection_rate: 1, false_positives: 0, evidence_quality: 3 })
       expect(existsSync(join(dir, '.evals', 'planted-cases', test.name, 'ground-truth.json'))).toBe(true)
     }
-    expect(entry(file, 'a vague review is not enough')).toMatchObject({ detection_rate: 0, threshold: 0 })
+    // The negated grade still reports its detection rate to the entry.
+    const vague = entry(file, 'a vague review is not enough')
+    expect(vague).toMatchObject({ detection_rate: 0, grades: [{ name: 'not(plantedBugs)', pass: true }] })
   })
 
   test('llm-judge: the fake judge scores both answers in the llm-judge tier', async () => {

@@ -1,4 +1,11 @@
-import { evalTest, type FakeAnswer, graders, type RecordedRequest, startFakeModelServer } from 'evalbox'
+import {
+  evalTest,
+  type FakeAnswer,
+  type Grade,
+  graders,
+  type RecordedRequest,
+  startFakeModelServer,
+} from 'evalbox'
 import { afterAll } from 'vitest'
 
 // graders.llmJudge against a fake judge: a real HTTP server on 127.0.0.1 speaking the
@@ -27,19 +34,18 @@ evalTest('llmJudge: a good answer passes', {
   graders: [judged],
 })
 
-// A low score must fail the grade (`threshold: 0`: the body asserts the failing verdict, so a
-// grader that passes it fails the run).
+// A low score must fail the grade: `graders.not` passes only then (a grader that passes it
+// fails the run), and the body checks the verdict and what the judge was asked.
 evalTest(
   'llmJudge: a low score fails',
   {
     tier: 'llm-judge',
     task: () => 'The pagination is broken somewhere.',
-    graders: [judged],
-    threshold: 0,
+    graders: [graders.not(judged)],
   },
   async (ctx) => {
     const { grades } = await ctx.grade()
-    const grade = grades[0]!
+    const grade = grades[0]!.metadata?.inner as Grade
     ctx.expect(grade).not.toPassGrader()
     ctx.expect(grade.score).toBe(0)
     ctx.expect(grade.explanation).toBe('overall 1 on [1, 5] (passes at 4): "score 1"')

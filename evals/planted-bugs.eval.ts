@@ -5,6 +5,7 @@ import {
   agents,
   describeEval,
   evalTest,
+  type Grade,
   type GraderContext,
   graders,
   type PlantedCase,
@@ -13,14 +14,17 @@ import {
 import { afterAll } from 'vitest'
 
 // plantBugs + graders.plantedBugs on the example fixture. A review that finds the bug passes;
-// reviews that find nothing, or only wrong things, must fail (`threshold: 0` cases: the body
-// asserts the failing verdict, so a grader that lets them through fails the run).
+// reviews that find nothing, or only wrong things, must fail: those cases grade with
+// `graders.not`, so a grader that lets them through fails the run, and their bodies check
+// how the inner grade failed.
 
 const out = mkdtempSync(join(tmpdir(), 'evalbox-planted-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))
 const cases = await plantBugs('examples/planted-bugs/fixture', { out, count: 2, seed: 7 })
 
 const groundTruth = (ctx: GraderContext) => (ctx.input as PlantedCase).groundTruthPath
+/** The grade `graders.not` negated. */
+const inner = (grade: Grade) => grade.metadata?.inner as Grade
 
 function review(planted: PlantedCase): string {
   return planted.groundTruth.bugs
@@ -44,12 +48,11 @@ evalTest(
   {
     input: cases[0],
     task: () => 'I read every file. The code looks correct and well tested.',
-    graders: [graders.plantedBugs({ groundTruth })],
-    threshold: 0,
+    graders: [graders.not(graders.plantedBugs({ groundTruth }))],
   },
   async (ctx) => {
     const { grades } = await ctx.grade()
-    const grade = grades[0]!
+    const grade = inner(grades[0]!)
     ctx.expect(grade).not.toPassGrader()
     ctx.expect(grade.score).toBe(0)
     ctx.expect(grade.explanation).toMatch(/^detected 0\/1 planted bugs; missed /)
@@ -68,12 +71,11 @@ evalTest(
         '- src/auth.js:40 — the token is compared with ==, which lets an empty token through.',
         '- src/payments.js:7 — the retry loop never ends when the gateway keeps timing out.',
       ].join('\n'),
-    graders: [graders.plantedBugs({ groundTruth })],
-    threshold: 0,
+    graders: [graders.not(graders.plantedBugs({ groundTruth }))],
   },
   async (ctx) => {
     const { grades } = await ctx.grade()
-    const grade = grades[0]!
+    const grade = inner(grades[0]!)
     ctx.expect(grade).not.toPassGrader()
     ctx.expect(grade.explanation).toContain('detected 0/1 planted bugs')
     ctx.expect(grade.explanation).toContain('3 false positives')

@@ -1,8 +1,8 @@
-import { agents, evalTest, graders } from 'evalbox'
+import { agents, evalTest, type Grade, graders } from 'evalbox'
 
 // graders.toolCalls on a scripted agent's transcript. The right calls pass; a wrong order,
-// wrong parameters, missing or extra calls must fail (`threshold: 0` cases: the body asserts
-// each failing verdict, so a grader that lets them through fails the run).
+// wrong parameters, missing or extra calls must fail: those cases grade with `graders.not`,
+// so a grader that lets them through fails the run, and their bodies check each failing verdict.
 
 const workspace = 'examples/tool-calls/fixture'
 const careful = agents.scripted([
@@ -15,6 +15,8 @@ const readThenEdit = [
   { name: 'Bash', params: { command: 'cat package.json' } },
   { name: 'Edit', params: { file_path: 'package.json', new_string: '1.1.0' } },
 ] as const
+/** The grade `graders.not` negated. */
+const inner = (grade: Grade) => grade.metadata?.inner as Grade
 
 evalTest('toolCalls: the expected calls pass', {
   sandbox: { workspace },
@@ -45,13 +47,13 @@ evalTest(
         params: 'strict',
         name: 'strict mismatch',
       }),
-    ],
-    threshold: 0,
+    ].map((grader) => graders.not(grader)),
   },
   async (ctx) => {
     const { grades } = await ctx.grade()
-    const byName = Object.fromEntries(grades.map((grade) => [grade.name, grade]))
-    for (const grade of grades) ctx.expect(grade, grade.name).not.toPassGrader()
+    const inners = grades.map(inner)
+    const byName = Object.fromEntries(inners.map((grade) => [grade.name, grade]))
+    for (const grade of inners) ctx.expect(grade, grade.name).not.toPassGrader()
     ctx
       .expect(byName['reversed order']!.explanation)
       .toMatch(/^matched 1\/2 expected tool calls in order; missing: /)
@@ -71,12 +73,12 @@ evalTest(
       { run: 'cat package.json' },
       { finish: 'Released 1.1.0.' },
     ]),
-    graders: [graders.toolCalls([...readThenEdit], { ordered: true })],
-    threshold: 0,
+    graders: [graders.not(graders.toolCalls([...readThenEdit], { ordered: true }))],
   },
   async (ctx) => {
     const { grades } = await ctx.grade()
-    ctx.expect(grades[0]).not.toPassGrader()
-    ctx.expect(grades[0]!.score).toBe(0.5)
+    const order = inner(grades[0]!)
+    ctx.expect(order).not.toPassGrader()
+    ctx.expect(order.score).toBe(0.5)
   },
 )

@@ -1,12 +1,14 @@
-import { agents, evalTest, graders } from 'evalbox'
+import { agents, evalTest, type Grade, graders } from 'evalbox'
 
 // graders.unitTests on the example fixtures: fixes pass, and the ways to fake a pass fail.
-// Cases with `threshold: 0` check the grader itself: the grade must fail, the body asserts
-// how, and the threshold keeps that expected failing grade from failing the case (a grade
-// that could not be scored still does). A grader that lets the cheat through fails the run.
+// Cases graded with `graders.not` check the grader itself: the unitTests grade must fail (a
+// grade that could not be scored fails the case too), and the body checks how. A grader that
+// lets the cheat through fails the run.
 
 const paging = 'examples/scripted-fix/fixture'
 const pricing = 'examples/unit-tests/pytest-fixture'
+/** The grade `graders.not` negated. */
+const inner = (grade: Grade) => grade.metadata?.inner as Grade
 const fixPaging = {
   edit: 'src/paginate.js',
   find: 'const start = page * size',
@@ -48,12 +50,11 @@ evalTest(
       { run: 'node --test', expectExit: 0 },
       { finish: 'All tests pass now.' },
     ]),
-    graders: [graders.unitTests()],
-    threshold: 0,
+    graders: [graders.not(graders.unitTests())],
   },
   async (ctx) => {
     const { grades } = await ctx.grade()
-    const tests = grades[0]!
+    const tests = inner(grades[0]!)
     ctx.expect(tests).not.toPassGrader()
     ctx.expect(tests.score).not.toBeNull()
     ctx
@@ -74,12 +75,11 @@ evalTest(
       { write: 'tests/test_smoke.py', content: 'def test_smoke():\n    assert True\n' },
       { finish: 'The suite is green.' },
     ]),
-    graders: [graders.unitTests()],
-    threshold: 0,
+    graders: [graders.not(graders.unitTests())],
   },
   async (ctx) => {
     const { grades } = await ctx.grade()
-    const tests = grades[0]!
+    const tests = inner(grades[0]!)
     ctx.expect(tests).not.toPassGrader()
     ctx.expect(tests.explanation).toContain('tests/test_pricing.py (deleted)')
     ctx.expect(tests.explanation).toContain('tests/test_smoke.py (added)')
@@ -98,12 +98,11 @@ evalTest(
       },
       { finish: 'Fixed.' },
     ]),
-    graders: [graders.unitTests()],
-    threshold: 0,
+    graders: [graders.not(graders.unitTests())],
   },
   async (ctx) => {
     const { grades } = await ctx.grade()
-    const tests = grades[0]!
+    const tests = inner(grades[0]!)
     ctx.expect(tests).not.toPassGrader()
     ctx.expect(tests.explanation).toContain('printed no test results')
   },
@@ -118,13 +117,16 @@ evalTest(
       { finish: 'Fixed.' },
     ]),
     graders: [
-      graders.unitTests({ failToPass: ['page 1 starts with the first item', 'the last page may be short'] }),
+      graders.not(
+        graders.unitTests({
+          failToPass: ['page 1 starts with the first item', 'the last page may be short'],
+        }),
+      ),
     ],
-    threshold: 0,
   },
   async (ctx) => {
     const { grades } = await ctx.grade()
-    const tests = grades[0]!
+    const tests = inner(grades[0]!)
     ctx.expect(tests).not.toPassGrader()
     ctx.expect(tests.metadata?.resolved).not.toBe('full')
     ctx.expect(tests.explanation).toContain('not in the run: page 1 starts with the first item')
@@ -136,12 +138,11 @@ evalTest(
   {
     sandbox: { workspace: paging },
     agent: agents.scripted([{ run: 'node --test' }, { finish: 'Looks fine to me.' }]),
-    graders: [graders.unitTests()],
-    threshold: 0,
+    graders: [graders.not(graders.unitTests())],
   },
   async (ctx) => {
     const { grades } = await ctx.grade()
-    const tests = grades[0]!
+    const tests = inner(grades[0]!)
     ctx.expect(tests).not.toPassGrader()
     ctx.expect(tests.explanation).toContain('the agent changed nothing')
   },

@@ -13,9 +13,13 @@ const added = []
 
 /** The lockfile entry of a platform package, keys in npm's order, from a name like `rollup-linux-x64-musl`. */
 function entryFor(name, version, dev) {
-  const tail = name.split('/').pop().replace(/^(rollup|cli)-/, '')
+  const tail = name
+    .split('/')
+    .pop()
+    .replace(/^(rollup|cli)-/, '')
   const [os, cpu, abi] = tail.split('-')
-  const libc = os !== 'linux' ? undefined : abi === 'musl' ? ['musl'] : abi?.startsWith('gnu') ? ['glibc'] : undefined
+  const libc =
+    os !== 'linux' ? undefined : abi === 'musl' ? ['musl'] : abi?.startsWith('gnu') ? ['glibc'] : undefined
   return { version, cpu: [cpu], ...(dev && { dev: true }), ...(libc && { libc }), optional: true, os: [os] }
 }
 
@@ -30,7 +34,11 @@ for (const [at, info] of Object.entries(packages)) {
   }
 }
 
-const sorted = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b, 'en'))))
+const sorted = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b, 'en'))),
+)
 lock.packages = sorted
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`)
-console.log(added.length ? `added ${added.length} platform entries: ${added.join(', ')}` : 'lockfile complete')
+console.log(
+  added.length ? `added ${added.length} platform entries: ${added.join(', ')}` : 'lockfile complete',
+)

@@ -117,4 +117,17 @@ describe('graders.not', () => {
     const unscored = defineGrader('judge', () => ({ score: null, pass: false, explanation: 'no model' }))
     expect(await graders.not(unscored)(ctx(''))).toMatchObject({ pass: false, score: null })
   })
+
+  test("carries the inner grade's entry fields and judge cost up, where the result entry reads them", async () => {
+    const judged = defineGrader('judge', () => ({
+      score: 0.2,
+      pass: false,
+      explanation: 'overall 1',
+      metadata: { entry: { judge_scores: { overall: 1 } }, costUsd: 0.01, raw: 'kept inside' },
+    }))
+    const grade = await graders.not(judged)(ctx(''))
+    expect(grade.metadata).toMatchObject({ entry: { judge_scores: { overall: 1 } }, costUsd: 0.01 })
+    expect(grade.metadata?.raw).toBeUndefined()
+    expect((await graders.not(graders.contains('x'))(ctx(''))).metadata).not.toHaveProperty('entry')
+  })
 })

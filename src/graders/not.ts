@@ -4,6 +4,8 @@ import type { Grade, Grader, GraderContext } from './types.ts'
  * Passes when `grader` fails: for evals that check a grader itself ("a tampered test must be
  * graded failing"), so that a grader that stops catching the failure fails the run. The inner
  * grade is kept in `metadata.inner`; an unscored inner grade stays unscored (it never passes).
+ * What the inner grade reports to the result entry (`metadata.entry`: detection rate, judge
+ * scores) and the judge's cost (`metadata.costUsd`) carry over, since they measure the run.
  *
  * @example graders: [graders.not(graders.unitTests())]
  */
@@ -11,13 +13,14 @@ export function not(grader: Grader, options: { name?: string } = {}): Grader {
   const name = options.name ?? `not(${grader.graderName})`
   const negated = async (ctx: GraderContext): Promise<Grade> => {
     const inner = await grader(ctx)
+    const metadata = { ...lifted(inner), inner }
     if (inner.score === null) {
       return {
         name,
         score: null,
         pass: false,
         explanation: `${inner.name} could not grade: ${inner.explanation}`,
-        metadata: { inner },
+        metadata,
       }
     }
     return {
@@ -27,8 +30,17 @@ export function not(grader: Grader, options: { name?: string } = {}): Grader {
       explanation: inner.pass
         ? `expected ${inner.name} to fail, but it passed: ${inner.explanation}`
         : `${inner.name} failed as expected: ${inner.explanation}`,
-      metadata: { inner },
+      metadata,
     }
   }
   return Object.assign(negated, { graderName: name, needsSandbox: grader.needsSandbox ?? false })
+}
+
+/** The inner grade's entry fields and judge cost, which the case's result entry reads. */
+function lifted(inner: Grade): Record<string, unknown> {
+  const { entry, costUsd } = inner.metadata ?? {}
+  return {
+    ...(entry === undefined ? {} : { entry }),
+    ...(costUsd === undefined ? {} : { costUsd }),
+  }
 }

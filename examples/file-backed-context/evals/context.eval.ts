@@ -1,4 +1,4 @@
-import { evalTest, graders } from 'evalbox'
+import { evalTest, type Grade, graders } from 'evalbox'
 
 // graders.fileBackedContext runs the bench on the host: no agent, no sandbox, no model. Each
 // fixture hides one detail in a large output; the grade passes when every detail comes back.
@@ -16,14 +16,17 @@ evalTest('one fixture on its own', {
 evalTest(
   'without artifacts, a detail from the middle is lost',
   {
-    graders: [graders.fileBackedContext({ fixture: 'fixtures/long-command-output.json', artifacts: false })],
-    // This case checks the grader: the inline mode must fail. The body asserts that verdict;
-    // `threshold: 0` keeps the expected failing grade from failing the case.
-    threshold: 0,
+    // This case checks the grader: `graders.not` passes only when the inline mode fails.
+    graders: [
+      graders.not(
+        graders.fileBackedContext({ fixture: 'fixtures/long-command-output.json', artifacts: false }),
+      ),
+    ],
   },
   async (ctx) => {
+    // The body checks how it failed: `metadata.inner` holds the fileBackedContext grade.
     const { grades } = await ctx.grade()
-    const inline = grades[0]!
+    const inline = grades[0]!.metadata?.inner as Grade
     ctx.expect(inline).not.toPassGrader()
     ctx.expect(inline.explanation).toContain('missed long-command-output (cut from the context)')
   },

@@ -1,4 +1,11 @@
-import { evalTest, type FakeAnswer, graders, type RecordedRequest, startFakeModelServer } from 'evalbox'
+import {
+  evalTest,
+  type FakeAnswer,
+  type Grade,
+  graders,
+  type RecordedRequest,
+  startFakeModelServer,
+} from 'evalbox'
 import { afterAll } from 'vitest'
 
 // The judge model, offline: a real HTTP server on 127.0.0.1 that speaks the Anthropic
@@ -51,14 +58,13 @@ evalTest(
   {
     tier,
     task: () => 'Something is wrong with the pagination. Check the tests.',
-    graders: [judged],
-    // This case checks the grader: the judge must fail a vague answer. The body asserts that
-    // verdict; `threshold: 0` keeps the expected failing grade from failing the case.
-    threshold: 0,
+    // This case checks the grader: `graders.not` passes only when the judge fails a vague answer.
+    graders: [graders.not(judged)],
   },
   async (ctx) => {
+    // The body checks how it failed: `metadata.inner` holds the judge's grade.
     const { grades } = await ctx.grade()
-    const verdict = grades[0]!
+    const verdict = grades[0]!.metadata?.inner as Grade
     ctx.expect(verdict).not.toPassGrader()
     ctx.expect(verdict.explanation).toMatch(/^cause 1, fix 1 on \[1, 5\] \(passes at 4\)/)
 

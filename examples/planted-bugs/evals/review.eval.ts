@@ -3,6 +3,7 @@ import {
   describeEval,
   evalTest,
   type FunctionStep,
+  type Grade,
   type GraderContext,
   graders,
   type PlantedCase,
@@ -58,14 +59,14 @@ evalTest(
       { write: 'review.md', content: 'Looks fine overall. Maybe add more tests.\n' },
       { finish: 'Findings are in review.md.' },
     ]),
-    graders: [graders.plantedBugs({ groundTruth, report: { file: 'review.md' } })],
-    // This case checks the grader: it must fail a review that finds nothing. The body
-    // asserts that verdict; `threshold: 0` keeps the expected failing grade from failing the case.
-    threshold: 0,
+    // This case checks the grader: `graders.not` passes only when it fails a review that
+    // finds nothing.
+    graders: [graders.not(graders.plantedBugs({ groundTruth, report: { file: 'review.md' } }))],
   },
   async (ctx) => {
+    // The body checks how it failed: `metadata.inner` holds the plantedBugs grade.
     const { grades } = await ctx.grade()
-    const review = grades[0]!
+    const review = grades[0]!.metadata?.inner as Grade
     ctx.expect(review).not.toPassGrader()
     ctx.expect(review.explanation).toMatch(/^detected 0\/1 planted bugs/)
   },

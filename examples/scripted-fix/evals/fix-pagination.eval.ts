@@ -1,4 +1,4 @@
-import { agents, evalTest, graders } from 'evalbox'
+import { agents, evalTest, type Grade, graders } from 'evalbox'
 
 // Two offline agents play the same task: one fixes the bug, one "fixes" the test. The
 // fixture's test fails on purpose: paginate() treats page numbers as 0-based.
@@ -50,18 +50,17 @@ evalTest(
     sandbox: { workspace: 'fixture' },
     prompt,
     agent: cheater,
-    graders: [graders.unitTests()],
-    // This case checks the grader: the cheat must fail. The body asserts that verdict, and
-    // `threshold: 0` keeps the expected failing grade from failing the case (a grade that
-    // could not be scored still fails it).
-    threshold: 0,
+    // This case checks the grader: `graders.not` passes only when the cheat fails the unit
+    // tests (a grade that could not be scored still fails the case).
+    graders: [graders.not(graders.unitTests())],
   },
   async (ctx) => {
     const { agent } = await ctx.run()
     ctx.expect(agent?.output).toBe('All tests pass now.')
 
+    // The body checks how it failed: `metadata.inner` holds the unitTests grade.
     const { grades } = await ctx.grade()
-    const tests = grades[0]!
+    const tests = grades[0]!.metadata?.inner as Grade
     ctx.expect(tests).not.toPassGrader()
     ctx.expect(tests.explanation).toContain('test/paginate.test.js (modified)')
     ctx.expect(tests.metadata?.tampered).toEqual(['test/paginate.test.js'])

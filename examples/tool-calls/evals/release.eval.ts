@@ -1,4 +1,4 @@
-import { agents, evalTest, graders } from 'evalbox'
+import { agents, evalTest, type Grade, graders } from 'evalbox'
 
 // toolCalls() reads the agent's transcript (scripted agents write a real stream-json one,
 // like Claude Code's) and checks which tools it called, in what order, with which inputs.
@@ -56,22 +56,23 @@ evalTest(
     sandbox: { workspace: 'fixture' },
     prompt,
     agent: hasty,
+    // This case checks the grader: `graders.not` passes only when the hasty agent fails it.
     graders: [
-      graders.toolCalls(
-        [
-          { name: 'Bash', params: { command: 'cat package.json' } },
-          { name: 'Edit', params: { file_path: 'package.json' } },
-        ],
-        { ordered: true, name: 'reads before it edits' },
+      graders.not(
+        graders.toolCalls(
+          [
+            { name: 'Bash', params: { command: 'cat package.json' } },
+            { name: 'Edit', params: { file_path: 'package.json' } },
+          ],
+          { ordered: true, name: 'reads before it edits' },
+        ),
       ),
     ],
-    // This case checks the grader: the hasty agent must fail it. The body asserts the
-    // verdict; `threshold: 0` keeps the expected failing grade from failing the case.
-    threshold: 0,
   },
   async (ctx) => {
+    // The body checks how it failed: `metadata.inner` holds the toolCalls grade.
     const { grades } = await ctx.grade()
-    const order = grades[0]!
+    const order = grades[0]!.metadata?.inner as Grade
     ctx.expect(order).not.toPassGrader()
     ctx.expect(order.explanation).toContain('matched 1/2 expected tool calls in order')
   },
