@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { basename, isAbsolute, join } from 'node:path'
 import type { Sandbox } from '../../sandbox/types.ts'
 
 // node:test's own names for test files; anything else under `test/` may be a helper.
@@ -28,12 +28,14 @@ export async function expectedTestFiles(
   const roots = [sandbox.workdir, physical.exitCode === 0 ? physical.stdout.trim() : ''].filter(Boolean)
   const expected: string[] = []
   for (const file of emptyFiles) {
-    const root = roots.find((dir) => file.startsWith(`${dir.replace(/\/$/, '')}/`))
-    if (!root) {
+    // Node 22 names files relative to its working directory, the workdir.
+    const absolute = isAbsolute(file) || /^[A-Za-z]:[\\/]/.test(file)
+    const root = absolute ? roots.find((dir) => file.startsWith(`${dir.replace(/\/$/, '')}/`)) : ''
+    if (root === undefined) {
       expected.push(file)
       continue
     }
-    const relative = file.slice(root.replace(/\/$/, '').length + 1)
+    const relative = absolute ? file.slice(root.replace(/\/$/, '').length + 1) : file.replace(/^\.\//, '')
     if (TEST_FILE_NAME.test(basename(relative))) {
       expected.push(relative)
       continue

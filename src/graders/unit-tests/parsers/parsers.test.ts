@@ -87,6 +87,8 @@ describe('parsers agree with the tools’ own counts on captured output', () => 
     ['node-20.20.2-tap-exit.txt', '/tmp/capture/node-exit/test/'],
     ['node-20.20.2-spec-exit.txt', '/tmp/capture/node-exit/test/'],
     ['node-18.20.4-tap-exit.txt', '/w/test/'],
+    // Node 22 names the files relative to its working directory.
+    ['node-22.23.3-tap-exit.txt', 'test/'],
   ])('node:test files that reported no test are not passing tests (%s)', (name, folder) => {
     const output = read(name)
     expect(output).toMatch(/^(# |ℹ )pass 3$/m)
