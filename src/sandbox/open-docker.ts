@@ -1,14 +1,16 @@
 import { EvalboxError } from '../errors.ts'
 import type { RunSettings } from '../eval/settings.ts'
+import type { DockerSandboxOptions } from './docker/container-config.ts'
 import { acquireDockerSandbox } from './docker/warm-pool.ts'
-import { requestImage } from './image-service.ts'
 import { hostPath } from './open.ts'
+import { type ImageRequest, requestImage, requestSandbox } from './sandbox-service.ts'
 import type { SandboxSpec } from './spec.ts'
 import type { Sandbox } from './types.ts'
 
 /**
  * Makes a docker sandbox for a case from its spec. Builds (and pulls with policy 'always')
- * go through the run's image service, so they happen once per run in the main process.
+ * go through the run's sandbox service, so they happen once per run in the main process; so
+ * do warm pools, whose containers every worker takes from.
  */
 export async function openDockerSandbox(
   spec: SandboxSpec,
@@ -16,23 +18,43 @@ export async function openDockerSandbox(
   extra: { workspace: string | undefined; labels: Record<string, string> },
 ): Promise<Sandbox> {
   const image = await resolveImage(spec, settings)
+  const { brokerUrl } = settings
   return acquireDockerSandbox(
-    {
-      image,
-      // A built or once-pulled image is on the engine now; a plain image is checked as usual.
-      pull: spec.build || spec.pull === 'always' ? 'never' : spec.pull,
-      workspace: extra.workspace,
-      workdir: spec.workdir,
-      env: spec.env,
-      limits: spec.limits,
-      network: spec.network,
-      user: spec.user,
-      readOnlyRoot: spec.readOnlyRoot,
-      outputs: spec.outputs,
-      labels: extra.labels,
-    },
+    dockerOptions(spec, image, extra),
     spec.warm ?? 0,
+    brokerUrl ? (pooled, warm) => requestSandbox(brokerUrl, pooled, warm) : undefined,
   )
+}
+
+/** The container options of a spec, once its image is known. */
+export function dockerOptions(
+  spec: SandboxSpec,
+  image: string,
+  extra: { workspace?: string; labels: Record<string, string> },
+): DockerSandboxOptions {
+  return {
+    image,
+    // A built or once-pulled image is on the engine now; a plain image is checked as usual.
+    pull: spec.build || spec.pull === 'always' ? 'never' : spec.pull,
+    workspace: extra.workspace,
+    workdir: spec.workdir,
+    env: spec.env,
+    limits: spec.limits,
+    network: spec.network,
+    user: spec.user,
+    readOnlyRoot: spec.readOnlyRoot,
+    outputs: spec.outputs,
+    labels: extra.labels,
+  }
+}
+
+/** The image request of a spec (`build` paths resolved against the project root). */
+export function imageRequest(spec: SandboxSpec, root: string): ImageRequest {
+  return {
+    image: spec.image,
+    pull: spec.pull,
+    build: spec.build && { context: hostPath(root, spec.build.context), dockerfile: spec.build.dockerfile },
+  }
 }
 
 async function resolveImage(spec: SandboxSpec, settings: RunSettings): Promise<string> {
@@ -43,14 +65,7 @@ async function resolveImage(spec: SandboxSpec, settings: RunSettings): Promise<s
     )
   }
   if (!spec.build && spec.pull !== 'always') return spec.image!
-  const request = {
-    image: spec.image,
-    pull: spec.pull,
-    build: spec.build && {
-      context: hostPath(settings.root, spec.build.context),
-      dockerfile: spec.build.dockerfile,
-    },
-  }
+  const request = imageRequest(spec, settings.root)
   if (settings.brokerUrl) return requestImage(settings.brokerUrl, request)
   // Outside an evals project there is no main-process service: build or pull here.
   const { buildImage, ensureImage } = await import('./docker/images.ts')

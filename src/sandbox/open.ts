@@ -35,13 +35,13 @@ export async function openSandbox(
   const { openDockerSandbox } = await import('./open-docker.ts')
   return openDockerSandbox(spec, settings, {
     workspace,
-    labels: {
-      [LABEL_RUN]: settings.runId,
-      [LABEL_PID]: String(settings.ownerPid),
-      [LABEL_HOST]: hostname(),
-      [LABEL_CASE]: caseLabel.slice(0, 200),
-    },
+    labels: { ...runLabels(settings), [LABEL_CASE]: caseLabel.slice(0, 200) },
   })
+}
+
+/** The labels every container of a run carries. */
+export function runLabels(settings: Pick<RunSettings, 'runId' | 'ownerPid'>): Record<string, string> {
+  return { [LABEL_RUN]: settings.runId, [LABEL_PID]: String(settings.ownerPid), [LABEL_HOST]: hostname() }
 }
 
 /** Resolves a spec path (workspace, build context) against the project root. */

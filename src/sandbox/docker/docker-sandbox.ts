@@ -3,13 +3,19 @@ import type { Container } from 'dockerode'
 import { describeValue, EvalboxError, errorMessage, SandboxUnavailableError } from '../../errors.ts'
 import { resolveSandboxPath } from '../paths.ts'
 import type { Sandbox } from '../types.ts'
-import { containerConfig, type DockerSandboxOptions, resolveDockerOptions } from './container-config.ts'
+import {
+  containerConfig,
+  type DockerSandboxOptions,
+  type ResolvedDockerOptions,
+  resolveDockerOptions,
+} from './container-config.ts'
 import { type ExecTarget, runDockerExec } from './docker-exec.ts'
 import { copyOutOfContainer, type FileTarget, nodeError, putAt, readContainerFile } from './docker-files.ts'
 import { type Engine, getEngine, isConnectionError, unreachableError } from './engine.ts'
 import { imageFacts } from './images.ts'
 import { runInternal } from './internal-exec.ts'
 import { resolveOwner } from './owner.ts'
+import type { Owner } from './tar-in.ts'
 import { packBytes, packDir, packHostPath } from './tar-in.ts'
 
 export type { DockerLimits, DockerSandboxOptions } from './container-config.ts'
@@ -31,21 +37,47 @@ export async function createDockerSandbox(options: DockerSandboxOptions): Promis
   } catch (error) {
     throw engineError(engine, error, `Creating a container of ${describeValue(o.image)} failed`)
   }
-  const id = container.id
-  const user = o.user ?? facts.user
   let owner = { uid: 0, gid: 0 }
   try {
     await container.start()
-    owner = await resolveOwner(container, user)
+    owner = await resolveOwner(container, o.user ?? facts.user)
   } catch (error) {
     await container.remove({ force: true, v: true }).catch(() => {})
     throw engineError(
       engine,
       error,
-      `Starting container ${id.slice(0, 12)} of ${describeValue(o.image)} failed`,
+      `Starting container ${container.id.slice(0, 12)} of ${describeValue(o.image)} failed`,
     )
   }
+  return wrapContainer(engine, container, o, owner)
+}
 
+/**
+ * A sandbox around a running container that `createDockerSandbox` made for the same options
+ * in another process (the run's main process keeps warm containers for its workers). The
+ * caller owns it from now on: its `dispose` removes the container.
+ */
+export async function attachDockerSandbox(id: string, options: DockerSandboxOptions): Promise<Sandbox> {
+  const o = resolveDockerOptions(options)
+  const engine = await getEngine()
+  const facts = await imageFacts(o.image, 'never', engine)
+  const container = engine.docker.getContainer(id)
+  let owner = { uid: 0, gid: 0 }
+  try {
+    owner = await resolveOwner(container, o.user ?? facts.user)
+  } catch (error) {
+    throw engineError(engine, error, `Taking over container ${id.slice(0, 12)} failed`)
+  }
+  return wrapContainer(engine, container, o, owner)
+}
+
+async function wrapContainer(
+  engine: Engine,
+  container: Container,
+  o: ResolvedDockerOptions,
+  owner: Owner,
+): Promise<Sandbox> {
+  const id = container.id
   let disposing: Promise<void> | undefined
   const unavailable = (error: unknown): Error => {
     if (error instanceof EvalboxError) return error

@@ -2,13 +2,15 @@ import { availableParallelism } from 'node:os'
 import { LABEL_CASE } from '../labels.ts'
 import type { Sandbox } from '../types.ts'
 import type { DockerSandboxOptions } from './container-config.ts'
-import { createDockerSandbox } from './docker-sandbox.ts'
+import { attachDockerSandbox, createDockerSandbox } from './docker-sandbox.ts'
 
 /**
- * Fresh containers made ahead of time, per worker process and container spec, so a case's
- * sandbox is ready when the case starts. Each container serves exactly one case: isolation
- * is never traded for speed. Removal of a used container also happens off the case's path.
- * Containers left in a pool at the end of the run are removed with the run (by label).
+ * Fresh containers made ahead of time, per container spec, so a case's sandbox is ready when
+ * the case starts. In an evals run the pool lives in the Vitest main process (workers take
+ * containers through the run's sandbox service, and the project's default spec is filled
+ * before the first case starts); outside one, in the process that asks. Each container serves
+ * exactly one case: isolation is never traded for speed. Removal of a used container happens
+ * off the case's path. Containers left in a pool at the end are removed with the run.
  */
 interface Pool {
   ready: Promise<Sandbox>[]
@@ -16,36 +18,28 @@ interface Pool {
 }
 
 const pools = new Map<string, Pool>()
-/** Removals still under way; awaited by `drainRemovals()`. */
+/** Removals still under way; awaited by `drainPools()`. */
 const removals = new Set<Promise<void>>()
 
+/** Where a worker takes warm containers from: the run's sandbox service, by its URL. */
+export type TakeRemote = (spec: DockerSandboxOptions, warm: number) => Promise<string>
+
 /**
- * A sandbox for one case. With `warm > 0` it comes from the pool of its spec (made now if
- * the pool is empty) and the pool is topped up in the background; the workspace is copied
- * in after the container is taken.
+ * A sandbox for one case. With `warm > 0` it comes from the pool of its spec — the main
+ * process's when `remote` is given, else this process's — and the workspace is copied in
+ * after the container is taken.
  */
-export async function acquireDockerSandbox(options: DockerSandboxOptions, warm: number): Promise<Sandbox> {
+export async function acquireDockerSandbox(
+  options: DockerSandboxOptions,
+  warm: number,
+  remote?: TakeRemote,
+): Promise<Sandbox> {
   if (warm <= 0) return createDockerSandbox(options)
-  const { workspace, labels = {}, ...base } = options
-  // The case label differs per case; pooled containers carry only the run's labels.
-  const { [LABEL_CASE]: _case, ...runLabels } = labels
-  const spec: DockerSandboxOptions = { ...base, labels: runLabels }
-  const key = JSON.stringify(spec)
-  let pool = pools.get(key)
-  if (!pool) {
-    pool = { ready: [], size: warm }
-    pools.set(key, pool)
-  }
-  pool.size = Math.max(pool.size, warm)
-  const taken = pool.ready.shift() ?? throttled(spec)
-  refill(pool, spec)
-  let sandbox: Sandbox
-  try {
-    sandbox = await taken
-  } catch {
-    // A pre-made container that failed to start is not the case's problem: make one now.
-    sandbox = await createDockerSandbox(spec)
-  }
+  const { workspace, ...rest } = options
+  const spec = poolSpec(rest)
+  const sandbox = remote
+    ? await attachDockerSandbox(await remote(spec, warm), spec)
+    : await takeFromPool(spec, warm)
   if (workspace !== undefined) {
     try {
       await sandbox.copyIn(workspace, sandbox.workdir)
@@ -55,6 +49,48 @@ export async function acquireDockerSandbox(options: DockerSandboxOptions, warm: 
     }
   }
   return withBackgroundRemoval(sandbox)
+}
+
+/** The spec a pool is kept for: without the workspace and the per-case label. */
+export function poolSpec(options: DockerSandboxOptions): DockerSandboxOptions {
+  const { workspace: _workspace, labels = {}, ...base } = options
+  const { [LABEL_CASE]: _case, ...runLabels } = labels
+  return { ...base, labels: runLabels }
+}
+
+/**
+ * Takes a fresh container of `spec` from this process's pool (made now if the pool is empty)
+ * and tops the pool up in the background.
+ */
+export async function takeFromPool(spec: DockerSandboxOptions, warm: number): Promise<Sandbox> {
+  const pool = poolOf(spec, warm)
+  const taken = pool.ready.shift() ?? throttled(spec)
+  refill(pool, spec)
+  try {
+    return await taken
+  } catch {
+    // A pre-made container that failed to start is not the case's problem: make one now.
+    return createDockerSandbox(spec)
+  }
+}
+
+/** Fills the pool of `spec` before any case asks (at the start of a run); resolves when full. */
+export async function prewarmPool(spec: DockerSandboxOptions, warm: number): Promise<void> {
+  if (warm <= 0) return
+  const pool = poolOf(spec, warm)
+  refill(pool, spec)
+  await Promise.allSettled(pool.ready)
+}
+
+function poolOf(spec: DockerSandboxOptions, warm: number): Pool {
+  const key = JSON.stringify(spec)
+  let pool = pools.get(key)
+  if (!pool) {
+    pool = { ready: [], size: warm }
+    pools.set(key, pool)
+  }
+  pool.size = Math.max(pool.size, warm)
+  return pool
 }
 
 function refill(pool: Pool, spec: DockerSandboxOptions): void {
@@ -102,5 +138,5 @@ function withBackgroundRemoval(sandbox: Sandbox): Sandbox {
 export async function drainPools(): Promise<void> {
   const waiting = [...pools.values()].flatMap((pool) => pool.ready.splice(0))
   pools.clear()
-  await Promise.allSettled([...waiting.map(async (making) => (await making).dispose()), ...removals])
+  await Promise.allSettled([...waiting.map(async (made) => (await made).dispose()), ...removals])
 }
