@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util'
+import { type ParseArgsConfig, parseArgs } from 'node:util'
 import { errorMessage } from '../errors.ts'
 import { usageError } from './context.ts'
 
@@ -52,11 +52,22 @@ export function parseCommand(
       ([name]) => name === 'help' || allowed.includes(name as keyof CommandFlags),
     ),
   )
+  const { values, positionals } = parseStrict(command, args, options)
+  return { flags: values as CommandFlags, positionals }
+}
+
+/**
+ * `parseArgs` in strict mode for one command, with Node's long message cut to its first
+ * sentence and turned into a `CLI_USAGE` error naming the command.
+ */
+export function parseStrict<T extends ParseArgsConfig['options']>(
+  command: string,
+  args: string[],
+  options: T,
+) {
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true })
-    return { flags: values as CommandFlags, positionals }
+    return parseArgs({ args, options, allowPositionals: true, strict: true })
   } catch (error) {
-    // Node's messages are long and suggest `--` escapes; keep the first sentence.
     const first = errorMessage(error).split(/\.\s/)[0]?.replace(/\.$/, '')
     throw usageError(`evalbox ${command}: ${first}.`)
   }

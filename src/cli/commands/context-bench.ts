@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { runContextBench } from '../../context/bench.ts'
 import { renderBenchSummary } from '../../context/render-summary.ts'
-import { errorMessage } from '../../errors.ts'
 import { type CliIo, displayPath, resultsDir, usageError } from '../context.ts'
+import { parseStrict } from '../parse.ts'
 
 /** The fixture folder used when none is named, relative to the cwd. */
 export const DEFAULT_CONTEXT_FIXTURES = join('examples', 'file-backed-context', 'fixtures')
@@ -20,13 +19,7 @@ const OPTIONS = {
 } as const
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true })
-  } catch (error) {
-    // Node's messages are long and suggest `--` escapes; keep the first sentence.
-    const first = errorMessage(error).split(/\.\s/)[0]?.replace(/\.$/, '')
-    throw usageError(`evalbox context-bench: ${first}.`)
-  }
+  return parseStrict('context-bench', args, OPTIONS)
 }
 
 function parseBudget(text: string | undefined): number | undefined {

@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
-import { errorMessage } from '../../errors.ts'
 import { buildReport } from '../../report/build-report.ts'
 import { renderReportHtml } from '../../report/render-html.ts'
 import { type CliIo, displayPath, resolveRunPath, resultsDir, usageError, warnTo } from '../context.ts'
+import { parseStrict } from '../parse.ts'
 
 /** Where the report is written when `--out` is not given, relative to the cwd. */
 export const DEFAULT_REPORT_FILE = 'evals-report.html'
@@ -18,13 +17,7 @@ const OPTIONS = {
 } as const
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true })
-  } catch (error) {
-    // Node's messages are long and suggest `--` escapes; keep the first sentence.
-    const first = errorMessage(error).split(/\.\s/)[0]?.replace(/\.$/, '')
-    throw usageError(`evalbox report: ${first}.`)
-  }
+  return parseStrict('report', args, OPTIONS)
 }
 
 function parseRuns(text: string | undefined): number | undefined {
