@@ -37,19 +37,24 @@ function waitFor(check: () => boolean, output: () => string, ms = 60_000): Promi
   })
 }
 
+/** Runs the slow fixture and sends `signal` once two cases have finished. */
+async function stopAfterTwoCases(signal: NodeJS.Signals) {
+  const dir = copyFixture('slow')
+  const results = join(dir, '.evals')
+  let child: import('node:child_process').ChildProcess | undefined
+  let output = ''
+  const running = runVitest(dir, ['--project', 'evals'], {
+    onSpawn: (c) => (child = c),
+    onStdout: (text) => (output += text),
+  })
+  await waitFor(finishedTests(results, 2), () => output)
+  child!.kill(signal)
+  return { dir, results, done: await running }
+}
+
 describe('an interrupted run leaves a readable partial marked as such', () => {
   test('SIGINT: the finished cases are saved, the file says interrupted, unfinished cases are not counted', async () => {
-    const dir = copyFixture('slow')
-    const results = join(dir, '.evals')
-    let child: import('node:child_process').ChildProcess | undefined
-    let output = ''
-    const running = runVitest(dir, ['--project', 'evals'], {
-      onSpawn: (c) => (child = c),
-      onStdout: (text) => (output += text),
-    })
-    await waitFor(finishedTests(results, 2), () => output)
-    child!.kill('SIGINT')
-    const done = await running
+    const { results, done } = await stopAfterTwoCases('SIGINT')
     expect(done.exitCode === 130 || done.signal === 'SIGINT' || done.exitCode === 1).toBe(true)
     const [file] = resultFiles(results)
     const run = readJson<Run>(file!)
@@ -59,17 +64,7 @@ describe('an interrupted run leaves a readable partial marked as such', () => {
   })
 
   test('kill -9: the next run recovers the dead run from its journal', async () => {
-    const dir = copyFixture('slow')
-    const results = join(dir, '.evals')
-    let child: import('node:child_process').ChildProcess | undefined
-    let output = ''
-    const running = runVitest(dir, ['--project', 'evals'], {
-      onSpawn: (c) => (child = c),
-      onStdout: (text) => (output += text),
-    })
-    await waitFor(finishedTests(results, 2), () => output)
-    child!.kill('SIGKILL')
-    await running
+    const { dir, results } = await stopAfterTwoCases('SIGKILL')
     expect(readdirSync(join(results, '.journal')).length).toBeGreaterThanOrEqual(1)
 
     const next = await runVitest(dir, ['--project', 'evals'], { env: { SLOW_MS: '10' } })

@@ -1,13 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeNotRun, makeRun, makeTest } from '../compare/__fixtures__/runs.ts'
 import type { RunFile } from '../store/schema.ts'
-import { type CliIo, main } from './index.ts'
+import { cliSandbox } from './__fixtures__/harness.ts'
 
-let root: string
-let dir: string
+const cli = cliSandbox()
+const { root, dir } = cli
 
 const OLD = '0.1.0-main-e2e-20260101-090000.json'
 const FEAT = '0.1.0-feat-x-e2e-20260101-120000.json'
@@ -15,17 +14,14 @@ const NEW = '0.1.0-main-e2e-20260102-100000.json'
 const PARTIAL = '0.1.0-main-e2e-20260103-100000.json'
 const JUDGE = '0.1.0-main-llm-judge-20260102-110000.json'
 
-function write(name: string, content: unknown): void {
-  writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2))
-}
+const write = (name: string, content: unknown) => cli.write(join('.evals', name), content)
+const run = (argv: string[], env: Record<string, string> = {}) => cli.run(argv, env)
 
 function at(timestamp: string, tests: RunFile['tests'], fields: Partial<RunFile> = {}): RunFile {
   return makeRun(tests, { timestamp, ...fields })
 }
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'evalbox-cli-'))
-  dir = join(root, '.evals')
   mkdirSync(join(dir, 'runs', 'r2', 'checkout'), { recursive: true })
   write(OLD, at('2026-01-01T09:00:00Z', [makeTest('checkout'), makeTest('login', { passed: false })]))
   write(FEAT, at('2026-01-01T12:00:00Z', [makeTest('checkout', { passed: false })], { branch: 'feat/x' }))
@@ -58,22 +54,7 @@ beforeAll(() => {
   write('runs/inside.json', at('2026-03-01T00:00:00Z', [makeTest('never listed')]))
 })
 
-afterAll(() => {
-  rmSync(root, { recursive: true, force: true })
-})
-
-async function run(argv: string[], env: Record<string, string> = {}) {
-  let stdout = ''
-  let stderr = ''
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd: root,
-    env,
-  }
-  const code = await main(argv, io)
-  return { code, stdout, stderr }
-}
+afterAll(() => cli.remove())
 
 const warningsIn = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('warning: '))
 
