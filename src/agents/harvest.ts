@@ -1,5 +1,6 @@
 import { EvalboxError, errorMessage } from '../errors.ts'
 import type { ExecResult, Sandbox } from '../sandbox/types.ts'
+import { provablyUntouched } from '../sandbox/untouched.ts'
 import { HARVEST_EXCLUDES } from './harvest-excludes.ts'
 
 /** The state a workspace diff is taken against. */
@@ -154,6 +155,12 @@ export async function harvestPatch(
       'INVALID_OPTIONS',
       `harvestPatch: sandbox ${sandbox.id} has no baseline. Call prepareWorkspaceBaseline(sandbox) before the agent runs.`,
     )
+  }
+  // Nothing to diff: the workdir started empty and the sandbox proves nobody wrote to it (or
+  // to its output folder) since. Saves the exec, which is most of a quick case's overhead.
+  const probesOutputs = options.probe === undefined || options.probe === sandbox.outputDir
+  if (baseline.ref === EMPTY_BASELINE.ref && probesOutputs && (await provablyUntouched(sandbox))) {
+    return { patch: '', files: [], ...(options.probe !== undefined && { probeHasFiles: false }) }
   }
   const env: Record<string, string> = baseline.objects
     ? { ...GIT_ENV, EVALBOX_OBJECTS: baseline.objects }

@@ -3,6 +3,7 @@ import type { Container } from 'dockerode'
 import { describeValue, EvalboxError, errorMessage, SandboxUnavailableError } from '../../errors.ts'
 import { resolveSandboxPath } from '../paths.ts'
 import type { Sandbox } from '../types.ts'
+import { UNTOUCHED, type UntouchedProbe } from '../untouched.ts'
 import {
   containerConfig,
   type DockerSandboxOptions,
@@ -17,6 +18,7 @@ import { runInternal } from './internal-exec.ts'
 import { resolveOwner } from './owner.ts'
 import type { Owner } from './tar-in.ts'
 import { packBytes, packDir, packHostPath } from './tar-in.ts'
+import { newStamp, stampedCommand, stillStamped } from './workdir-stamp.ts'
 
 export type { DockerLimits, DockerSandboxOptions } from './container-config.ts'
 
@@ -133,6 +135,9 @@ async function wrapContainer(
       throw error
     }
   }
+  // Set by the first command when the engine made the folders (see workdir-stamp.ts).
+  const stamp = newStamp()
+  let stamped = false
   const execTarget: ExecTarget = {
     container,
     workdir: o.workdir,
@@ -146,7 +151,8 @@ async function wrapContainer(
         return cmd
       }
       files.layoutPending = false
-      return ['sh', '-c', 'mkdir -p "$0" 2>/dev/null; exec "$@"', o.outputs, ...cmd]
+      stamped = true
+      return stampedCommand(o, stamp, cmd)
     },
   }
 
@@ -176,7 +182,7 @@ async function wrapContainer(
     return disposing
   }
 
-  return {
+  const sandbox: Sandbox & UntouchedProbe = {
     id,
     provider: 'docker',
     workdir: o.workdir,
@@ -200,7 +206,9 @@ async function wrapContainer(
       copyOutOfContainer(files, await beforeRead(path(sandboxPath)), hostPath),
     dispose,
     [Symbol.asyncDispose]: dispose,
+    [UNTOUCHED]: async () => stamped && !disposing && stillStamped(container, [o.workdir, o.outputs], stamp),
   }
+  return sandbox
 }
 
 function engineError(engine: Engine, error: unknown, what: string): Error {
