@@ -21,6 +21,25 @@ import { runGraders, summarizeGrades } from './grading.ts'
 import type { EvalOptions } from './options.ts'
 import { fallbackSettings, getRunSettings, type RunSettings } from './settings.ts'
 
+/**
+ * The sandbox a case gets (its row's over its eval's over the project's), or undefined when
+ * it needs none: no agent, no sandbox option and no grader that runs commands.
+ */
+export function caseSandboxSpec(
+  options: EvalOptions,
+  rowSandbox: SandboxOption | undefined,
+  settings: Pick<RunSettings, 'sandboxDefaults'>,
+): SandboxSpec | undefined {
+  const needsSandbox =
+    options.agent !== undefined ||
+    options.sandbox !== undefined ||
+    rowSandbox !== undefined ||
+    (options.graders ?? []).some((grader) => grader.needsSandbox)
+  return needsSandbox
+    ? resolveSandboxSpec(rowSandbox, resolveSandboxSpec(options.sandbox, settings.sandboxDefaults))
+    : undefined
+}
+
 /** Everything needed to run one case (one data row, one repeat). */
 export interface CaseSpec {
   /** The Vitest test name (with the repeat suffix). */
@@ -118,14 +137,7 @@ export class CaseRun {
     const { options } = spec
     this.graders = options.graders ?? []
     this.prompt = typeof options.prompt === 'function' ? options.prompt(spec.input) : options.prompt
-    const needsSandbox =
-      options.agent !== undefined ||
-      options.sandbox !== undefined ||
-      spec.rowSandbox !== undefined ||
-      this.graders.some((grader) => grader.needsSandbox)
-    this.sandboxSpec = needsSandbox
-      ? resolveSandboxSpec(spec.rowSandbox, resolveSandboxSpec(options.sandbox, settings.sandboxDefaults))
-      : undefined
+    this.sandboxSpec = caseSandboxSpec(options, spec.rowSandbox, settings)
     this.files = new CaseFiles(settings.resultsDir, settings.runDir, this.caseKey)
   }
 

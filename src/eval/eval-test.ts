@@ -1,5 +1,7 @@
-import { describe, type TestContext, test } from 'vitest'
-import { type CaseSpec, runCase } from './case-run.ts'
+import { beforeAll, describe, type TestContext, test } from 'vitest'
+import { warmUpSandbox } from '../sandbox/open.ts'
+import type { SandboxOption } from '../sandbox/spec.ts'
+import { type CaseSpec, caseSandboxSpec, runCase } from './case-run.ts'
 import type { EvalContext } from './context.ts'
 import { DEFAULT_GRADE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from './defaults.ts'
 import { definitionLine } from './definition-line.ts'
@@ -36,6 +38,7 @@ export function evalTest<Input = unknown>(
   const line = definitionLine()
   const valid = validateEvalTestOptions<Input>(name, options)
   const input: unknown = valid.input ?? (typeof valid.prompt === 'string' ? valid.prompt : undefined)
+  warmUpBefore(valid as EvalOptions, undefined)
   defineCases(name, valid, { input: input as Input, expected: valid.expected }, body, line)
 }
 
@@ -54,7 +57,9 @@ export function describeEval<Input = unknown>(
   describe(name, async () => {
     const rows = typeof data === 'function' ? validateRows<Input>(name, await data()) : data
     const seen = new Map<string, number>()
+    let hooked = false
     for (const row of rows) {
+      if (!hooked) hooked = warmUpBefore(valid as EvalOptions, row.sandbox)
       const base = row.name ?? preview(row.input)
       const count = (seen.get(base) ?? 0) + 1
       seen.set(base, count)
@@ -99,6 +104,18 @@ function defineCases<Input>(
         : runCase({ ...spec, suite: suiteOf(context) }, context),
     )
   }
+}
+
+/**
+ * Before the first docker case of a suite, the worker loads the Docker client (once per
+ * process; see `warmUpSandbox`). Returns whether it added the hook.
+ */
+function warmUpBefore(options: EvalOptions, rowSandbox: SandboxOption | undefined): boolean {
+  const settings = getRunSettings()
+  const warming = settings && warmUpSandbox(caseSandboxSpec(options, rowSandbox, settings), settings)
+  if (!warming) return false
+  beforeAll(() => warming)
+  return true
 }
 
 /** The describe chain of a test (`outer > inner`), or its file when it has none. */

@@ -3,7 +3,7 @@ import type { RunSettings } from '../eval/settings.ts'
 import type { DockerSandboxOptions } from './docker/container-config.ts'
 import { acquireDockerSandbox } from './docker/warm-pool.ts'
 import { hostPath } from './open.ts'
-import { type ImageRequest, requestImage, requestSandbox } from './sandbox-service.ts'
+import { type ImageRequest, pingService, requestImage, requestSandbox } from './sandbox-service.ts'
 import type { SandboxSpec } from './spec.ts'
 import type { Sandbox } from './types.ts'
 
@@ -24,6 +24,25 @@ export async function openDockerSandbox(
     spec.warm ?? 0,
     brokerUrl ? (pooled, warm) => requestSandbox(brokerUrl, pooled, warm) : undefined,
   )
+}
+
+/**
+ * Loads the Docker client and opens the connection to the run's service; resolves when
+ * both are done. The image is looked up in the background (a pull may take long), with the
+ * pull policy the case would use.
+ */
+export async function warmUpDocker(spec: SandboxSpec, settings: RunSettings): Promise<void> {
+  const [{ getEngine }, { imageFacts }] = await Promise.all([
+    import('./docker/engine.ts'),
+    import('./docker/images.ts'),
+  ])
+  await Promise.allSettled([
+    getEngine().then((engine) => {
+      if (spec.image && !spec.build && spec.pull !== 'always')
+        imageFacts(spec.image, spec.pull ?? 'missing', engine).catch(() => {})
+    }),
+    settings.brokerUrl ? pingService(settings.brokerUrl) : undefined,
+  ])
 }
 
 /** The container options of a spec, once its image is known. */

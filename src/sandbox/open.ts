@@ -21,6 +21,32 @@ export function chooseProvider(spec: SandboxSpec, settings: RunSettings): 'docke
   return settings.autoProvider
 }
 
+let warming: Promise<void> | undefined
+
+/**
+ * For a case that will get a docker sandbox: loads the Docker client and opens the
+ * connection to the run's sandbox service, once per process, so that this one-time cost is
+ * paid before the first cases start rather than inside them. Resolves when done (at most
+ * 5 s); never rejects: errors are left for the case itself to report. Undefined for cases
+ * without a docker sandbox.
+ */
+export function warmUpSandbox(
+  spec: SandboxSpec | undefined,
+  settings: RunSettings,
+): Promise<void> | undefined {
+  if (!spec) return undefined
+  try {
+    if (chooseProvider(spec, settings) !== 'docker') return undefined
+  } catch {
+    return undefined
+  }
+  warming ??= Promise.race([
+    import('./open-docker.ts').then(({ warmUpDocker }) => warmUpDocker(spec, settings)),
+    new Promise<void>((done) => setTimeout(done, 5000).unref()),
+  ]).catch(() => {})
+  return warming
+}
+
 /** Makes a fresh sandbox for one case. */
 export async function openSandbox(
   spec: SandboxSpec,

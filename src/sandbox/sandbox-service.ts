@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { EvalboxError, errorMessage } from '../errors.ts'
 import type { DockerSandboxOptions } from './docker/container-config.ts'
@@ -61,6 +61,7 @@ export async function startSandboxService(
         throw new EvalboxError('INVALID_OPTIONS', 'image or build is required')
       return { image: await image(request) }
     },
+    '/ping': async () => ({}),
     '/sandboxes': async (body) => {
       const sandbox = await takeFromPool(body.spec as DockerSandboxOptions, Number(body.warm))
       return { id: sandbox.id }
@@ -103,15 +104,16 @@ async function handle(
   }
 }
 
+// node:http rather than fetch: the Docker client loads it anyway, while a worker's first
+// fetch would load and compile undici on the way of its first cases.
+const agent = new Agent({ keepAlive: true })
+
 /** Calls the run's sandbox service (worker side); its errors come back as the same `EvalboxError`. */
 async function call<T>(url: string, path: string, body: unknown): Promise<T> {
-  let response: Response
+  let status: number
+  let text: string
   try {
-    response = await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
+    ;({ status, text } = await post(`${url}${path}`, JSON.stringify(body)))
   } catch (error) {
     throw new EvalboxError(
       'SANDBOX_UNAVAILABLE',
@@ -119,14 +121,45 @@ async function call<T>(url: string, path: string, body: unknown): Promise<T> {
       { cause: error },
     )
   }
-  const answer = (await response.json()) as T & { error?: string; code?: EvalboxError['code'] }
-  if (!response.ok) {
+  let answer: T & { error?: string; code?: EvalboxError['code'] }
+  try {
+    answer = JSON.parse(text)
+  } catch {
+    throw new EvalboxError(
+      'SANDBOX_UNAVAILABLE',
+      `The run's sandbox service at ${url} answered ${status} with no JSON`,
+    )
+  }
+  if (status !== 200) {
     throw new EvalboxError(
       answer.code ?? 'SANDBOX_UNAVAILABLE',
-      answer.error ?? `sandbox service answered ${response.status}`,
+      answer.error ?? `sandbox service answered ${status}`,
     )
   }
   return answer
+}
+
+function post(url: string, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => (text += chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
+        res.on('error', reject)
+      },
+    )
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+/** Says hello to the run's sandbox service (opens the connection a first case would). */
+export async function pingService(url: string): Promise<void> {
+  await call(url, '/ping', {})
 }
 
 /** Asks the run's sandbox service for an image (built or pulled once per run). */
