@@ -52,4 +52,13 @@ describe.skipIf(!docker.ok)('warm pool', () => {
     await drainPools()
     await eventually(() => runContainers().length === 0)
   })
+
+  test('a refill still waiting when the pools drain never makes its container', async () => {
+    const sandbox = await acquireDockerSandbox({ image: TEST_IMAGE, labels }, 2)
+    // The take scheduled a refill a moment later; the run ends before it comes.
+    await sandbox.dispose()
+    await drainPools()
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    expect(runContainers()).toEqual([])
+  })
 })

@@ -15,6 +15,8 @@ import { attachDockerSandbox, createDockerSandbox } from './docker-sandbox.ts'
 interface Pool {
   ready: Promise<Sandbox>[]
   size: number
+  /** Refills waiting for their moment (see `refillSoon`); cleared by `drainPools`. */
+  timers: Set<NodeJS.Timeout>
 }
 
 const pools = new Map<string, Pool>()
@@ -65,7 +67,7 @@ export function poolSpec(options: DockerSandboxOptions): DockerSandboxOptions {
 export async function takeFromPool(spec: DockerSandboxOptions, warm: number): Promise<Sandbox> {
   const pool = poolOf(spec, warm)
   const taken = pool.ready.shift() ?? throttled(spec)
-  refill(pool, spec)
+  refillSoon(pool, spec)
   try {
     return await taken
   } catch {
@@ -86,11 +88,27 @@ function poolOf(spec: DockerSandboxOptions, warm: number): Pool {
   const key = JSON.stringify(spec)
   let pool = pools.get(key)
   if (!pool) {
-    pool = { ready: [], size: warm }
+    pool = { ready: [], size: warm, timers: new Set() }
     pools.set(key, pool)
   }
   pool.size = Math.max(pool.size, warm)
   return pool
+}
+
+// A refill waits a moment after the take that asked for it: the case that took the container
+// is starting its first command then, and making a container (about 0.13 s of CPU for the
+// engine) at that same moment slows the command down. Measured on 2 cores, 64 × `sleep 1` at
+// concurrency 8, runs interleaved: 1.135× the ideal refilling at once, 1.094× after 300 ms
+// (150 ms: 1.124×, 500 ms: 1.122×). An empty pool still makes a container on the spot.
+const REFILL_DELAY_MS = 300
+
+function refillSoon(pool: Pool, spec: DockerSandboxOptions): void {
+  const timer = setTimeout(() => {
+    pool.timers.delete(timer)
+    refill(pool, spec)
+  }, REFILL_DELAY_MS)
+  timer.unref()
+  pool.timers.add(timer)
 }
 
 function refill(pool: Pool, spec: DockerSandboxOptions): void {
@@ -136,6 +154,7 @@ function withBackgroundRemoval(sandbox: Sandbox): Sandbox {
 
 /** Waits for background removals and removes the containers still waiting in pools. */
 export async function drainPools(): Promise<void> {
+  for (const pool of pools.values()) for (const timer of pool.timers) clearTimeout(timer)
   const waiting = [...pools.values()].flatMap((pool) => pool.ready.splice(0))
   pools.clear()
   await Promise.allSettled([...waiting.map(async (made) => (await made).dispose()), ...removals])
