@@ -65,7 +65,7 @@ function suiteOf(testCase: TestCase, root: string): string {
 }
 
 /** A test that never ran has no entry to say its tier; evals record it in their meta at definition. */
-function tierOf(testCase: TestCase): string {
+export function tierOf(testCase: TestCase): string {
   return testCase.meta().evalboxTier ?? 'e2e'
 }
 

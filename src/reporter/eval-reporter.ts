@@ -6,7 +6,7 @@ import { onInterrupt } from '../vitest/interrupt.ts'
 import { currentRun, type EvalboxProjectOptions, type RunState } from '../vitest/run-state.ts'
 import { checkJunitOption, writeCiOutputs } from './ci-output.ts'
 import { concludeRun } from './conclude.ts'
-import { toEntry, toNotRunEntry } from './entries.ts'
+import { tierOf, toEntry, toNotRunEntry } from './entries.ts'
 import { gateExitCode, onlyEvalFailures } from './exit-code.ts'
 import { type LiveLine, liveLine } from './live-line.ts'
 import { isIdle, ProgressCounter, progressText } from './progress.ts'
@@ -33,6 +33,8 @@ export class EvalReporter implements Reporter {
   private run: RunState | undefined
   private writer: RunWriter | undefined
   private readonly seen = new Set<string>()
+  /** Tiers of the collected evals: an interrupt before any case finished still leaves their files. */
+  private readonly collectedTiers = new Set<string>()
   private readonly progress = new ProgressCounter()
   private line: LiveLine | undefined
   private noticePrinted = false
@@ -55,6 +57,7 @@ export class EvalReporter implements Reporter {
 
   onTestRunStart(specifications: ReadonlyArray<TestSpecification> = []): void {
     this.seen.clear()
+    this.collectedTiers.clear()
     this.run = currentRun([...this.projects][0])
     const { run } = this
     recoverInterruptedRuns(run.resultsDir, (message) => this.print(`evalbox: ${message}`))
@@ -77,6 +80,7 @@ export class EvalReporter implements Reporter {
     this.stopInterruptHook?.()
     this.stopInterruptHook = onInterrupt(() => {
       this.line?.stop()
+      this.writer?.openTiers(this.collectedTiers)
       this.writer?.writePartials('interrupted')
     })
   }
@@ -85,7 +89,9 @@ export class EvalReporter implements Reporter {
     if (!this.projects.has(module.project.name)) return
     const ids: string[] = []
     for (const test of module.children.allTests()) {
-      if (test.options.mode === 'run' || test.options.mode === 'only') ids.push(test.id)
+      if (test.options.mode !== 'run' && test.options.mode !== 'only') continue
+      ids.push(test.id)
+      this.collectedTiers.add(tierOf(test))
     }
     this.progress.collected(ids)
     this.showProgress()

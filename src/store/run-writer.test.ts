@@ -100,6 +100,22 @@ describe('RunWriter', () => {
     expect(run).toMatchObject({ _partial: true, partial_reason: 'interrupted' })
     expect(run.tests.map((t) => t.name).sort()).toEqual(['never reported', 'reported'])
   })
+
+  test('an interrupt before any case finished still leaves a partial file per collected tier', () => {
+    const results = dir()
+    const writer = new RunWriter({ resultsDir: results, header: header('run-early') })
+    writer.writePartials('interrupted')
+    expect(readdirSync(results).filter((name) => name.endsWith('.json'))).toEqual([])
+    writer.openTiers(['e2e', 'llm-judge'])
+    writer.writePartials('interrupted')
+    const files = readdirSync(results).filter((name) => name.endsWith('.json'))
+    expect(files.sort()).toEqual([
+      expect.stringMatching(/^1\.0\.0-feature-x-e2e-/),
+      expect.stringMatching(/^1\.0\.0-feature-x-llm-judge-/),
+    ])
+    const run = read(join(results, files[0]!))
+    expect(run).toMatchObject({ _partial: true, partial_reason: 'interrupted', total_tests: 0, tests: [] })
+  })
 })
 
 /** Writes the journal a process that died (pid 999999) would have left. */

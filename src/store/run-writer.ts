@@ -63,6 +63,11 @@ export class RunWriter {
     this.write({ t: 'not_run', e: entry })
   }
 
+  /** Gives these tiers a file even before any of their cases finished (an early interrupt). */
+  openTiers(names: Iterable<string>): void {
+    for (const name of names) this.tier(name)
+  }
+
   /**
    * Writes the partial files now, synchronously (used on SIGINT/SIGTERM, when there is no
    * time for anything asynchronous).
