@@ -83,3 +83,9 @@ export interface ExecResult {
 export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024
 /** Time between SIGTERM and SIGKILL when a process tree is stopped. */
 export const KILL_GRACE_MS = 2_000
+/**
+ * Environment variable that tags every process one exec starts, its children and daemons
+ * included: a process that left its group or was reparented still carries its environment,
+ * so the providers find a whole tree by it when they stop one.
+ */
+export const EXEC_MARKER = 'EVALBOX_EXEC_ID'

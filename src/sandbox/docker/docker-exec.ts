@@ -4,10 +4,10 @@ import { posix } from 'node:path'
 import type { Duplex } from 'node:stream'
 import type { Container, ExecInspectInfo } from 'dockerode'
 import { checkExecOptions, createOutputCapture, safeCallback } from '../output-capture.ts'
-import type { ExecOptions, ExecResult } from '../types.ts'
+import { EXEC_MARKER, type ExecOptions, type ExecResult } from '../types.ts'
 import { createDemuxer } from './demux.ts'
 import { finishedInspect, runInternal } from './internal-exec.ts'
-import { EXEC_MARKER, killExecTree } from './kill-tree.ts'
+import { killExecTree } from './kill-tree.ts'
 
 /** Output still arriving this long after the process ended is left unread. */
 const PIPE_GRACE_MS = 100

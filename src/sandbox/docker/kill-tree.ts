@@ -1,9 +1,6 @@
 import type { Container } from 'dockerode'
-import { KILL_GRACE_MS } from '../types.ts'
+import { EXEC_MARKER, KILL_GRACE_MS } from '../types.ts'
 import { runInternal } from './internal-exec.ts'
-
-/** Environment variable that tags every process started by one exec (and its children). */
-export const EXEC_MARKER = 'EVALBOX_EXEC_ID'
 
 // Finds processes by the marker in /proc/<pid>/environ rather than by parentage: a
 // daemon that called setsid or was reparented to init still carries its environment.

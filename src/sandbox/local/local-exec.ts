@@ -1,11 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import type { Socket } from 'node:net'
 import { resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { checkExecOptions, createOutputCapture, safeCallback } from '../output-capture.ts'
-import { type ExecOptions, type ExecResult, KILL_GRACE_MS } from '../types.ts'
-import { stopGroup } from './process-group.ts'
+import { EXEC_MARKER, type ExecOptions, type ExecResult, KILL_GRACE_MS } from '../types.ts'
+import { stopProcesses } from './process-group.ts'
+
+/** Environment variable that tags every process a local sandbox starts (found at dispose). */
+export const SANDBOX_MARKER = 'EVALBOX_SANDBOX_ID'
 
 /**
  * How long to keep reading stdout/stderr after the command exited. A background process
@@ -19,6 +23,8 @@ export interface LocalExecContext {
   env: Readonly<Record<string, string>>
   /** Every process group started by the sandbox, each killed at dispose. */
   groups: Set<number>
+  /** The sandbox's id, carried by every process it starts as `EVALBOX_SANDBOX_ID`. */
+  id: string
   /** Pipes still held open by background processes, destroyed at dispose. */
   lingering: Set<Socket>
 }
@@ -48,9 +54,10 @@ export async function runLocalExec(
   if (options.signal?.aborted) return result({ canceled: true })
 
   const cwd = resolve(ctx.workdir, options.cwd ?? '.')
+  const execId = randomUUID()
   const child = spawn(cmd[0]!, cmd.slice(1), {
     cwd,
-    env: { ...ctx.env, ...options.env },
+    env: { ...ctx.env, ...options.env, [EXEC_MARKER]: execId, [SANDBOX_MARKER]: ctx.id },
     detached: true,
     stdio: 'pipe',
   })
@@ -80,7 +87,7 @@ export async function runLocalExec(
   const stop = (why: 'timeout' | 'cancel') => {
     if (stopping) return
     reason = why
-    stopping = stopGroup(pgid, KILL_GRACE_MS)
+    stopping = stopProcesses({ pgids: [pgid], marker: `${EXEC_MARKER}=${execId}` }, KILL_GRACE_MS)
   }
   const timer =
     options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs)

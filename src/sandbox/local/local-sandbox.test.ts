@@ -53,6 +53,48 @@ describe('local sandbox', () => {
     expect(pids.map(running)).toEqual([false, false])
   })
 
+  // The marker in /proc/<pid>/environ finds what left the process group; macOS has no /proc.
+  const linux = process.platform === 'linux'
+  const daemon = `setsid sh -c 'echo $$ > "$0"; exec sleep 30' daemon.pid &`
+
+  test.skipIf(!linux)(
+    'dispose kills a daemon that left its process group with setsid',
+    {
+      timeout: 15_000,
+    },
+    async () => {
+      const sandbox = await createLocalSandbox({})
+      await sandbox.exec(['sh', '-c', `${daemon} sleep 0.2`])
+      const pid = Number((await sandbox.readFile('daemon.pid')).toString().trim())
+      expect(running(pid)).toBe(true)
+      await sandbox.dispose()
+      expect(running(pid)).toBe(false)
+    },
+  )
+
+  test.skipIf(!linux)(
+    "a timeout stops the command's setsid daemons too, and nothing else",
+    {
+      timeout: 15_000,
+    },
+    async () => {
+      await using sandbox = await createLocalSandbox({})
+      const bystander = await sandbox.exec([
+        'sh',
+        '-c',
+        `${daemon.replace('daemon.pid', 'bystander.pid')} sleep 0.2`,
+      ])
+      expect(bystander.exitCode).toBe(0)
+      const result = await sandbox.exec(['sh', '-c', `${daemon} sleep 30`], { timeoutMs: 500 })
+      expect(result.timedOut).toBe(true)
+      const pid = Number((await sandbox.readFile('daemon.pid')).toString().trim())
+      const other = Number((await sandbox.readFile('bystander.pid')).toString().trim())
+      expect(running(pid)).toBe(false)
+      // The other exec's daemon lives until the sandbox goes.
+      expect(running(other)).toBe(true)
+    },
+  )
+
   test('a timed-out command that ignores SIGTERM is killed after the grace period', {
     timeout: 15_000,
   }, async () => {

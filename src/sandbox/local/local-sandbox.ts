@@ -6,8 +6,8 @@ import { describeValue, EvalboxError, SandboxUnavailableError } from '../../erro
 import { resolveSandboxPath } from '../paths.ts'
 import type { Sandbox } from '../types.ts'
 import { copyOutLocal } from './local-copy-out.ts'
-import { runLocalExec } from './local-exec.ts'
-import { signalGroup } from './process-group.ts'
+import { runLocalExec, SANDBOX_MARKER } from './local-exec.ts'
+import { killProcesses } from './process-group.ts'
 
 /** Options of {@link createLocalSandbox}. */
 export interface LocalSandboxOptions {
@@ -23,11 +23,13 @@ export interface LocalSandboxOptions {
  * Makes a sandbox from a fresh temp directory: `workspace/` (the workdir), `output/`
  * (the output folder) and `home/` (`$HOME`). Each command runs in its own process group
  * with only `PATH` taken from the host environment; dispose kills every group the
- * sandbox started and deletes the directory.
+ * sandbox started, and on Linux every process that carries the sandbox's id in its
+ * environment (daemons that called `setsid` included), then deletes the directory.
  *
  * This provider isolates files and environment, not the machine: commands can read and
- * write anything the host user can, and a process that leaves its process group
- * (`setsid`) survives dispose. Use the docker provider for untrusted agents.
+ * write anything the host user can, and a process that both leaves its group and clears
+ * its environment (or any `setsid` daemon on macOS, which has no `/proc`) survives
+ * dispose. Use the docker provider for untrusted agents.
  */
 export async function createLocalSandbox(options: LocalSandboxOptions = {}): Promise<Sandbox> {
   const workspace = options.workspace === undefined ? undefined : await checkWorkspace(options.workspace)
@@ -58,7 +60,7 @@ export async function createLocalSandbox(options: LocalSandboxOptions = {}): Pro
 
   const dispose = () => {
     disposing ??= (async () => {
-      for (const pgid of groups) signalGroup(pgid, 'SIGKILL')
+      await killProcesses({ pgids: groups, marker: `${SANDBOX_MARKER}=${id}` })
       for (const pipe of lingering) pipe.destroy()
       await rm(root, { recursive: true, force: true, maxRetries: 3 })
     })()
@@ -72,7 +74,7 @@ export async function createLocalSandbox(options: LocalSandboxOptions = {}): Pro
     outputDir,
     exec: async (cmd, execOptions) => {
       path('.')
-      return runLocalExec({ workdir, env, groups, lingering }, cmd, execOptions)
+      return runLocalExec({ workdir, env, groups, lingering, id }, cmd, execOptions)
     },
     readFile: async (p) => readFile(path(p)),
     writeFile: async (p, data) => {

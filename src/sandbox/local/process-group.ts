@@ -1,51 +1,95 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-/** Sends `signal` to every process of the group `pgid`; a group that is gone is fine. */
-export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
-  }
+/**
+ * The processes of one exec (or of a whole sandbox): its process group, plus every process
+ * that carries `marker` (`NAME=value`) in its environment. The marker finds what left the
+ * group — a daemon that called `setsid` keeps its environment — where `/proc` exists (Linux).
+ */
+export interface ProcessSet {
+  pgids: Iterable<number>
+  marker: string
 }
 
-/**
- * Whether the group `pgid` still has a member that is not a zombie. Zombies count as
- * dead: their parent (often PID 1 after the shell exited) may take a while to reap them,
- * but they run nothing. Without `/proc` (macOS) any remaining member counts as alive.
- */
-export async function groupHasLiveMembers(pgid: number): Promise<boolean> {
+/** Sends `signal` to every process of the group `pgid`; a group that is gone is fine. */
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  signalPid(-pgid, signal)
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals | 0): boolean {
   try {
-    process.kill(-pgid, 0)
-  } catch {
+    process.kill(pid, signal)
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'ESRCH' && code !== 'EPERM') throw error
     return false
   }
-  let pids: string[]
-  try {
-    pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name))
-  } catch {
-    return true
-  }
-  for (const pid of pids) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
-    // Fields after the parenthesised command name: state ppid pgrp ...
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true
-  }
-  return false
 }
 
 /**
- * Stops a process group: SIGTERM, then SIGKILL once `graceMs` has passed with a live
- * member left. Resolves when no member runs any more (or right after the SIGKILL).
+ * Live (not zombie) processes that are in one of the groups or carry the marker. Zombies
+ * count as dead: their parent (often PID 1) may take a while to reap them, but they run
+ * nothing. Without `/proc` (macOS) any process left in a group counts as alive, and marked
+ * processes outside the groups cannot be found.
  */
-export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
-  signalGroup(pgid, 'SIGTERM')
+async function liveMembers(set: ProcessSet): Promise<number[]> {
+  const pgids = new Set(set.pgids)
+  let entries: string[]
+  try {
+    entries = (await readdir('/proc')).filter((name) => /^\d+$/.test(name))
+  } catch {
+    return [...pgids].filter((pgid) => signalPid(-pgid, 0)).map((pgid) => -pgid)
+  }
+  const found: number[] = []
+  await Promise.all(
+    entries.map(async (entry) => {
+      const pid = Number(entry)
+      if (pid === process.pid) return
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')
+      // Fields after the parenthesised command name: state ppid pgrp ...
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (fields[0] === undefined || fields[0] === 'Z') return
+      if (pgids.has(Number(fields[2]))) return found.push(pid)
+      // Only our own processes' environments are readable; others cannot be ours.
+      const environ = await readFile(`/proc/${entry}/environ`, 'latin1').catch(() => '')
+      if (environ.split('\0').includes(set.marker)) found.push(pid)
+    }),
+  )
+  return found
+}
+
+function signalAll(set: ProcessSet, pids: number[], signal: NodeJS.Signals): void {
+  for (const pgid of set.pgids) signalGroup(pgid, signal)
+  for (const pid of pids) signalPid(pid, signal)
+}
+
+/**
+ * Stops a set of processes: SIGTERM, then SIGKILL once `graceMs` has passed with one still
+ * alive. Resolves when none runs any more (or right after the SIGKILL).
+ */
+export async function stopProcesses(set: ProcessSet, graceMs: number): Promise<void> {
+  let live = await liveMembers(set)
+  signalAll(set, live, 'SIGTERM')
   const deadline = Date.now() + graceMs
   while (Date.now() < deadline) {
     await sleep(25)
-    if (!(await groupHasLiveMembers(pgid))) return
+    live = await liveMembers(set)
+    if (live.length === 0) return
   }
-  signalGroup(pgid, 'SIGKILL')
+  signalAll(set, live, 'SIGKILL')
+}
+
+/**
+ * Kills a set of processes at once (SIGKILL), escapees of the groups included; resolves when
+ * none runs any more (a killed process takes a moment to die), or after a second.
+ */
+export async function killProcesses(set: ProcessSet): Promise<void> {
+  signalAll(set, await liveMembers(set), 'SIGKILL')
+  for (let waited = 0; waited < 1000; waited += 10) {
+    const live = await liveMembers(set)
+    if (live.length === 0) return
+    signalAll(set, live, 'SIGKILL')
+    await sleep(10)
+  }
 }
