@@ -39,6 +39,8 @@ async function liveMembers(set: ProcessSet): Promise<number[]> {
   try {
     entries = (await readdir('/proc')).filter((name) => /^\d+$/.test(name))
   } catch {
+    // No /proc: a group with any member left stands for its members (a negative pid
+    // signals the whole group).
     return [...pgids].filter((pgid) => signalPid(-pgid, 0)).map((pgid) => -pgid)
   }
   const found: number[] = []
@@ -49,7 +51,7 @@ async function liveMembers(set: ProcessSet): Promise<number[]> {
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')
       // Fields after the parenthesised command name: state ppid pgrp ...
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      if (fields[0] === undefined || fields[0] === 'Z') return
+      if (!stat || fields[0] === 'Z') return
       if (pgids.has(Number(fields[2]))) return found.push(pid)
       // Only our own processes' environments are readable; others cannot be ours.
       const environ = await readFile(`/proc/${entry}/environ`, 'latin1').catch(() => '')
@@ -85,11 +87,10 @@ export async function stopProcesses(set: ProcessSet, graceMs: number): Promise<v
  * none runs any more (a killed process takes a moment to die), or after a second.
  */
 export async function killProcesses(set: ProcessSet): Promise<void> {
-  signalAll(set, await liveMembers(set), 'SIGKILL')
-  for (let waited = 0; waited < 1000; waited += 10) {
-    const live = await liveMembers(set)
-    if (live.length === 0) return
+  let live = await liveMembers(set)
+  for (let waited = 0; live.length > 0 && waited < 1000; waited += 10) {
     signalAll(set, live, 'SIGKILL')
     await sleep(10)
+    live = await liveMembers(set)
   }
 }
