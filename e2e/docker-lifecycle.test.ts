@@ -18,6 +18,21 @@ function containers(runId?: string): string[] {
     .filter(Boolean)
 }
 
+/**
+ * Starts the fixture's long running case and waits until its container runs: the run's
+ * folder, its Vitest process, the promise of its end, and its run id.
+ */
+async function startLongRun() {
+  const dir = copyFixture('docker')
+  let child: ChildProcess | undefined
+  const running = runVitest(dir, ['--project', 'evals', '-t', 'long running case'], {
+    env: { EVALBOX_SANDBOX: undefined },
+    onSpawn: (c) => (child = c),
+  })
+  const runId = await runningContainerRun()
+  return { dir, child: child!, running, runId }
+}
+
 /** Waits until a container of the fixture's run is running; returns the run id. */
 async function runningContainerRun(): Promise<string> {
   for (let i = 0; i < 600; i++) {
@@ -45,15 +60,9 @@ const byName = (run: RunFile, name: string) => run.tests.find((test) => test.nam
 
 describe.skipIf(!docker.ok)('docker runs clean up after themselves', () => {
   test('SIGINT: the partial result stays and every container of the run is removed', async () => {
-    const dir = copyFixture('docker')
-    let child: ChildProcess | undefined
-    const running = runVitest(dir, ['--project', 'evals', '-t', 'long running case'], {
-      env: { EVALBOX_SANDBOX: undefined },
-      onSpawn: (c) => (child = c),
-    })
-    const runId = await runningContainerRun()
+    const { dir, child, running, runId } = await startLongRun()
     expect(containers(runId).length).toBeGreaterThan(0)
-    child!.kill('SIGINT')
+    child.kill('SIGINT')
     await running
     // The reaper is detached: give it its few rounds.
     for (let i = 0; i < 100 && containers(runId).length > 0; i++) await new Promise((r) => setTimeout(r, 100))
@@ -63,14 +72,8 @@ describe.skipIf(!docker.ok)('docker runs clean up after themselves', () => {
   })
 
   test('kill -9: the next run removes the containers the dead run left', async () => {
-    const dir = copyFixture('docker')
-    let child: ChildProcess | undefined
-    const running = runVitest(dir, ['--project', 'evals', '-t', 'long running case'], {
-      env: { EVALBOX_SANDBOX: undefined },
-      onSpawn: (c) => (child = c),
-    })
-    const runId = await runningContainerRun()
-    child!.kill('SIGKILL')
+    const { dir, child, running, runId } = await startLongRun()
+    child.kill('SIGKILL')
     await running
     expect(containers(runId).length).toBeGreaterThan(0)
     const next = await runVitest(dir, ['--project', 'evals', '-t', 'cannot reach'], {

@@ -1,32 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createModelClient, type FakeModelServer, startFakeModelServer } from '../models/index.ts'
+import { describe, expect, test } from 'vitest'
 import { llmJudge } from './llm-judge.ts'
-import { graderContext } from './test-support.ts'
+import { graderContext, useFakeJudge } from './test-support.ts'
 
-let server: FakeModelServer
-let cacheDir: string
-beforeAll(async () => {
-  server = await startFakeModelServer()
-  cacheDir = await mkdtemp(join(tmpdir(), 'evalbox-llm-judge-'))
-})
-afterAll(async () => {
-  await server.close()
-  await rm(cacheDir, { recursive: true, force: true })
-})
-
-const model = (cache = true) =>
-  createModelClient({
-    provider: 'anthropic',
-    model: 'claude-haiku-4-5',
-    baseUrl: server.url,
-    apiKey: 'sk-test',
-    cacheDir,
-    cache,
-    env: {},
-  })
+const judge = useFakeJudge()
+const model = judge.model
 const reply = (scores: Record<string, unknown>, reasoning = 'clear and correct') => ({
   text: `Here you go:\n\`\`\`json\n${JSON.stringify({ scores, reasoning })}\n\`\`\``,
   usage: { input: 2000, output: 200 },
@@ -34,7 +11,7 @@ const reply = (scores: Record<string, unknown>, reasoning = 'clear and correct')
 
 describe('llmJudge', () => {
   test('scores the mean of the criteria on 0..1, passes at the threshold, and lifts judge fields', async () => {
-    server.enqueue(reply({ correctness: 5, clarity: 3 }))
+    judge.server.enqueue(reply({ correctness: 5, clarity: 3 }))
     const grader = llmJudge({
       rubric: 'Explains why the loop reads past the end.',
       criteria: { correctness: 'the cause is right', clarity: 'easy to follow' },
@@ -52,7 +29,7 @@ describe('llmJudge', () => {
     expect(grade.metadata?.costUsd).toBeCloseTo((2000 * 1 + 200 * 5) / 1e6)
     expect(grade.metadata?.cached).toBe(false)
     expect(grade.explanation).toContain('correctness 5, clarity 3 on [1, 5] (passes at 4)')
-    const request = server.requests.at(-1)!.body as { system: string; messages: { content: string }[] }
+    const request = judge.server.requests.at(-1)!.body as { system: string; messages: { content: string }[] }
     expect(request.system).toContain('"correctness": <number>')
     const prompt = request.messages[0]!.content
     for (const part of [
@@ -64,35 +41,35 @@ describe('llmJudge', () => {
     ])
       expect(prompt).toContain(part)
 
-    server.enqueue(reply({ correctness: 3, clarity: 2 }))
+    judge.server.enqueue(reply({ correctness: 3, clarity: 2 }))
     const low = await grader(graderContext('It is fine.'))
     expect(low).toMatchObject({ score: 0.375, pass: false })
   })
 
   test('the default threshold is the middle of the scale', async () => {
-    server.enqueue(reply({ overall: 3 }), reply({ overall: 2 }))
+    judge.server.enqueue(reply({ overall: 3 }), reply({ overall: 2 }))
     const grader = llmJudge({ rubric: 'Polite.', model: model(false) })
     expect((await grader(graderContext('a'))).pass).toBe(true)
     expect((await grader(graderContext('b'))).pass).toBe(false)
   })
 
   test('a cached answer costs nothing and is marked', async () => {
-    server.enqueue(reply({ overall: 4 }))
+    judge.server.enqueue(reply({ overall: 4 }))
     const grader = llmJudge({ rubric: 'Cache me.', model: model() })
     const first = await grader(graderContext('same output'))
-    const before = server.requests.length
+    const before = judge.server.requests.length
     const second = await grader(graderContext('same output'))
-    expect(server.requests.length).toBe(before)
+    expect(judge.server.requests.length).toBe(before)
     expect(second.score).toBe(first.score)
     expect(second.metadata).toMatchObject({ costUsd: 0, cached: true })
     expect(first.metadata).toMatchObject({ cached: false })
   })
 
   test('an unusable answer is asked again once, then the grade is unscored', async () => {
-    server.enqueue({ text: 'Looks great!' }, reply({ overall: 4 }))
+    judge.server.enqueue({ text: 'Looks great!' }, reply({ overall: 4 }))
     const grader = llmJudge({ rubric: 'Retry.', model: model(false) })
     expect(await grader(graderContext('x'))).toMatchObject({ score: 0.75, pass: true })
-    server.enqueue({ text: 'still no JSON' }, reply({ overall: 9 }))
+    judge.server.enqueue({ text: 'still no JSON' }, reply({ overall: 9 }))
     const grade = await grader(graderContext('y'))
     expect(grade).toMatchObject({ score: null, pass: false })
     expect(grade.explanation).toContain('`scores.overall` must be a number from 1 to 5, got `9` (number)')

@@ -2,9 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createModelClient, type FakeModelServer, startFakeModelServer } from '../../models/index.ts'
 import { createLocalSandbox } from '../../sandbox/local/local-sandbox.ts'
-import { graderContext } from '../test-support.ts'
+import { graderContext, useFakeJudge } from '../test-support.ts'
 import type { GroundTruthInput } from './ground-truth.ts'
 import { plantedBugs } from './planted-bugs.ts'
 
@@ -106,25 +105,8 @@ describe('plantedBugs, deterministic matching', () => {
 })
 
 describe('plantedBugs, judge model', () => {
-  let server: FakeModelServer
-  let cacheDir: string
-  beforeAll(async () => {
-    server = await startFakeModelServer()
-    cacheDir = await mkdtemp(join(tmpdir(), 'evalbox-judge-cache-'))
-  })
-  afterAll(async () => {
-    await server.close()
-    await rm(cacheDir, { recursive: true, force: true })
-  })
-  const model = () =>
-    createModelClient({
-      provider: 'anthropic',
-      model: 'claude-haiku-4-5',
-      baseUrl: server.url,
-      apiKey: 'sk-test',
-      cacheDir,
-      env: {},
-    })
+  const judge = useFakeJudge()
+  const model = () => judge.model()
   const answer = (detected: boolean[], fp: number) => ({
     text: JSON.stringify({
       bugs: ['b1', 'b2', 'b3'].map((id, i) => ({ id, detected: detected[i], evidence: detected[i] ? 3 : 0 })),
@@ -135,16 +117,16 @@ describe('plantedBugs, judge model', () => {
   })
 
   test('confirm-on-fail: fail, then pass, then pass gives a majority pass and records the votes', async () => {
-    server.enqueue(
+    judge.server.enqueue(
       answer([true, false, false], 0),
       answer([true, true, false], 0),
       answer([true, true, true], 1),
     )
-    const before = server.requests.length
+    const before = judge.server.requests.length
     const grade = await plantedBugs({ groundTruth: truth, judge: 'llm', model: model() })(
       graderContext(goodReview),
     )
-    expect(server.requests.length - before).toBe(3)
+    expect(judge.server.requests.length - before).toBe(3)
     expect(grade.pass).toBe(true)
     expect(grade.metadata?.votes).toEqual([
       { pass: false, detection_rate: 1, false_positives: 0, evidence_quality: 3 },
@@ -155,20 +137,20 @@ describe('plantedBugs, judge model', () => {
     expect(grade.metadata?.entry).toMatchObject({ detection_rate: 2, detected_bugs: ['b1', 'b2'] })
     expect(grade.score).toBeCloseTo(2 / 3)
     expect(grade.metadata?.costUsd).toBeCloseTo((3 * (1000 * 1 + 100 * 5)) / 1e6)
-    const prompt = JSON.stringify(server.requests.at(-1)!.body)
+    const prompt = JSON.stringify(judge.server.requests.at(-1)!.body)
     expect(prompt).toContain('flipped test in max()')
     expect(prompt).toContain('Independent judgement 3 of 3')
   })
 
   test('a first pass needs no confirmation; two fails settle a fail', async () => {
-    server.enqueue(answer([true, true, false], 0))
-    const before = server.requests.length
+    judge.server.enqueue(answer([true, true, false], 0))
+    const before = judge.server.requests.length
     const pass = await plantedBugs({ groundTruth: truth, judge: 'llm', model: model(), name: 'pb-pass' })(
       graderContext('a different review'),
     )
-    expect(server.requests.length - before).toBe(1)
+    expect(judge.server.requests.length - before).toBe(1)
     expect(pass.pass).toBe(true)
-    server.enqueue(answer([false, false, false], 0), answer([true, false, false], 0))
+    judge.server.enqueue(answer([false, false, false], 0), answer([true, false, false], 0))
     const fail = await plantedBugs({ groundTruth: truth, judge: 'llm', model: model() })(
       graderContext('a third review'),
     )
@@ -177,13 +159,13 @@ describe('plantedBugs, judge model', () => {
   })
 
   test('an unusable answer is asked again once, then the grade is unscored', async () => {
-    server.enqueue({ text: 'I think it is fine' }, { text: '{"bugs": [], "false_positives": 0}' })
+    judge.server.enqueue({ text: 'I think it is fine' }, { text: '{"bugs": [], "false_positives": 0}' })
     const grade = await plantedBugs({ groundTruth: truth, judge: 'llm', model: model(), confirmOnFail: 0 })(
       graderContext('yet another review'),
     )
     expect(grade).toMatchObject({ score: null, pass: false })
     expect(grade.explanation).toContain('no entry for the bugs b1, b2, b3')
-    const retry = server.requests.at(-1)!.body as { messages: { content: string }[] }
+    const retry = judge.server.requests.at(-1)!.body as { messages: { content: string }[] }
     expect(retry.messages.at(-1)!.content).toContain('not JSON')
   })
 })
