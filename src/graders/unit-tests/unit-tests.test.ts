@@ -21,7 +21,9 @@ const hasPytest = (() => {
   }
 })()
 if (!hasPytest && process.env.EVALBOX_REQUIRE_PYTEST === '1') {
-  throw new Error('EVALBOX_REQUIRE_PYTEST=1 but python3 -m pytest does not run here (.ci/pytest-up.sh installs it)')
+  throw new Error(
+    'EVALBOX_REQUIRE_PYTEST=1 but python3 -m pytest does not run here (.ci/pytest-up.sh installs it)',
+  )
 }
 if (!hasPytest) console.warn('[evalbox] python3 -m pytest is not installed: skipping the local pytest cases')
 
