@@ -34,6 +34,15 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      {
+        test: {
+          name: 'attacks',
+          include: ['attacks/**/*.attack.test.ts'],
+          globalSetup: ['attacks/support/tally.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 300_000,
+        },
+      },
       { ...evals, resolve: { alias: [{ find: /^evalbox$/, replacement: src('index.ts') }] } },
     ],
   },

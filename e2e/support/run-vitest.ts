@@ -12,14 +12,14 @@ export interface VitestRun {
 }
 
 /**
- * Copies a fixture project into `e2e/.tmp/` (inside the repo, so `evalbox` resolves to this
+ * Copies a fixture project (`<suite>/fixtures/<name>`) into `<suite>/.tmp/` (inside the repo, so `evalbox` resolves to this
  * package's build by self-reference and `vitest` to the repo's copy) and returns its path.
  */
-export function copyFixture(name: string): string {
-  const base = join(repoRoot, 'e2e', '.tmp')
+export function copyFixture(name: string, suite: 'e2e' | 'attacks' = 'e2e'): string {
+  const base = join(repoRoot, suite, '.tmp')
   mkdirSync(base, { recursive: true })
-  const dir = mkdtempSync(join(base, `${name}-`))
-  cpSync(join(repoRoot, 'e2e', 'fixtures', name), dir, { recursive: true })
+  const dir = mkdtempSync(join(base, `${name.replaceAll('/', '-')}-`))
+  cpSync(join(repoRoot, suite, 'fixtures', name), dir, { recursive: true })
   return dir
 }
 
