@@ -181,10 +181,10 @@ export function describeUnitTestsLive(provider: VerifierProvider, projects: read
         pass: false,
         metadata: { tampered: ['conftest.py'], tamperedChanges: { 'conftest.py': 'added' } },
       })
-      // pytest never prints its summary when the code under test calls os._exit(0).
+      // pytest never writes its report when the code under test calls os._exit(0).
       const early = await gradePatch(PYTEST_PROJECT, PYTEST_PROJECT.earlyExit)
       expect(early.grade).toMatchObject({ pass: false, score: 0, metadata: { exitCode: 0 } })
-      expect(early.grade.explanation).toContain('printed no test results')
+      expect(early.grade.explanation).toContain('pytest wrote no readable report')
     }, 120_000)
   }
 }

@@ -1,5 +1,6 @@
 import type { ExecResult, Sandbox } from '../../sandbox/types.ts'
 import type { PatchFile } from './patch-files.ts'
+import type { Preflight } from './preflight.ts'
 import type { UnitTestFramework } from './types.ts'
 import type { TamperedFile } from './verdict.ts'
 
@@ -12,6 +13,7 @@ export interface RunLogFacts {
   changed: readonly PatchFile[]
   tampered: readonly TamperedFile[]
   label: string
+  preflight?: Preflight
   result: Pick<ExecResult, 'stdout' | 'stderr' | 'exitCode' | 'signal' | 'timedOut'>
 }
 
@@ -24,6 +26,12 @@ export function formatRunLog(facts: RunLogFacts): string {
   ]
   if (facts.tampered.length > 0) {
     lines.push(`# restored test files: ${facts.tampered.map((f) => `${f.path} (${f.change})`).join(', ')}`)
+  }
+  const collected = facts.preflight?.collected
+  if (collected) {
+    const total = Object.values(collected.perFile).reduce((sum, n) => sum + n, 0)
+    const errored = collected.errored.length > 0 ? `; not importable: ${collected.errored.join(', ')}` : ''
+    lines.push(`# clean fixture collects ${total} tests${errored}`)
   }
   lines.push(`$ ${facts.label}`, result.stdout)
   if (result.stderr) lines.push('--- stderr ---', result.stderr)
@@ -43,18 +51,13 @@ export function logFileName(name: string): string {
 }
 
 /**
- * Why the test runner itself could not start (a setup problem, not the agent's failure),
- * or undefined: exit code 127 from the shell, Python without pytest, npx without a local
- * package.
+ * Why the test runner could not start, from the preflight's probes (run in the verifier
+ * before the agent's patch, so the code under test cannot fake or hide it), or undefined.
+ * What the run printed or its exit code (127 included) never decides this.
  */
-export function missingRunner(
-  result: Pick<ExecResult, 'exitCode' | 'stdout' | 'stderr'>,
-): string | undefined {
-  const text = `${result.stdout}\n${result.stderr}`
-  if (result.exitCode === 127) return 'a command was not found (exit code 127)'
-  if (/No module named pytest\b/.test(text)) return 'pytest is not installed'
-  if (/npx canceled due to missing packages|could not determine executable to run/.test(text)) {
-    return 'the runner is not installed in the workspace (npx found no local package)'
-  }
-  return undefined
+export function missingRunner(preflight: Pick<Preflight, 'missing'>): string | undefined {
+  const { missing } = preflight
+  if (!missing) return undefined
+  const said = missing.output.split('\n').slice(-2).join(' | ').slice(0, 200)
+  return `the runner check \`${missing.probe}\` failed in the clean verifier${said ? ` (${said})` : ''}`
 }

@@ -46,10 +46,20 @@ describe('unitTests options and failures', () => {
     const ctx = verifierContext('local', NODE_PROJECT.fixture, undefined)
     const grade = await unitTests({ command: 'evalbox-no-such-runner --test', framework: 'node' })(ctx)
     expect(grade).toMatchObject({ pass: false, score: null })
-    expect(grade.explanation).toContain('could not run the tests: a command was not found (exit code 127)')
+    expect(grade.explanation).toContain(
+      "could not run the tests: the runner check `command -v 'evalbox-no-such-runner'` failed in the clean verifier",
+    )
+    expect(missingRunner({ missing: undefined })).toBeUndefined()
     expect(
-      missingRunner({ exitCode: 1, stdout: '', stderr: '/usr/bin/python3: No module named pytest' }),
-    ).toBe('pytest is not installed')
+      missingRunner({
+        missing: {
+          probe: "python3 -c 'import pytest'",
+          output: "ModuleNotFoundError: No module named 'pytest'",
+        },
+      }),
+    ).toBe(
+      "the runner check `python3 -c 'import pytest'` failed in the clean verifier (ModuleNotFoundError: No module named 'pytest')",
+    )
   })
 
   test('an argv command and a grade name; the log is named after the grade', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { EvalboxError, SandboxUnavailableError } from '../../errors.ts'
 import { defineGrader } from '../define.ts'
 import type { Grader, GraderContext } from '../types.ts'
@@ -8,6 +9,8 @@ import { globMatcher } from './glob.ts'
 import { resolveUnitTestsOptions, type UnitTestsOptions } from './options.ts'
 import { parseTestOutput } from './parsers/index.ts'
 import { type PatchFile, patchFiles } from './patch-files.ts'
+import { runnerProbes, runPreflight } from './preflight.ts'
+import { checkReport } from './report-check.ts'
 import { resolveTests } from './resolution.ts'
 import { formatRunLog, logFileName, missingRunner } from './run-log.ts'
 import type { ParsedTests } from './types.ts'
@@ -35,7 +38,9 @@ import {
  *
  * Without a patch (no agent ran, or nothing was harvested) the tests run on the clean
  * fixture, which is how fixtures are checked. A runner that is not installed in the
- * sandbox gives an unscored grade, not a failure.
+ * sandbox gives an unscored grade, not a failure: that is decided by probes run before
+ * the patch is applied (`runPreflight`), never by what the run printed. A default
+ * command's report is cross-checked (`checkReport`) before it may pass.
  *
  * @example graders.unitTests({ framework: 'pytest', failToPass: ['tests/test_page.py::test_last_page'] })
  */
@@ -67,8 +72,18 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
 
       const sandbox = await ctx.openSandbox()
       try {
+        const isDefault = o.argv.length === 0
+        const shell = argv.length === 3 && argv[0] === 'sh' && argv[1] === '-c'
+        // Before the patch: only the fixture and the image decide whether the runner starts.
+        const preflight = await runPreflight(sandbox, runnerProbes(framework, { argv, shell }), {
+          collect: isDefault && framework === 'pytest',
+          env: o.env,
+          signal: ctx.signal,
+        })
         const scratch = `${sandbox.outputDir}/evalbox-unit-tests`
-        const reportPath = `${scratch}/report${defaults?.report ?? '.txt'}`
+        // An unguessable path, handed to a shell command as an unexported variable.
+        const reportDir = `${sandbox.outputDir}/.evalbox-${randomUUID()}`
+        const reportPath = `${reportDir}/report${defaults?.report ?? '.txt'}`
         let patch: 'none' | 'empty' | 'applied' = 'none'
         let changed: PatchFile[] = []
         if (ctx.patch) {
@@ -79,8 +94,18 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
         const tampered = await restoreTrustedTests(sandbox, workspace, changed, isTest)
         if (defaults?.workspaceReports) await clearWorkspaceReports(sandbox, defaults.workspaceReports)
 
-        const result = await sandbox.exec(['sh', '-c', 'mkdir -p "$0" && exec "$@"', scratch, ...argv], {
-          env: { ...o.env, EVALBOX_TEST_REPORT: reportPath },
+        const run = shell
+          ? [
+              'sh',
+              '-c',
+              'mkdir -p "$0" && EVALBOX_TEST_REPORT=$1 && eval "$2"',
+              reportDir,
+              reportPath,
+              argv[2]!,
+            ]
+          : ['sh', '-c', 'mkdir -p "$0" && exec "$@"', reportDir, ...argv]
+        const result = await sandbox.exec(run, {
+          env: shell ? o.env : { ...o.env, EVALBOX_TEST_REPORT: reportPath },
           timeoutMs: o.timeoutMs,
           signal: ctx.signal,
         })
@@ -95,9 +120,24 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
           Object.assign(reports, await readWorkspaceReports(sandbox, defaults.workspaceReports))
         }
         const output = result.stderr ? `${result.stdout}\n${result.stderr}` : result.stdout
+        // A default command's results come from its report alone: the printed output is
+        // what the code under test can print too, and only serves the cross-check.
+        const fromReport = isDefault && defaults?.report !== undefined
         const parsed: ParsedTests | undefined = framework
-          ? parseTestOutput(framework, output, reports)
+          ? parseTestOutput(framework, fromReport ? '' : output, reports)
           : undefined
+        const refused =
+          fromReport && framework
+            ? checkReport({
+                framework,
+                report: parsed,
+                printed: parseTestOutput(framework, output, {}),
+                collected: preflight.collected,
+                agentFiles: changed
+                  .filter((file) => !tampered.some((restored) => restored.path === file.path))
+                  .map((file) => file.path),
+              })
+            : undefined
         const emptyTestFiles = await expectedTestFiles(parsed?.emptyFiles ?? [], sandbox, workspace)
 
         const log = formatRunLog({
@@ -108,6 +148,7 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
           changed,
           tampered,
           label,
+          preflight,
           result,
         })
         const logFile = await ctx.keep(logName, log)
@@ -118,7 +159,7 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
           ...(logFile && { log: logFile }),
         }
 
-        const missing = missingRunner(result)
+        const missing = result.exitCode === 0 && !result.timedOut ? undefined : missingRunner(preflight)
         if (missing) {
           return {
             pass: false,
@@ -139,6 +180,8 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
           tampered,
           emptyTestFiles,
           patch,
+          ...(fromReport && !parsed?.counts && { reportMissing: framework }),
+          ...(refused && { refused }),
         })
         return { ...verdict, metadata: { ...common, ...verdict.metadata } }
       } finally {

@@ -35,10 +35,31 @@ describe('unitTestVerdict', () => {
     )
   })
 
-  test('exit 0 with reported failures passes, and says so', () => {
+  test('exit 0 with reported failures does not pass: results and exit code disagree', () => {
     const verdict = unitTestVerdict({ ...base, parsed: parsed(2, 1) })
-    expect(verdict).toMatchObject({ pass: true, score: 1 })
-    expect(verdict.explanation).toContain('its output reports failures but it exited with 0')
+    expect(verdict).toMatchObject({ pass: false, score: 0 })
+    expect(verdict.explanation).toContain(
+      'its output reports failures but it exited with 0; results and exit code disagree, which does not pass',
+    )
+  })
+
+  test('a refused report fails a run that would pass, and leaves a failing run as it is', () => {
+    const refused = 'the report says 3 passed but pytest printed no closing summary'
+    const forged = unitTestVerdict({ ...base, parsed: parsed(3, 0), refused })
+    expect(forged).toMatchObject({ pass: false, score: 0, metadata: { refused } })
+    expect(forged.explanation).toBe(
+      `\`pytest\` exited with 0: 3 passed, 0 failed; results refused: ${refused}`,
+    )
+    const failing = unitTestVerdict({ ...base, exitCode: 1, parsed: parsed(3, 1), refused })
+    expect(failing).toMatchObject({ pass: false, score: 0.75 })
+    expect(failing.metadata).not.toHaveProperty('refused')
+  })
+
+  test('a default command whose report is missing does not pass, and says which runner wrote none', () => {
+    const none = { counts: undefined, tests: [] }
+    const cut = unitTestVerdict({ ...base, expectResults: true, parsed: none, reportMissing: 'pytest' })
+    expect(cut).toMatchObject({ pass: false, score: 0 })
+    expect(cut.explanation).toContain('pytest wrote no readable report: a run cut short')
   })
 
   test('without counts the exit code gives 1 or 0; a timeout fails', () => {

@@ -32,6 +32,13 @@ export interface RunFacts {
   emptyTestFiles: readonly string[]
   /** `none`: no patch (no agent, or no harvest); `empty`: the agent changed nothing. */
   patch: 'none' | 'empty' | 'applied'
+  /**
+   * The runner whose report file the default command should have written, when it wrote
+   * none (pytest cut short by `os._exit(0)`); the printed output is then not read either.
+   */
+  reportMissing?: string
+  /** Why the run's report is not trusted (`checkReport`); a run that would pass then fails. */
+  refused?: string
 }
 
 /** Pass, score, explanation and metadata of a unit-test run. */
@@ -43,11 +50,13 @@ export interface Verdict {
 }
 
 /**
- * The verdict. Pass: the exit code is 0 (and no timeout), or, with F2P/P2P lists, the
- * resolution is `full`. Score: with lists, the share of listed tests that pass; else
- * passed / (passed + failed + errors) when counts exist and agree with the exit code;
- * else 1 or 0 from the exit code. When counts and exit code disagree (output saying "all
- * passed" from a command that exited 1) the exit code wins and the explanation says so.
+ * The verdict. Pass: the exit code is 0 (and no timeout) and the results agree with it,
+ * or, with F2P/P2P lists, the resolution is `full`. Score: with lists, the share of listed
+ * tests that pass; else passed / (passed + failed + errors) when counts exist and agree
+ * with the exit code; else 1 or 0 from the exit code. When counts and exit code disagree
+ * (output saying "all passed" from a command that exited 1, or failures from one that
+ * exited 0) the run does not pass, scores 0, and the explanation says so. A run that would
+ * pass but whose report is `refused` fails with score 0.
  *
  * A run that exits 0 with no test run to a result does not pass: counts of zero, or, for a
  * default command, no result at all (pytest cut short by code under test calling
@@ -72,7 +81,7 @@ export function unitTestVerdict(facts: RunFacts): Verdict {
   const { resolution } = facts
 
   const empty = exitOk && !resolution && (counts ? ran === 0 : facts.expectResults)
-  let pass = exitOk && !empty && (resolution !== undefined || noTests.length === 0)
+  let pass = exitOk && agree && !empty && (resolution !== undefined || noTests.length === 0)
   let score = pass ? 1 : 0
   if (facts.timedOut || empty) {
     pass = false
@@ -85,20 +94,33 @@ export function unitTestVerdict(facts: RunFacts): Verdict {
     score = counts.passed / ran
   }
 
+  const refused = facts.refused !== undefined && pass
+  if (refused) {
+    pass = false
+    score = 0
+  }
+
   const parts = [outcomeText(facts, counts)]
   if (empty) {
     parts.push(
       counts
         ? 'no test ran to a result, which does not pass'
-        : 'it printed no test results: a run cut short (say, by the code under test exiting early) does not pass',
+        : facts.reportMissing
+          ? `${facts.reportMissing} wrote no readable report: a run cut short (say, by the code under test calling os._exit(0)) does not pass`
+          : 'it printed no test results: a run cut short (say, by the code under test exiting early) does not pass',
     )
   } else if (!agree) {
     parts.push(
       exitOk
-        ? 'its output reports failures but it exited with 0; the exit code decides'
+        ? resolution
+          ? 'its output reports failures but it exited with 0'
+          : 'its output reports failures but it exited with 0; results and exit code disagree, which does not pass'
         : `its output reports no failures but it ${facts.timedOut ? 'timed out' : `exited with ${facts.exitCode ?? facts.signal}`}; the exit code decides`,
     )
+  } else if (facts.reportMissing) {
+    parts.push(`${facts.reportMissing} wrote no readable report, so no test counts (the run did not finish)`)
   }
+  if (refused) parts.push(`results refused: ${facts.refused}`)
   if (noTests.length > 0) {
     const one = noTests.length === 1
     parts.push(
@@ -135,6 +157,7 @@ export function unitTestVerdict(facts: RunFacts): Verdict {
         passToPass: listMetadata(resolution.passToPass),
       }),
       ...(noTests.length > 0 && { emptyTestFiles: [...noTests] }),
+      ...(refused && { refused: facts.refused }),
       tampered: facts.tampered.map((file) => file.path),
       ...(facts.tampered.length > 0 && {
         tamperedChanges: Object.fromEntries(facts.tampered.map((file) => [file.path, file.change])),
