@@ -23,7 +23,7 @@ export const graders = {
   not,
 }
 
-export type { CommandGraderOptions } from './command.ts'
+export type { CommandGraderOptions, CommandPlace } from './command.ts'
 export { type DefineGraderOptions, defineGrader, type GraderVerdict } from './define.ts'
 export type { FileBackedContextGraderOptions } from './file-backed-context.ts'
 export type { StandardSchema } from './json-schema.ts'

@@ -6,7 +6,9 @@ export interface UnitTestsOptions {
   /**
    * The test command, run in the verifier's workdir: a shell string (`sh -c`) or an argv
    * array. `$EVALBOX_TEST_REPORT` holds a fresh path outside the workspace where the
-   * command may write a report for the parser (pytest JUnit XML, jest/vitest JSON).
+   * command may write a report for the parser (pytest JUnit XML, jest/vitest JSON): a
+   * string command's own shell variable, not exported (pass it as an argument); exported
+   * to an argv command.
    * @default the framework's command (see `FRAMEWORK_DEFAULTS`)
    */
   command?: string | readonly string[]
