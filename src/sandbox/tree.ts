@@ -95,7 +95,7 @@ export async function copyTreeOut(
     if (report.skipped.length < NAMED_SKIPS) report.skipped.push({ path, reason })
     return false
   }
-  const escape = (path: string, detail: string): false => {
+  const refuse = (path: string, detail: string): false => {
     if (options.onEscape !== 'skip') throw pathEscapeError(path, detail, hostPath)
     return skip(path, `${detail}, outside the copied folder`)
   }
@@ -129,7 +129,7 @@ export async function copyTreeOut(
       if (type === 'symlink') {
         const target = path === '' ? null : linkTargetInTree(sandboxPath, path, entry.linkname ?? '')
         if (target === null) {
-          return escape(
+          return refuse(
             path || basename(sandboxPath),
             `is a symbolic link to ${JSON.stringify(entry.linkname)}`,
           )
@@ -141,7 +141,7 @@ export async function copyTreeOut(
       }
       if (type === 'hardlink') {
         const target = entry.linkname
-        if (!target) return escape(path, 'is a hard link to a file')
+        if (!target) return refuse(path, 'is a hard link to a file')
         if (!written.has(target)) return skip(path, `is a hard link to ${JSON.stringify(target)}, left out`)
         await mkdir(dirname(to), { recursive: true })
         await link(join(root, target), to)
