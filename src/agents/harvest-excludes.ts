@@ -1,10 +1,11 @@
 /**
- * What the harvest leaves out of every patch by default, as `.gitignore` lines: caches and
- * installs that tools write while an agent works (running pytest writes `__pycache__/` next
- * to the tests). They are never the agent's answer, and in a patch they read as edits to
- * test folders. A fixture's own `.gitignore` can take one back (`!node_modules/`), since
- * git ranks it above these defaults. `target/` (Rust, Maven) is not among them: some
- * fixtures keep sources there.
+ * What the harvest leaves out of every patch, as `.gitignore` lines: caches and installs
+ * that tools write while an agent works (running pytest writes `__pycache__/` next to the
+ * tests). They are never the agent's answer; in a patch they read as edits to test folders,
+ * and a planted cache (a `.pyc` standing in for a test module, a preset in `node_modules`)
+ * would run in the verifier instead of the trusted files. No `.gitignore` line takes one
+ * back: evalbox applies them itself, after every ignore file. `target/` (Rust, Maven) is not
+ * among them: some fixtures keep sources there.
  */
 export const HARVEST_EXCLUDES: readonly string[] = [
   '__pycache__/',
@@ -34,10 +35,11 @@ const RULES: readonly Rule[] = HARVEST_EXCLUDES.map((line) => {
 
 /**
  * Whether a workspace-relative path (`/`-separated, as in a patch) falls under
- * `HARVEST_EXCLUDES`: `tests/__pycache__/x.pyc`, `a/b.pyc`, `node_modules/p/index.js`. Pure.
+ * `HARVEST_EXCLUDES`: `tests/__pycache__/x.pyc`, `a/b.pyc`, `node_modules/p/index.js`, and
+ * with `isFolder` the folder `a/node_modules` itself. Pure.
  */
-export function isHarvestExcluded(path: string): boolean {
+export function isHarvestExcluded(path: string, isFolder = false): boolean {
   const parts = path.split('/')
-  const folders = parts.slice(0, -1)
+  const folders = isFolder ? parts : parts.slice(0, -1)
   return RULES.some((rule) => (rule.folder ? folders : parts).some((part) => rule.name.test(part)))
 }

@@ -1,4 +1,3 @@
-import { readdirSync, rmSync } from 'node:fs'
 import { relative } from 'node:path'
 import type { TestContext } from 'vitest'
 import { EMPTY_BASELINE, type WorkspaceBaseline } from '../agents/harvest.ts'
@@ -15,7 +14,7 @@ import { CaseFiles } from './case-files.ts'
 import type { EvalContext, GradeSummary, RecordedMetrics, RunOutput } from './context.ts'
 import { DEFAULT_TIMEOUT_MS } from './defaults.ts'
 import { buildEntry, MAX_INLINE_OUTPUT } from './entry.ts'
-import { baselineWorkspace, harvestWorkspace } from './harvest-step.ts'
+import { baselineWorkspace, harvestWorkspace, keepOutputs } from './harvest-step.ts'
 import './meta.ts'
 import { runGraders, summarizeGrades } from './grading.ts'
 import type { EvalOptions } from './options.ts'
@@ -123,9 +122,9 @@ export class CaseRun {
   private outputsEmpty = false
   harvest: TestEntry['harvest']
   patch: { diff: string; files: string[]; path?: string } | undefined
-  /** Why there is no harvest, when an agent ran and none was made. */
-  harvestNote: string | undefined
-  private baseline: WorkspaceBaseline | string | undefined
+  /** What the copy of the sandbox outputs left out (links pointing outside, past the caps). */
+  outputsNote: string | undefined
+  private baseline: WorkspaceBaseline | undefined
   taskExitReason: AgentResult['exitReason'] | undefined
   private running: Promise<RunOutput> | undefined
 
@@ -158,8 +157,16 @@ export class CaseRun {
       throw error
     }
     if (this.spec.options.agent) {
-      // An empty workdir needs no baseline commit: its baseline is the empty tree.
-      this.baseline = this.sandboxSpec.workspace ? await baselineWorkspace(this.sandbox) : EMPTY_BASELINE
+      // An empty workdir needs no reading: its baseline has no files. Without a baseline the
+      // agent's work could not be harvested, so the case stops here as an infrastructure failure.
+      try {
+        this.baseline = this.sandboxSpec.workspace
+          ? await baselineWorkspace(this.sandbox, this.sandboxSpec)
+          : EMPTY_BASELINE
+      } catch (error) {
+        this.infraError = errorMessage(error)
+        throw error
+      }
     }
   }
 
@@ -252,10 +259,6 @@ export class CaseRun {
   private async harvestWorkspace(): Promise<void> {
     const { baseline, sandbox } = this
     if (!sandbox || baseline === undefined) return
-    if (typeof baseline === 'string') {
-      this.harvestNote = baseline
-      return
-    }
     try {
       const harvested = await harvestWorkspace(
         sandbox,
@@ -263,19 +266,21 @@ export class CaseRun {
         this.files,
         this.settings.runDir,
         this.caseKey,
+        this.sandboxSpec,
       )
       this.harvest = harvested.entry
-      // Nothing but the agent touched the sandbox when there is no body and no grader that runs
-      // commands: an output folder that was empty after the agent is still empty now.
+      // Proven untouched, and nothing but the agent touches the sandbox (no body, no grader that
+      // runs commands): the output folder is still empty at the end, so no copy is needed.
       this.outputsEmpty =
-        !harvested.outputs && !this.spec.body && !this.graders.some((grader) => grader.needsSandbox)
+        harvested.untouched && !this.spec.body && !this.graders.some((grader) => grader.needsSandbox)
       this.patch = {
         diff: harvested.diff,
         files: harvested.files,
         path: harvested.entry.patchPath || undefined,
       }
     } catch (error) {
-      this.harvestNote = `no harvest (${errorMessage(error)})`
+      // Never graded as "the agent changed nothing": what it changed is unknown.
+      this.infraError ??= `could not harvest the agent's changes: ${errorMessage(error)}`
     }
   }
 
@@ -329,7 +334,7 @@ export class CaseRun {
     if (sandbox) {
       const dir = this.files.enabled && !this.outputsEmpty ? this.files.directory() : undefined
       try {
-        if (dir) await keepOutputs(sandbox, `${dir}/output`, this.files)
+        if (dir) this.outputsNote = await keepOutputs(sandbox, `${dir}/output`, this.files, this.sandboxSpec)
       } catch (error) {
         this.infraError ??= `could not copy the sandbox outputs: ${errorMessage(error)}`
       }
@@ -367,23 +372,11 @@ export class CaseRun {
 
   /** Exit reason of the case for the entry. */
   exitReason(): AgentResult['exitReason'] | undefined {
-    return (
-      this.output?.agent?.exitReason ?? this.taskExitReason ?? (this.infraError ? 'sandbox_error' : undefined)
-    )
+    const reason = this.output?.agent?.exitReason ?? this.taskExitReason
+    // An agent that finished, in a case that then failed on infrastructure (its harvest, say).
+    if (this.infraError && (reason === undefined || reason === 'success')) return 'sandbox_error'
+    return reason
   }
-}
-
-/** Copies the sandbox's output folder into the case directory; an empty one leaves nothing. */
-async function keepOutputs(sandbox: Sandbox, target: string, files: CaseFiles): Promise<void> {
-  try {
-    await sandbox.copyOut(sandbox.outputDir, target)
-  } catch (error) {
-    // A command may have removed the folder; that is no output, not a failure.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
-    throw error
-  }
-  if (readdirSync(target).length === 0) rmSync(target, { recursive: true, force: true })
-  else files.record('output', target)
 }
 
 /** Resolves like `promise`, or rejects when the time is up or the test is canceled. */

@@ -89,7 +89,7 @@ export function buildEntry(run: CaseRun, spec: CaseSpec, durationMs: number, thr
   const error = thrown !== undefined ? errorMessage(thrown) : (run.infraError ?? agent?.error)
   if (error) entry.error = redact(error)
   if (run.harvest) entry.harvest = run.harvest
-  else if (run.harvestNote) entry.metrics = { ...entry.metrics, harvest: run.harvestNote }
+  if (run.outputsNote) entry.metrics = { ...entry.metrics, outputs: run.outputsNote }
   if (run.sandbox) {
     entry.sandbox = { provider: run.sandbox.provider, id: run.sandbox.id }
     if (run.sandboxSpec?.image) entry.sandbox.image = run.sandboxSpec.image

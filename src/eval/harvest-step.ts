@@ -1,23 +1,52 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { harvestPatch, prepareWorkspaceBaseline, type WorkspaceBaseline } from '../agents/harvest.ts'
+import {
+  DEFAULT_HARVEST_LIMITS,
+  type HarvestLimits,
+  harvestPatch,
+  prepareWorkspaceBaseline,
+  type WorkspaceBaseline,
+} from '../agents/harvest.ts'
 import { createPatchRegistry, type PatchRegistry } from '../agents/patch-registry.ts'
-import { errorMessage } from '../errors.ts'
-import type { Sandbox } from '../sandbox/types.ts'
+import { EvalboxError, errorMessage } from '../errors.ts'
+import type { SandboxSpec } from '../sandbox/spec.ts'
+import type { CopyOutReport, Sandbox } from '../sandbox/types.ts'
 import type { TestEntry } from '../store/schema.ts'
 import type { CaseFiles } from './case-files.ts'
 
 /** One registry per run directory; it shares patch hashes across workers through files. */
 const registries = new Map<string, PatchRegistry>()
 
+/** Default caps on a case's outputs copy. */
+export const DEFAULT_OUTPUT_LIMITS = { maxBytes: 100 * 1024 * 1024, maxFiles: 10_000 }
+
+/** The harvest caps of a sandbox spec (`copyLimits.workspaceBytes`/`workspaceFiles`). */
+export function harvestLimits(spec: SandboxSpec | undefined): HarvestLimits {
+  const caps = spec?.copyLimits
+  return {
+    maxBytes: caps?.workspaceBytes ?? DEFAULT_HARVEST_LIMITS.maxBytes,
+    maxFiles: caps?.workspaceFiles ?? DEFAULT_HARVEST_LIMITS.maxFiles,
+  }
+}
+
 /**
- * Records the workspace before the agent, so its changes can be harvested after. A sandbox
- * without git simply has no harvest; the case itself is not affected.
+ * Records the workspace before the agent, so its changes can be harvested after. Throws an
+ * error that says why when it cannot (the case is then an infrastructure failure).
  */
-export async function baselineWorkspace(sandbox: Sandbox): Promise<WorkspaceBaseline | string> {
+export async function baselineWorkspace(
+  sandbox: Sandbox,
+  spec: SandboxSpec | undefined,
+): Promise<WorkspaceBaseline> {
   try {
-    return await prepareWorkspaceBaseline(sandbox)
+    return await prepareWorkspaceBaseline(sandbox, harvestLimits(spec))
   } catch (error) {
-    return `no workspace baseline (${errorMessage(error)})`
+    throw new EvalboxError(
+      'AGENT_FAILED',
+      `could not record the workspace baseline: ${errorMessage(error)}`,
+      {
+        cause: error,
+      },
+    )
   }
 }
 
@@ -31,13 +60,9 @@ export async function harvestWorkspace(
   files: CaseFiles,
   runDir: string,
   caseKey: string,
-): Promise<{ entry: NonNullable<TestEntry['harvest']>; diff: string; files: string[]; outputs: boolean }> {
-  // The same exec says whether the sandbox's output folder has anything worth copying out.
-  const {
-    patch,
-    files: changed,
-    probeHasFiles,
-  } = await harvestPatch(sandbox, baseline, { probe: sandbox.outputDir })
+  spec?: SandboxSpec,
+): Promise<{ entry: NonNullable<TestEntry['harvest']>; diff: string; files: string[]; untouched: boolean }> {
+  const { patch, files: changed, untouched } = await harvestPatch(sandbox, baseline, harvestLimits(spec))
   const patchPath = (await files.keep('patch.diff', patch, 'patch')) ?? ''
   let registry = registries.get(runDir)
   if (!registry) {
@@ -52,5 +77,46 @@ export async function harvestWorkspace(
     files: changed,
     ...(duplicateOf !== undefined && { duplicateOf }),
   }
-  return { entry, diff: patch, files: changed, outputs: probeHasFiles ?? true }
+  return { entry, diff: patch, files: changed, untouched: untouched === true }
+}
+
+/**
+ * Copies the sandbox's output folder into the case directory, within the spec's caps
+ * (`copyLimits.outputBytes`/`outputFiles`). Links that point outside the folder, and what
+ * is past the caps, are left out; the returned note says what (undefined when nothing was).
+ * An empty or missing folder leaves nothing.
+ */
+export async function keepOutputs(
+  sandbox: Sandbox,
+  target: string,
+  files: CaseFiles,
+  spec: SandboxSpec | undefined,
+): Promise<string | undefined> {
+  let report: CopyOutReport
+  try {
+    report = await sandbox.copyOut(sandbox.outputDir, target, {
+      onEscape: 'skip',
+      maxBytes: spec?.copyLimits?.outputBytes ?? DEFAULT_OUTPUT_LIMITS.maxBytes,
+      maxFiles: spec?.copyLimits?.outputFiles ?? DEFAULT_OUTPUT_LIMITS.maxFiles,
+    })
+  } catch (error) {
+    // A command may have removed the folder; that is no output, not a failure.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+  if (!existsSync(target)) return outputsNote(report)
+  if (readdirSync(target).length === 0) rmSync(target, { recursive: true, force: true })
+  else files.record('output', target)
+  return outputsNote(report)
+}
+
+/** What a copy of the outputs left out, in one line (undefined when nothing). Pure. */
+export function outputsNote(report: CopyOutReport): string | undefined {
+  if (report.skippedCount === 0) return undefined
+  const named = report.skipped.map(({ path, reason }) => `${path || '.'} (${reason})`)
+  const more = report.skippedCount - report.skipped.length
+  return (
+    `left out ${report.skippedCount} of the sandbox outputs (kept ${report.files} files, ${report.bytes} bytes): ` +
+    `${named.join('; ')}${more > 0 ? `; and ${more} more` : ''}`
+  )
 }

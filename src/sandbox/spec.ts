@@ -35,6 +35,18 @@ export interface SandboxSpec {
   env?: Record<string, string>
   /** Keep this many fresh containers ready for this spec (docker). Each serves one case. @default 0 */
   warm?: number
+  /**
+   * Caps on what is copied out of the sandbox per case. Outputs past them are left out and
+   * listed (`metrics.outputs`); a workspace past them is not harvested (an infrastructure
+   * failure naming the cap). Sizes are apparent: a sparse file counts in full.
+   * @default { outputBytes: 104_857_600, outputFiles: 10_000, workspaceBytes: 268_435_456, workspaceFiles: 50_000 }
+   */
+  copyLimits?: {
+    outputBytes?: number
+    outputFiles?: number
+    workspaceBytes?: number
+    workspaceFiles?: number
+  }
 }
 
 /** What the `sandbox` option accepts: a provider name or a full spec. */
@@ -62,6 +74,14 @@ const specSchema = z.strictObject({
   workdir: z.string().startsWith('/', 'an absolute path').optional(),
   env: z.record(z.string(), z.string()).optional(),
   warm: z.number().int().nonnegative().optional(),
+  copyLimits: z
+    .strictObject({
+      outputBytes: z.number().int().nonnegative().optional(),
+      outputFiles: z.number().int().nonnegative().optional(),
+      workspaceBytes: z.number().int().nonnegative().optional(),
+      workspaceFiles: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
 })
 
 export const sandboxOptionSchema = z.union([z.enum(['auto', 'local', 'docker']), specSchema])
@@ -76,6 +96,8 @@ export function resolveSandboxSpec(
     ...defaults,
     ...own,
     limits: own.limits || defaults.limits ? { ...defaults.limits, ...own.limits } : undefined,
+    copyLimits:
+      own.copyLimits || defaults.copyLimits ? { ...defaults.copyLimits, ...own.copyLimits } : undefined,
     env: own.env || defaults.env ? { ...defaults.env, ...own.env } : undefined,
   }
 }

@@ -30,11 +30,37 @@ export interface Sandbox extends AsyncDisposable {
   copyIn(hostPath: string, sandboxPath: string): Promise<void>
   /**
    * Copies a sandbox file or folder to `hostPath`. Entries that would land outside
-   * `hostPath` (`..`, absolute names, links pointing outside) are rejected.
+   * `hostPath` (`..`, absolute names, links pointing outside) are rejected, or left out and
+   * reported with `onEscape: 'skip'`; `maxBytes` and `maxFiles` cap the copy.
    */
-  copyOut(sandboxPath: string, hostPath: string): Promise<void>
+  copyOut(sandboxPath: string, hostPath: string, options?: CopyOutOptions): Promise<CopyOutReport>
   /** Stops everything running in the sandbox and removes it. Safe to call more than once. */
   dispose(): Promise<void>
+}
+
+export interface CopyOutOptions {
+  /**
+   * A link pointing outside the copied folder: `'fail'` refuses the whole copy
+   * (`SANDBOX_PATH_ESCAPE`, nothing written); `'skip'` leaves the link out and reports it.
+   * @default 'fail'
+   */
+  onEscape?: 'fail' | 'skip'
+  /** Files past this many bytes in all (apparent size: a sparse file counts in full) are left out. @default no cap */
+  maxBytes?: number
+  /** Entries (files, folders, links) past this many are left out. @default no cap */
+  maxFiles?: number
+}
+
+/** What a copy-out wrote and what it left out. */
+export interface CopyOutReport {
+  /** Files and links written. */
+  files: number
+  /** Bytes of the files written. */
+  bytes: number
+  /** The first entries left out (at most 20), with why. */
+  skipped: { path: string; reason: string }[]
+  /** How many entries were left out in all. */
+  skippedCount: number
 }
 
 export interface ExecOptions {

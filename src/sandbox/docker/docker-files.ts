@@ -2,8 +2,10 @@ import { posix } from 'node:path'
 import type { Readable } from 'node:stream'
 import type { Container } from 'dockerode'
 import { EvalboxError } from '../../errors.ts'
+import type { TreeVisitor } from '../tree.ts'
+import type { CopyOutOptions, CopyOutReport } from '../types.ts'
 import { type Owner, packDir, putTar } from './tar-in.ts'
-import { extractCopyOut, readFirstEntry } from './tar-out.ts'
+import { extractCopyOut, readFirstEntry, readTarTree } from './tar-out.ts'
 
 /** The container side of a docker sandbox, as file operations need it. */
 export interface FileTarget {
@@ -71,8 +73,18 @@ export async function readContainerFile(t: FileTarget, path: string): Promise<Bu
 }
 
 /** Copies a container file or folder to the host (see `extractCopyOut`). */
-export async function copyOutOfContainer(t: FileTarget, path: string, hostPath: string): Promise<void> {
-  await extractCopyOut(await getArchive(t, path), path, hostPath)
+export async function copyOutOfContainer(
+  t: FileTarget,
+  path: string,
+  hostPath: string,
+  options?: CopyOutOptions,
+): Promise<CopyOutReport> {
+  return extractCopyOut(await getArchive(t, path), path, hostPath, options)
+}
+
+/** Reads a container file or folder entry by entry, through the engine (see `readTarTree`). */
+export async function readContainerTree(t: FileTarget, path: string, visit: TreeVisitor): Promise<void> {
+  await readTarTree(await getArchive(t, path), path, visit)
 }
 
 async function getArchive(t: FileTarget, path: string): Promise<Readable> {

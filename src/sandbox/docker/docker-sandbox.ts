@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises'
 import type { Container } from 'dockerode'
 import { describeValue, EvalboxError, errorMessage, SandboxUnavailableError } from '../../errors.ts'
 import { resolveSandboxPath } from '../paths.ts'
+import { READ_TREE, type TreeReader } from '../tree.ts'
 import type { Sandbox } from '../types.ts'
 import { UNTOUCHED, type UntouchedProbe } from '../untouched.ts'
 import {
@@ -11,7 +12,14 @@ import {
   resolveDockerOptions,
 } from './container-config.ts'
 import { type ExecTarget, runDockerExec } from './docker-exec.ts'
-import { copyOutOfContainer, type FileTarget, nodeError, putAt, readContainerFile } from './docker-files.ts'
+import {
+  copyOutOfContainer,
+  type FileTarget,
+  nodeError,
+  putAt,
+  readContainerFile,
+  readContainerTree,
+} from './docker-files.ts'
 import { type Engine, getEngine, isConnectionError, unreachableError } from './engine.ts'
 import { imageFacts } from './images.ts'
 import { runInternal } from './internal-exec.ts'
@@ -182,7 +190,7 @@ async function wrapContainer(
     return disposing
   }
 
-  const sandbox: Sandbox & UntouchedProbe = {
+  const sandbox: Sandbox & UntouchedProbe & TreeReader = {
     id,
     provider: 'docker',
     workdir: o.workdir,
@@ -202,8 +210,10 @@ async function wrapContainer(
       await stat(hostPath)
       await putAt(files, target, (pack, name) => packHostPath(pack, hostPath, name, owner))
     },
-    copyOut: async (sandboxPath, hostPath) =>
-      copyOutOfContainer(files, await beforeRead(path(sandboxPath)), hostPath),
+    copyOut: async (sandboxPath, hostPath, options) =>
+      copyOutOfContainer(files, await beforeRead(path(sandboxPath)), hostPath, options),
+    [READ_TREE]: async (sandboxPath, visit) =>
+      readContainerTree(files, await beforeRead(path(sandboxPath)), visit),
     dispose,
     [Symbol.asyncDispose]: dispose,
     [UNTOUCHED]: async () => stamped && !disposing && stillStamped(container, [o.workdir, o.outputs], stamp),

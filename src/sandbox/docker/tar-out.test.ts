@@ -58,4 +58,41 @@ describe('copy-out extraction', () => {
     expect(error).toMatchObject({ code: 'SANDBOX_PATH_ESCAPE', message: expect.stringContaining(named) })
     expect((await readdir(host)).filter((name) => name.includes('bad-'))).toEqual([])
   })
+
+  test('with onEscape: skip, a link outside is left out and reported; the rest is copied', async () => {
+    const target = join(host, 'skipped')
+    const bad: Array<Entry> = [
+      { name: 'out/passwd', type: 'symlink', linkname: '/etc/passwd' },
+      { name: 'out/h', type: 'link', linkname: 'elsewhere/x' },
+    ]
+    const report = await extractCopyOut(tar([...legit, ...bad]), '/w/out', target, { onEscape: 'skip' })
+    expect(report).toMatchObject({
+      skippedCount: 2,
+      skipped: [
+        { path: 'passwd', reason: expect.stringContaining('/etc/passwd') },
+        { path: 'h', reason: expect.stringContaining('hard link') },
+      ],
+    })
+    expect(await readFile(join(target, 'a/hard'), 'utf8')).toBe('x\n')
+    expect((await readdir(target)).sort()).toEqual(['a', 'abs', 'rel'])
+  })
+
+  test('caps: files past maxBytes (by their size) and entries past maxFiles are left out and counted', async () => {
+    const big = 'y'.repeat(64 * 1024)
+    const entries: Array<Entry> = [
+      { name: 'out/', type: 'directory' },
+      { name: 'out/big.bin', body: big },
+      ...Array.from({ length: 30 }, (_, i) => ({ name: `out/f${String(i).padStart(2, '0')}`, body: 'z' })),
+    ]
+    const bytes = await extractCopyOut(tar(entries), '/w/out', join(host, 'bytes'), { maxBytes: 1024 })
+    expect(bytes).toMatchObject({ files: 30, bytes: 30, skippedCount: 1 })
+    expect(bytes.skipped[0]).toEqual({ path: 'big.bin', reason: '65536 bytes, over the cap of 1024 bytes' })
+    const files = await extractCopyOut(tar(entries), '/w/out', join(host, 'files'), { maxFiles: 5 })
+    expect(files).toMatchObject({ files: 5, skippedCount: 26 })
+    expect(files.skipped).toHaveLength(20) // the first twenty are named, the rest counted
+    expect(await readdir(join(host, 'files'))).toHaveLength(5)
+    await expect(extractCopyOut(tar(entries), '/w/out', join(host, 'x'), { maxFiles: 1.5 })).rejects.toThrow(
+      'copyOut `maxFiles` to be a non-negative integer, got `1.5` (number)',
+    )
+  })
 })

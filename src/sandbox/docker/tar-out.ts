@@ -1,10 +1,10 @@
-import { createWriteStream } from 'node:fs'
-import { cp, link, mkdir, mkdtemp, rename, rm, stat, symlink } from 'node:fs/promises'
-import { basename, dirname, join, posix } from 'node:path'
+import { posix } from 'node:path'
 import type { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { extract as createExtract } from 'tar-stream'
-import { entryNameInTree, linkTargetInTree, pathEscapeError, relativeLinkText } from '../paths.ts'
+import { EvalboxError } from '../../errors.ts'
+import { entryNameInTree } from '../paths.ts'
+import { copyTreeOut, type TreeEntry, type TreeVisitor } from '../tree.ts'
+import type { CopyOutOptions, CopyOutReport } from '../types.ts'
 
 /** The first entry of a tar stream: its kind, link target and (for files) contents. */
 export async function readFirstEntry(
@@ -26,79 +26,75 @@ export async function readFirstEntry(
   return undefined
 }
 
+const TYPES: Record<string, TreeEntry['type']> = {
+  directory: 'directory',
+  file: 'file',
+  'contiguous-file': 'file',
+  symlink: 'symlink',
+  link: 'hardlink',
+}
+
 /**
- * Extracts a tar stream made by Docker's archive endpoint for `sandboxPath` into
- * `hostPath` (folders merge). The archive is unpacked into a staging folder next to
- * `hostPath` first, so a rejected entry leaves nothing behind: names with `..` or a
- * leading `/`, and symbolic or hard links that point outside the copied folder fail
- * the copy with `SANDBOX_PATH_ESCAPE`. Accepted links become relative links; devices,
- * FIFOs and sockets are skipped.
+ * Reads a tar stream made by Docker's archive endpoint for `sandboxPath` entry by entry
+ * (see `TreeVisitor`). A name with `..` or a leading `/` (never made by Docker) fails with
+ * `SANDBOX_PATH_ESCAPE`; entries under a folder the visitor left out are drained unseen.
  */
-export async function extractCopyOut(tar: Readable, sandboxPath: string, hostPath: string): Promise<void> {
-  await mkdir(dirname(hostPath), { recursive: true })
-  const staging = await mkdtemp(join(dirname(hostPath), `.${basename(hostPath)}.evalbox-`))
-  const root = join(staging, 'root')
+export async function readTarTree(tar: Readable, sandboxPath: string, visit: TreeVisitor): Promise<void> {
   const top = posix.basename(sandboxPath) || '.'
   const extract = createExtract()
   tar.pipe(extract as unknown as NodeJS.WritableStream)
+  const leftOut: string[] = []
   try {
     for await (const entry of extract) {
       const { header } = entry
-      const rel = relativeToTop(entryNameInTree(header.name), top)
-      if (rel === null)
-        throw pathEscapeError(header.name, 'has a name that climbs out or is absolute', hostPath)
-      const to = rel ? join(root, rel) : root
-      if (header.type === 'directory')
-        await mkdir(to, { recursive: true, mode: (header.mode ?? 0o755) | 0o700 })
-      else if (header.type === 'file' || header.type === 'contiguous-file') {
-        await mkdir(dirname(to), { recursive: true })
-        await pipeline(entry, createWriteStream(to, { mode: (header.mode ?? 0o644) | 0o600 }))
-        continue
-      } else if (header.type === 'symlink') {
-        const target = linkTargetInTree(sandboxPath, rel, header.linkname ?? '')
-        if (rel === '' || target === null) {
-          throw pathEscapeError(
-            rel || top,
-            `is a symbolic link to ${JSON.stringify(header.linkname)}`,
-            hostPath,
-          )
-        }
-        await mkdir(dirname(to), { recursive: true })
-        await symlink(relativeLinkText(rel, target), to)
-      } else if (header.type === 'link') {
-        const target = relativeToTop(entryNameInTree(header.linkname ?? ''), top)
-        if (!target)
-          throw pathEscapeError(rel, `is a hard link to ${JSON.stringify(header.linkname)}`, hostPath)
-        await mkdir(dirname(to), { recursive: true })
-        await link(join(root, target), to)
+      const path = relativeToTop(entryNameInTree(header.name), top)
+      if (path === null) {
+        throw new EvalboxError(
+          'SANDBOX_PATH_ESCAPE',
+          `Refusing to read ${sandboxPath} from the sandbox: its archive has entry ${JSON.stringify(header.name)}, ` +
+            'whose name climbs out or is absolute.',
+        )
+      }
+      if (!leftOut.some((dir) => path === dir || path.startsWith(`${dir}/`))) {
+        const type = TYPES[header.type ?? 'file'] ?? 'other'
+        const kept = await visit({
+          path,
+          type,
+          mode: (header.mode ?? 0o644) & 0o7777,
+          size: type === 'file' ? (header.size ?? 0) : 0,
+          ...(type === 'symlink' && { linkname: header.linkname ?? '' }),
+          ...(type === 'hardlink' && {
+            linkname: relativeToTop(entryNameInTree(header.linkname ?? ''), top) || null,
+          }),
+          ...(type === 'file' && { content: () => entry as unknown as Readable }),
+        })
+        if (kept === false && type === 'directory') leftOut.push(path)
       }
       entry.resume()
     }
-    if (!(await exists(root))) {
-      throw Object.assign(new Error(`ENOENT: nothing to copy at ${sandboxPath} in the sandbox`), {
-        code: 'ENOENT',
-      })
-    }
-    if (await exists(hostPath))
-      await cp(root, hostPath, { recursive: true, force: true, verbatimSymlinks: true })
-    else await rename(root, hostPath)
   } finally {
     extract.destroy()
     tar.destroy()
-    await rm(staging, { recursive: true, force: true })
   }
+}
+
+/**
+ * Copies what Docker's archive endpoint sent for `sandboxPath` to `hostPath` (see
+ * `copyTreeOut`: staged, links checked, caps applied).
+ */
+export async function extractCopyOut(
+  tar: Readable,
+  sandboxPath: string,
+  hostPath: string,
+  options?: CopyOutOptions,
+): Promise<CopyOutReport> {
+  return copyTreeOut((visit) => readTarTree(tar, sandboxPath, visit), sandboxPath, hostPath, options)
 }
 
 /** `name` (already normalised) relative to the archive's top entry, or null outside it. */
 function relativeToTop(name: string | null, top: string): string | null {
   if (name === null) return null
+  if (top === '.') return name
   if (name === top) return ''
   return name.startsWith(`${top}/`) ? name.slice(top.length + 1) : null
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  )
 }

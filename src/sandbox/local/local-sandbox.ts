@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { describeValue, EvalboxError, SandboxUnavailableError } from '../../errors.ts'
 import { resolveSandboxPath } from '../paths.ts'
+import { READ_TREE, type TreeReader } from '../tree.ts'
 import type { Sandbox } from '../types.ts'
-import { copyOutLocal } from './local-copy-out.ts'
+import { copyOutLocal, readLocalTree } from './local-copy-out.ts'
 import { runLocalExec, SANDBOX_MARKER } from './local-exec.ts'
 import { killProcesses } from './process-group.ts'
 
@@ -67,7 +68,7 @@ export async function createLocalSandbox(options: LocalSandboxOptions = {}): Pro
     return disposing
   }
 
-  return {
+  const sandbox: Sandbox & TreeReader = {
     id,
     provider: 'local',
     workdir,
@@ -87,10 +88,12 @@ export async function createLocalSandbox(options: LocalSandboxOptions = {}): Pro
       await mkdir(dirname(target), { recursive: true })
       await cp(hostPath, target, { recursive: true, force: true, verbatimSymlinks: true })
     },
-    copyOut: async (sandboxPath, hostPath) => copyOutLocal(path(sandboxPath), hostPath),
+    copyOut: async (sandboxPath, hostPath, options) => copyOutLocal(path(sandboxPath), hostPath, options),
+    [READ_TREE]: async (sandboxPath, visit) => readLocalTree(path(sandboxPath), visit),
     dispose,
     [Symbol.asyncDispose]: dispose,
   }
+  return sandbox
 }
 
 async function checkWorkspace(workspace: string): Promise<string> {
