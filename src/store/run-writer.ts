@@ -236,7 +236,7 @@ export class RunWriter {
     this.failure = unwritableError(
       resultsDir,
       this.ioError,
-      `${what[0]!.toUpperCase()}${what.slice(1)}. The ${finished} finished case${finished === 1 ? '' : 's'} ${finished === 1 ? 'is' : 'are'} printed below; ${kept}`,
+      `${what[0]!.toUpperCase()}${what.slice(1)}. The run's summary lists its ${finished} finished case${finished === 1 ? '' : 's'}; ${kept}`,
     )
   }
 }
