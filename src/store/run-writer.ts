@@ -53,6 +53,8 @@ export class RunWriter {
   private lastPartial = 0
   private dirty = false
   private timer: NodeJS.Timeout | undefined
+  /** The run ended: its last files are written, no partial may overwrite them. */
+  private ended = false
 
   constructor(private readonly options: RunWriterOptions) {
     this.throttleMs = options.throttleMs ?? 1_000
@@ -130,6 +132,7 @@ export class RunWriter {
     this.timer = undefined
     if (interrupted) {
       this.writePartials('interrupted')
+      this.ended = true
       this.attempt(() => this.journal?.close(false))
       return [...this.tiers].map(([tier, state]) => ({
         tier,
@@ -137,6 +140,7 @@ export class RunWriter {
         run: this.runFor(tier, state, { partial: true, reason: 'interrupted' }),
       }))
     }
+    this.ended = true
     const written: WrittenRun[] = []
     let saved = true
     for (const [tier, state] of this.tiers) {
@@ -203,11 +207,11 @@ export class RunWriter {
   }
 
   private schedulePartial(): void {
-    if (this.timer) return
+    if (this.timer || this.ended) return
     const wait = Math.max(0, this.lastPartial + this.throttleMs - Date.now())
     this.timer = setTimeout(() => {
       this.timer = undefined
-      if (this.dirty) this.writePartials('running')
+      if (this.dirty && !this.ended) this.writePartials('running')
     }, wait)
     this.timer.unref()
   }
