@@ -6,8 +6,9 @@ import { currentRun, decideAutoProvider } from './run-state.ts'
 
 /**
  * The evals project's globalSetup, run once in the Vitest main process: it starts the run
- * (run id, results dir, which must be writable: else the run stops before any case), decides what `sandbox: 'auto'` means, prepares Docker when the run
- * can use it, and hands the settings to the workers. Its teardown removes whatever the run
+ * (run id, results dir, which must be writable, else the run stops before any case), decides
+ * what `sandbox: 'auto'` means, prepares Docker when the run can use it, and hands the
+ * settings to the workers. Its teardown removes whatever the run
  * left (containers).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
