@@ -61,6 +61,11 @@ describe('an interrupted run leaves a readable partial marked as such', () => {
     expect(run._partial).toBe(true)
     expect(run.partial_reason).toBe('interrupted')
     expect(run.tests.map((t) => t.name).sort()).toEqual(['quick one', 'quick two'])
+    // The cases still running when the signal came are listed as not run.
+    expect(run.not_run?.map((t) => `${t.name}:${t.status}`).sort()).toEqual([
+      'slow one:not_run',
+      'slow two:not_run',
+    ])
   })
 
   test('kill -9: the next run recovers the dead run from its journal', async () => {

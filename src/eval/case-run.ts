@@ -7,6 +7,7 @@ import type { Grade, Grader } from '../graders/types.ts'
 import { hostPath, openSandbox } from '../sandbox/open.ts'
 import { resolveSandboxSpec, type SandboxOption, type SandboxSpec } from '../sandbox/spec.ts'
 import type { Sandbox } from '../sandbox/types.ts'
+import { isDiskError } from '../store/results-dir.ts'
 import type { TestEntry } from '../store/schema.ts'
 import { appendWorkerEntry } from '../store/worker-journal.ts'
 import { runAgent } from './agent-run.ts'
@@ -336,7 +337,11 @@ export class CaseRun {
       try {
         if (dir) this.outputsNote = await keepOutputs(sandbox, `${dir}/output`, this.files, this.sandboxSpec)
       } catch (error) {
-        this.infraError ??= `could not copy the sandbox outputs: ${errorMessage(error)}`
+        // The results disk refusing the copy is a run-dir problem, not the case's.
+        if (isDiskError(error)) {
+          this.files.fail(`${dir}/output`, error)
+          rmSync(`${dir}/output`, { recursive: true, force: true })
+        } else this.infraError ??= `could not copy the sandbox outputs: ${errorMessage(error)}`
       }
       await sandbox.dispose().catch((error: unknown) => {
         this.infraError ??= `could not remove the sandbox: ${errorMessage(error)}`

@@ -95,6 +95,7 @@ export function buildEntry(run: CaseRun, spec: CaseSpec, durationMs: number, thr
     if (run.sandboxSpec?.image) entry.sandbox.image = run.sandboxSpec.image
   }
   if (run.files.relativeDir) entry.run_dir = run.files.relativeDir
+  if (run.files.error) entry.run_dir_error = run.files.error
   if (Object.keys(run.files.artifacts).length > 0) entry.artifacts = { ...run.files.artifacts }
   const metadata = { ...spec.options.metadata, ...spec.rowMetadata }
   if (Object.keys(metadata).length > 0) entry.metadata = metadata

@@ -51,19 +51,25 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
   return value
 }
 
-function load(summary: RunSummary): Loaded {
-  const run = loadRunFile(summary.path)
+function load(summary: RunSummary, warn: (message: string) => void): Loaded {
+  // An invalid entry is left out of the page (with a warning), not the whole report.
+  const run = loadRunFile(summary.path, { warn })
   const { view, tests } = runView(summary.file, run)
   return { summary, run, view, tests }
 }
 
 /** A compared run named by the caller: one already listed, or a file from elsewhere. */
-function named(dir: string, file: string, listed: readonly RunSummary[]): RunSummary {
+function named(
+  dir: string,
+  file: string,
+  listed: readonly RunSummary[],
+  warn: (message: string) => void,
+): RunSummary {
   const path = resolve(dir, file)
   const found = listed.find((s) => s.path === path)
   if (found) return found
   // A file from elsewhere may share a name with a listed run; its path keeps it apart.
-  const summary = summarize(path, loadRunFile(path))
+  const summary = summarize(path, loadRunFile(path, { warn }))
   return listed.some((s) => s.file === summary.file) ? { ...summary, file: path } : summary
 }
 
@@ -99,14 +105,13 @@ export function buildReport(dir: string, options: BuildReportOptions = {}): Repo
   const maxDetailBytes = positiveInt('maxDetailBytes', options.maxDetailBytes, 25_000_000)
   const limits: DetailLimits = { maxTextBytes, maxTranscriptBytes: 32_000_000, maxToolCalls: 2_000 }
   const warnings: string[] = []
-  const listed = listRuns(root, {
-    warn: (message) => {
-      warnings.push(message)
-      options.warn?.(message)
-    },
-  }).filter((s) => !options.tier || s.tier === options.tier)
+  const warn = (message: string) => {
+    warnings.push(message)
+    options.warn?.(message)
+  }
+  const listed = listRuns(root, { warn }).filter((s) => !options.tier || s.tier === options.tier)
 
-  const pair = options.compare?.map((file) => named(root, file, listed))
+  const pair = options.compare?.map((file) => named(root, file, listed, warn))
   const chosen = listed.slice(0, limit)
   for (const summary of pair ?? []) if (!chosen.some((s) => s.path === summary.path)) chosen.push(summary)
   if (chosen.length === 0) {
@@ -116,12 +121,12 @@ export function buildReport(dir: string, options: BuildReportOptions = {}): Repo
       `${root} has ${what}. Run the evals first (npx vitest run --project evals), or point --dir or EVALBOX_DIR at the results directory.`,
     )
   }
-  const loaded = chosen.map(load)
+  const loaded = chosen.map((summary) => load(summary, warn))
   const byPath = new Map(loaded.map((l) => [l.summary.path, l]))
 
   const after = pair ? byPath.get(pair[1]!.path)! : loaded[0]!
   const beforeSummary = pair ? pair[0] : previousOf(after.summary, listed)
-  const before = beforeSummary ? (byPath.get(beforeSummary.path) ?? load(beforeSummary)) : undefined
+  const before = beforeSummary ? (byPath.get(beforeSummary.path) ?? load(beforeSummary, warn)) : undefined
   if (before && !byPath.has(before.summary.path)) {
     loaded.push(before)
     byPath.set(before.summary.path, before)

@@ -2,8 +2,9 @@ import { relative } from 'node:path'
 import { compareRuns } from '../compare/index.ts'
 import type { Comparison } from '../compare/types.ts'
 import { errorMessage } from '../errors.ts'
-import { findPreviousRun, loadRunFile } from '../store/read-results.ts'
+import { listRuns, loadRunFile, pickPreviousRun } from '../store/read-results.ts'
 import type { WrittenRun } from '../store/run-writer.ts'
+import type { RunFile } from '../store/schema.ts'
 import { renderComparison } from './render/comparison.ts'
 import { renderSummary } from './render/summary.ts'
 import { type GateSettings, runGate, type TierGate } from './run-gate.ts'
@@ -72,13 +73,13 @@ export function concludeRun(end: RunEnd): RunConclusion {
   }
   if (!end.compare) notCompared('comparison is off (`compare: false`).')
   for (const tier of tiers) {
-    const previousPath = end.compare || end.gate?.baseline === 'previous' ? previous(end, tier) : undefined
-    if (end.compare) out.push(`\n${compareTier(end, tier, previousPath)}`)
+    const before = end.compare || end.gate?.baseline === 'previous' ? previous(end, tier) : undefined
+    if (end.compare) out.push(`\n${compareTier(end, tier, before)}`)
     if (end.gate) {
       tier.gate = runGate(tier.run, end.gate, {
         root: end.root,
         ...(end.shard && { shard: end.shard }),
-        ...(previousPath && { previousPath }),
+        ...(before && { previous: before }),
       })
       out.push(`\n${tier.gate.text}`)
     }
@@ -86,31 +87,52 @@ export function concludeRun(end: RunEnd): RunConclusion {
   return { text: out.join('\n'), tiers }
 }
 
-function previous(end: RunEnd, { tier, path, run }: TierEnd): string | undefined {
+interface Previous {
+  path: string
+  run: RunFile
+}
+
+/**
+ * The previous finalized run of the tier, loaded once for the comparison and the gate. An
+ * invalid entry in it is skipped with a warning; a file that cannot be read at all is passed
+ * over for the next older run.
+ */
+function previous(end: RunEnd, { tier, path, run }: TierEnd): Previous | undefined {
   if (end.shard) return undefined
+  let runs: ReturnType<typeof listRuns>
   try {
-    return findPreviousRun(end.resultsDir, {
-      tier,
-      branch: run.branch,
-      exclude: [path],
-      olderThan: run.timestamp,
-      warn: end.warn,
-    })
+    runs = listRuns(end.resultsDir, { warn: end.warn })
   } catch (error) {
     end.warn(`could not look for the previous run: ${errorMessage(error)}`)
     return undefined
   }
+  const exclude = [path]
+  for (;;) {
+    const candidate = pickPreviousRun(runs, {
+      tier,
+      branch: run.branch,
+      exclude,
+      olderThan: run.timestamp,
+    })
+    if (!candidate) return undefined
+    try {
+      return { path: candidate.path, run: loadRunFile(candidate.path, { warn: end.warn }) }
+    } catch (error) {
+      end.warn(`passed over ${candidate.file} as the previous run: ${errorMessage(error)}`)
+      exclude.push(candidate.path)
+    }
+  }
 }
 
-function compareTier(end: RunEnd, tier: TierEnd, previousPath: string | undefined): string {
+function compareTier(end: RunEnd, tier: TierEnd, before: Previous | undefined): string {
   if (end.shard) {
     tier.notCompared = `shard ${end.shard}: merge the shard files with \`evalbox merge\` to compare`
     return tier.notCompared
   }
-  if (!previousPath) return `First run of tier "${tier.tier}" here: nothing to compare with yet.`
+  if (!before) return `First run of tier "${tier.tier}" here: nothing to compare with yet.`
   try {
-    tier.comparison = compareRuns(loadRunFile(previousPath), tier.run, {
-      beforeFile: previousPath,
+    tier.comparison = compareRuns(before.run, tier.run, {
+      beforeFile: before.path,
       afterFile: tier.path,
     })
     return renderComparison(tier.comparison)

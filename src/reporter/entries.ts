@@ -39,20 +39,20 @@ export function toEntry(testCase: TestCase, root: string): TestEntry {
   return entry
 }
 
-/** The record of a test that did not run. */
-export function toNotRunEntry(testCase: TestCase, root: string): NotRunEntry {
+/** The record of a test that did not run; `reason` overrides Vitest's skip note. */
+export function toNotRunEntry(testCase: TestCase, root: string, reason?: string): NotRunEntry {
   const state = testCase.result().state
   const mode = testCase.options.mode
   const status: NotRunEntry['status'] = state === 'pending' ? 'not_run' : mode === 'todo' ? 'todo' : 'skipped'
   const entry: NotRunEntry = {
+    id: testCase.id,
     name: testCase.name,
     suite: suiteOf(testCase, root),
     tier: tierOf(testCase),
     file: relative(root, testCase.module.moduleId),
     status,
   }
-  const note =
-    testCase.result().state === 'skipped' ? (testCase.result() as { note?: string }).note : undefined
+  const note = reason ?? (state === 'skipped' ? (testCase.result() as { note?: string }).note : undefined)
   if (note) entry.reason = note
   return entry
 }

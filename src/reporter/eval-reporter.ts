@@ -1,7 +1,7 @@
 import type { SerializedError } from 'vitest'
 import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node'
 import { recoverInterruptedRuns } from '../store/recover.ts'
-import { RunWriter } from '../store/run-writer.ts'
+import { RunWriter, type WrittenRun } from '../store/run-writer.ts'
 import { onInterrupt } from '../vitest/interrupt.ts'
 import { currentRun, type EvalboxProjectOptions, type RunState } from '../vitest/run-state.ts'
 import { checkJunitOption, writeCiOutputs } from './ci-output.ts'
@@ -35,6 +35,8 @@ export class EvalReporter implements Reporter {
   private readonly seen = new Set<string>()
   /** Tiers of the collected evals: an interrupt before any case finished still leaves their files. */
   private readonly collectedTiers = new Set<string>()
+  /** The collected evals that are to run: an interrupt lists those without a result as not run. */
+  private readonly collected = new Map<string, TestCase>()
   private readonly progress = new ProgressCounter()
   private line: LiveLine | undefined
   private noticePrinted = false
@@ -58,6 +60,7 @@ export class EvalReporter implements Reporter {
   onTestRunStart(specifications: ReadonlyArray<TestSpecification> = []): void {
     this.seen.clear()
     this.collectedTiers.clear()
+    this.collected.clear()
     this.run = currentRun([...this.projects][0])
     const { run } = this
     recoverInterruptedRuns(run.resultsDir, (message) => this.print(`evalbox: ${message}`))
@@ -78,11 +81,26 @@ export class EvalReporter implements Reporter {
     this.line?.stop()
     this.line = this.options.progress === false ? undefined : liveLine()
     this.stopInterruptHook?.()
-    this.stopInterruptHook = onInterrupt(() => {
-      this.line?.stop()
-      this.writer?.openTiers(this.collectedTiers)
-      this.writer?.writePartials('interrupted')
-    })
+    this.stopInterruptHook = onInterrupt(() => this.interrupt())
+  }
+
+  /**
+   * SIGINT/SIGTERM: the cases that were running or queued are recorded as not run, and an
+   * outcome that arrives later is not trusted (evalbox's own cleanup may be what ended it,
+   * e.g. by removing a container under a grader). Synchronous: Vitest exits right after.
+   */
+  private interrupt(): void {
+    this.line?.stop()
+    const writer = this.writer
+    if (!writer || !this.run) return
+    writer.markInterrupted()
+    writer.openTiers(this.collectedTiers)
+    for (const [id, test] of this.collected) {
+      if (this.seen.has(id)) continue
+      this.seen.add(id)
+      writer.addNotRun(toNotRunEntry(test, this.run.root, INTERRUPTED))
+    }
+    writer.writePartials('interrupted')
   }
 
   onTestModuleCollected(module: TestModule): void {
@@ -91,6 +109,7 @@ export class EvalReporter implements Reporter {
     for (const test of module.children.allTests()) {
       if (test.options.mode !== 'run' && test.options.mode !== 'only') continue
       ids.push(test.id)
+      this.collected.set(test.id, test)
       this.collectedTiers.add(tierOf(test))
     }
     this.progress.collected(ids)
@@ -107,9 +126,15 @@ export class EvalReporter implements Reporter {
     if (!this.writer || !this.projects.has(testCase.project.name)) return
     const root = this.run!.root
     const state = testCase.result().state
+    const known = this.seen.has(testCase.id)
     this.seen.add(testCase.id)
     if (state === 'passed' || state === 'failed') {
       const entry = toEntry(testCase, root)
+      if (!this.writer.accepts(entry)) {
+        // It ended after the run was told to stop: recorded as not run, not as its outcome.
+        if (!known) this.writer.addNotRun(toNotRunEntry(testCase, root, INTERRUPTED))
+        return
+      }
       this.writer.add(entry)
       this.progress.result(testCase.id, { failed: !entry.passed, costUsd: entry.cost_usd })
       if (entry.sandbox?.provider === 'local' && this.run?.engineNotice && !this.noticePrinted) {
@@ -117,7 +142,7 @@ export class EvalReporter implements Reporter {
         this.print(`evalbox: ${this.run.engineNotice}`)
       }
     } else {
-      this.writer.addNotRun(toNotRunEntry(testCase, root))
+      if (!known) this.writer.addNotRun(toNotRunEntry(testCase, root))
       this.progress.result(testCase.id, { failed: false, costUsd: 0 })
     }
     this.showProgress()
@@ -163,7 +188,9 @@ export class EvalReporter implements Reporter {
       print: (text) => this.print(text),
     })
 
-    if (writer.failure) process.exitCode = 1
+    const runDirNote = writer.failure ? undefined : runDirErrors(written, this.run.resultsDir)
+    if (runDirNote) this.print(`\nevalbox: ${runDirNote}`)
+    if (writer.failure || runDirNote) process.exitCode = 1
     else {
       const code = gateExitCode(conclusion.tiers, onlyEvalFailures(testModules, errors, this.projects))
       if (code !== undefined) process.exitCode = code
@@ -186,6 +213,22 @@ export class EvalReporter implements Reporter {
     else if (this.vitest) this.vitest.logger.log(text)
     else process.stdout.write(`${text}\n`)
   }
+}
+
+/** The reason recorded for the cases a SIGINT/SIGTERM cut off. */
+const INTERRUPTED = 'the run was interrupted before this case finished'
+
+/** One message for the cases whose run-directory files could not be written, if any. */
+function runDirErrors(written: readonly WrittenRun[], resultsDir: string): string | undefined {
+  const failed = written.flatMap(({ run }) => run.tests.filter((test) => test.run_dir_error))
+  if (failed.length === 0) return undefined
+  const n = failed.length
+  return (
+    `Cannot write eval results to ${resultsDir}: ${n} case${n === 1 ? '' : 's'} could not keep ` +
+    `${n === 1 ? 'its' : 'their'} run-directory files (first: ${failed[0]!.run_dir_error}). The cases were ` +
+    'graded and their results are saved; only those files are missing (`run_dir_error` in each entry). ' +
+    'Free space in that folder, or point EVALBOX_DIR or evalsProject({ resultsDir }) at a folder with room.'
+  )
 }
 
 declare const __EVALBOX_VERSION__: string | undefined

@@ -46,7 +46,11 @@ describe('runGate', () => {
   writeFileSync(join(root, 'evals', 'baseline-e2e.json'), JSON.stringify(passing))
 
   it('judges against the previous run and says which', () => {
-    const gate = runGate(regressed, { baseline: 'previous' }, { root, previousPath: previous })
+    const gate = runGate(
+      regressed,
+      { baseline: 'previous' },
+      { root, previous: { path: previous, run: passing } },
+    )
     expect(gate.ok).toBe(false)
     expect(gate.result?.regressed.map((c) => c.key)).toEqual(['suite › a'])
     expect(gate.text).toBe(
@@ -60,7 +64,11 @@ describe('runGate', () => {
       ok: true,
       text: 'Gate: no earlier finalized e2e run to gate against; the gate passes.',
     })
-    const shard = runGate(regressed, { baseline: 'previous' }, { root, shard: '1/2', previousPath: previous })
+    const shard = runGate(
+      regressed,
+      { baseline: 'previous' },
+      { root, shard: '1/2', previous: { path: previous, run: passing } },
+    )
     expect(shard.ok).toBeUndefined()
     expect(shard.text).toContain('shard 1/2 is not gated against the previous run')
   })

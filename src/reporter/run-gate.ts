@@ -2,7 +2,6 @@ import { basename, relative } from 'node:path'
 import { type GateFailOn, type GateResult, gate } from '../compare/gate.ts'
 import { DEFAULT_BASELINE, gateAgainstBaseline } from '../compare/gate-baseline.ts'
 import { describeValue, EvalboxError, errorMessage } from '../errors.ts'
-import { loadRunFile } from '../store/read-results.ts'
 import type { RunFile } from '../store/schema.ts'
 import type { ReporterGateOptions } from '../vitest/run-state.ts'
 import type { SummaryGate } from './render/step-summary.ts'
@@ -86,8 +85,8 @@ export interface GateContext {
   root: string
   /** `i/n` when this process ran one shard. */
   shard?: string
-  /** The previous finalized run of the tier (as the comparison found it). */
-  previousPath?: string
+  /** The previous finalized run of the tier, loaded (as the comparison found it). */
+  previous?: { path: string; run: RunFile }
 }
 
 /**
@@ -109,10 +108,10 @@ export function runGate(run: RunFile, settings: GateSettings, context: GateConte
           undefined,
         )
       }
-      if (!context.previousPath)
+      if (!context.previous)
         return skipped(`no earlier finalized ${run.tier} run to gate against; the gate passes.`, true)
-      const result = gate(loadRunFile(context.previousPath), run, options)
-      return judged(result, `previous run ${basename(context.previousPath)}`)
+      const result = gate(context.previous.run, run, options)
+      return judged(result, `previous run ${basename(context.previous.path)}`)
     }
     const result = gateAgainstBaseline(run, settings.baseline, { ...options, root: context.root })
     return judged(result, `baseline ${relative(context.root, result.baselinePath)}`)

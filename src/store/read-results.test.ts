@@ -36,6 +36,30 @@ function thrown(fn: () => unknown): EvalboxError {
 }
 
 describe('loadRunFile', () => {
+  it('with `warn`, skips an invalid test or not-run entry, naming it, and keeps the rest', () => {
+    const good = run('2026-11-21T10:00:00.000Z')
+    const path = put('bad-entries.json', {
+      ...good,
+      tests: [...good.tests, { ...makeTest('c'), passed: 'yes' }, { suite: 's', tier: 'e2e' }],
+      not_run: [{ name: 'later', suite: 's', tier: 'e2e', status: 'maybe' }],
+    })
+    expect(thrown(() => loadRunFile(path)).message).toContain('`tests[2].passed`')
+    const warnings: string[] = []
+    const loaded = loadRunFile(path, { warn: (message) => warnings.push(message) })
+    expect(loaded.tests.map((t) => t.name)).toEqual(['a', 'b'])
+    expect(loaded.not_run).toEqual([])
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^Skipped an invalid entry tests\[2\] \("c"\) of .*bad-entries\.json \(`passed`: .*boolean/,
+      ),
+      expect.stringMatching(/^Skipped an invalid entry tests\[3\] of .*\(`name`: /),
+      expect.stringMatching(/^Skipped an invalid entry not_run\[0\] \("later"\) of .*\(`status`: /),
+    ])
+    // The run's own fields are still checked.
+    const broken = put('bad-header.json', { ...good, branch: 7 })
+    expect(thrown(() => loadRunFile(broken, { warn: () => {} })).message).toContain('`branch`')
+  })
+
   it('loads a seed-002-shaped file (no evalbox additions)', () => {
     const seed = {
       ...run('2026-01-01T00:00:00Z'),

@@ -2,7 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import type { z } from 'zod'
 import { EvalboxError, errorMessage } from '../errors.ts'
-import { type RunFile, runFileSchema, runHeaderSchema, SCHEMA_VERSION } from './schema.ts'
+import {
+  notRunEntrySchema,
+  type RunFile,
+  runFileSchema,
+  runHeaderSchema,
+  SCHEMA_VERSION,
+  testEntrySchema,
+} from './schema.ts'
 
 /** One run file as listed by {@link listRuns}: its header fields, not its tests. */
 export interface RunSummary {
@@ -48,6 +55,36 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
     else out += out === '' ? String(key) : `.${String(key)}`
   }
   return out === '' ? '(top level)' : out
+}
+
+/** Options for {@link loadRunFile}. */
+export interface LoadRunFileOptions {
+  /**
+   * When given, an invalid test or not-run entry is skipped with one call naming the file, the
+   * entry and the field, and the rest of the run is used. Without it such a file is refused.
+   * @default refuse the file
+   */
+  warn?: (message: string) => void
+}
+
+/** The entries of a run that pass their schema; `warn` hears about each one left out. */
+function validEntries(path: string, run: RunFile, warn: (message: string) => void): RunFile {
+  const keep = <T>(list: readonly unknown[], field: string, schema: z.ZodType<T>): T[] =>
+    list.flatMap((item, i) => {
+      const parsed = schema.safeParse(item)
+      if (parsed.success) return [parsed.data]
+      const issue = parsed.error.issues[0]
+      const name = (item as { name?: unknown } | null)?.name
+      const where = `${field}[${i}]${typeof name === 'string' ? ` ("${name}")` : ''}`
+      const why = issue ? `\`${formatPath(issue.path)}\`: ${issue.message}` : 'invalid'
+      warn(
+        `Skipped an invalid entry ${where} of ${path} (${why}); the rest of the run is used. Fix or remove the entry.`,
+      )
+      return []
+    })
+  const tests = keep(run.tests, 'tests', testEntrySchema)
+  const notRun = run.not_run === undefined ? undefined : keep(run.not_run, 'not_run', notRunEntrySchema)
+  return { ...run, tests, ...(notRun && { not_run: notRun }) }
 }
 
 function readRun(path: string, schema: z.ZodType<unknown> = runFileSchema): ReadOutcome {
@@ -99,12 +136,14 @@ function readRun(path: string, schema: z.ZodType<unknown> = runFileSchema): Read
  *
  * @throws {EvalboxError} `NO_RESULTS` when the file does not exist; `RESULT_SCHEMA_TOO_NEW`
  *   when it was written by a newer evalbox; `RESULT_FILE_INVALID` when it is not JSON, not a
- *   run file, or fails the schema (the message names the first failing field).
+ *   run file, or fails the schema (the message names the first failing field; with `warn`,
+ *   only the run's own fields count and invalid entries are skipped).
  */
-export function loadRunFile(path: string): RunFile {
-  const outcome = readRun(path)
+export function loadRunFile(path: string, options: LoadRunFileOptions = {}): RunFile {
+  const { warn } = options
+  const outcome = readRun(path, warn ? runHeaderSchema : runFileSchema)
   if (!outcome.ok) throw outcome.error
-  return outcome.run
+  return warn ? validEntries(path, outcome.run, warn) : outcome.run
 }
 
 /** The listing row of a run file. */

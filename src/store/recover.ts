@@ -34,14 +34,14 @@ export function recoverInterruptedRuns(
       }
       const { header } = journal
       if (journal.pid === process.pid || (header.hostname === hostname() && isAlive(journal.pid))) continue
-      const tests = withWorkerEntries(resultsDir, header.run_id, journal.tests)
+      // After an interrupt, a case that finished later was cut off by it: not its outcome.
+      const tests = withWorkerEntries(resultsDir, header.run_id, journal.tests, journal.interruptedAt)
       const tiers = new Set([
         ...journal.files.keys(),
         ...tests.map((t) => t.tier),
         ...journal.notRun.map((t) => t.tier),
       ])
       for (const tier of tiers) {
-        const file = journal.files.get(tier) ?? claimRunFile(resultsDir, header, tier)
         // The wall clock of a dead run is unknown; the file says so by leaving it out.
         const result = buildRunFile(
           header,
@@ -50,8 +50,10 @@ export function recoverInterruptedRuns(
           journal.notRun.filter((test) => test.tier === tier),
           { partial: true, reason: 'interrupted', wallClockMs: Number.NaN },
         )
-        writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`)
-        written.push(file)
+        const text = `${JSON.stringify(result, null, 2)}\n`
+        const claimed = journal.files.get(tier)
+        if (claimed) writeFileAtomic(claimed, text)
+        written.push(claimed ?? claimRunFile(resultsDir, header, tier, text))
       }
       rmSync(path, { force: true })
       removeWorkerJournals(resultsDir, header.run_id)

@@ -101,6 +101,44 @@ describe('RunWriter', () => {
     expect(run.tests.map((t) => t.name).sort()).toEqual(['never reported', 'reported'])
   })
 
+  test('after an interrupt, only cases that finished before it count; the cut-off ones stay not run', () => {
+    const results = dir()
+    const writer = new RunWriter({ resultsDir: results, header: header('run-sig') })
+    const at = Date.parse('2026-11-21T10:21:00.000Z')
+    const finished = (name: string, startedAt: string, passed = true): TestEntry => ({
+      ...entry(name, passed),
+      started_at: startedAt,
+    })
+    writer.add(finished('before', '2026-11-21T10:20:50.000Z'))
+    writer.markInterrupted(at)
+    writer.addNotRun({ id: 'id-killed', name: 'killed', suite: 's', tier: 'e2e', status: 'not_run' })
+    writer.addNotRun({ id: 'id-late', name: 'late', suite: 's', tier: 'e2e', status: 'not_run' })
+    // A worker finished "late" before the interrupt but reported it after; "killed" ended
+    // after it (its container removed by the cleanup), failed.
+    const late = finished('late', '2026-11-21T10:20:59.000Z')
+    const killed = finished('killed', '2026-11-21T10:20:59.995Z', false)
+    expect(writer.accepts(late)).toBe(true)
+    expect(writer.accepts(killed)).toBe(false)
+    appendWorkerEntry(results, 'run-sig', late)
+    appendWorkerEntry(results, 'run-sig', killed)
+    const [written] = writer.finish(true)
+    const expected = { tests: ['before', 'late'], notRun: ['killed'] }
+    const names = (run: RunFile) => ({
+      tests: run.tests.map((t) => t.name).sort(),
+      notRun: (run.not_run ?? []).map((t) => t.name),
+    })
+    expect(names(read(written!.path))).toEqual(expected)
+    // Recovery of the same journals agrees (as if this process had died right after).
+    const journal = join(results, JOURNAL_DIR, 'run-sig.ndjson')
+    writeFileSync(journal, readFileSync(journal, 'utf8').replace(`"pid":${process.pid}`, '"pid":999999'))
+    const [recovered] = recoverInterruptedRuns(
+      results,
+      () => {},
+      () => false,
+    )
+    expect(names(read(recovered!))).toEqual(expected)
+  })
+
   test('an interrupt before any case finished still leaves a partial file per collected tier', () => {
     const results = dir()
     const writer = new RunWriter({ resultsDir: results, header: header('run-early') })

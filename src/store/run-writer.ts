@@ -1,9 +1,10 @@
 import { join } from 'node:path'
-import { EvalboxError, errorMessage } from '../errors.ts'
-import { Journal } from './journal.ts'
+import type { EvalboxError } from '../errors.ts'
+import { JOURNAL_DIR, Journal, type JournalRecord } from './journal.ts'
+import { unwritableError } from './results-dir.ts'
 import { buildRunFile, claimRunFile, type RunHeader, writeFileAtomic } from './run-file.ts'
 import type { NotRunEntry, RunFile, TestEntry } from './schema.ts'
-import { removeWorkerJournals, withWorkerEntries } from './worker-journal.ts'
+import { finishedBefore, removeWorkerJournals, withWorkerEntries } from './worker-journal.ts'
 
 export interface RunWriterOptions {
   resultsDir: string
@@ -13,12 +14,13 @@ export interface RunWriterOptions {
 }
 
 interface TierState {
-  path: string
+  /** The tier's run file, once claimed (created with its first content). */
+  path: string | undefined
   tests: TestEntry[]
   notRun: NotRunEntry[]
 }
 
-/** A run file written to disk. */
+/** A run file written to disk (unless the writer's `failure` says otherwise). */
 export interface WrittenRun {
   tier: string
   path: string
@@ -30,23 +32,34 @@ export interface WrittenRun {
  * readable per-tier run files are rewritten atomically at most once per `throttleMs` while
  * the run goes on (marked `_partial`), and a last time when it ends.
  *
- * If the results dir cannot be written, the writer keeps everything in memory, remembers the
- * error (`failure`) and lets the run finish, so the summary can still be printed.
+ * A write that fails (a full disk, a read-only mount) never throws: the writer keeps
+ * everything in memory, keeps trying the later writes (a journal line needs little space),
+ * and when the run ends sets `failure` to a clear error saying what was and was not saved,
+ * so the summary can still be printed.
  */
 export class RunWriter {
   readonly tiers = new Map<string, TierState>()
+  /** Set when the run ends (or is interrupted) with results that could not be saved. */
   failure: EvalboxError | undefined
+  /** When the run was told to stop (epoch ms); later outcomes are not trusted. */
+  interruptedAt: number | undefined
   private journal: Journal | undefined
+  /** The first write that failed. */
+  private ioError: unknown
+  /** Finished tests whose journal line was written. */
+  private journaled = 0
   private readonly started = Date.now()
   private readonly throttleMs: number
   private lastPartial = 0
   private dirty = false
   private timer: NodeJS.Timeout | undefined
+  /** The run ended: its last files are written, no partial may overwrite them. */
+  private ended = false
 
   constructor(private readonly options: RunWriterOptions) {
     this.throttleMs = options.throttleMs ?? 1_000
     // Created at once, so a run killed before its first result can still be recovered.
-    this.guard(() => {
+    this.attempt(() => {
       this.journal = Journal.create(options.resultsDir, options.header)
     })
   }
@@ -54,7 +67,7 @@ export class RunWriter {
   /** Records a finished test. */
   add(entry: TestEntry): void {
     this.tier(entry.tier).tests.push(entry)
-    this.write({ t: 'test', e: entry })
+    if (this.write({ t: 'test', e: entry })) this.journaled++
   }
 
   /** Records a test that did not run (skipped, todo, or cut off by the end of the run). */
@@ -69,6 +82,22 @@ export class RunWriter {
   }
 
   /**
+   * The run was told to stop (SIGINT/SIGTERM): from now on an outcome is kept only if the
+   * case finished before this moment. Cases still running were cut off by the stop, and
+   * evalbox's own cleanup may have removed their sandboxes under them.
+   */
+  markInterrupted(at = Date.now()): void {
+    if (this.interruptedAt !== undefined) return
+    this.interruptedAt = at
+    this.write({ t: 'interrupted', at })
+  }
+
+  /** True when `entry` is an outcome to keep (it finished before any interrupt). */
+  accepts(entry: TestEntry): boolean {
+    return finishedBefore(entry, this.interruptedAt)
+  }
+
+  /**
    * Writes the partial files now, synchronously (used on SIGINT/SIGTERM, when there is no
    * time for anything asynchronous).
    */
@@ -79,47 +108,55 @@ export class RunWriter {
     this.lastPartial = Date.now()
     // An interrupted run also takes the cases its workers finished but never reported.
     if (reason === 'interrupted') this.adoptWorkerEntries()
-    this.guard(() => {
-      this.journal?.sync()
-      for (const [tier, state] of this.tiers) {
-        writeFileAtomic(state.path, JSON.stringify(this.runFor(tier, state, { partial: true, reason })))
-      }
-    })
+    this.attempt(() => this.journal?.sync())
+    for (const [tier, state] of this.tiers) {
+      this.save(tier, state, JSON.stringify(this.runFor(tier, state, { partial: true, reason })))
+    }
+    if (reason === 'interrupted') this.settle(false)
   }
 
   private adoptWorkerEntries(): void {
     const { resultsDir, header } = this.options
     const known = [...this.tiers.values()].flatMap((state) => state.tests)
-    for (const entry of withWorkerEntries(resultsDir, header.run_id, known).slice(known.length))
-      this.add(entry)
+    const all = withWorkerEntries(resultsDir, header.run_id, known, this.interruptedAt)
+    for (const entry of all.slice(known.length)) this.add(entry)
   }
 
   /**
    * Ends the run. A completed run gets final files (no `_partial`) and its journal removed; an
-   * interrupted one keeps partial files marked `interrupted`.
+   * interrupted one keeps partial files marked `interrupted`. A run whose final files could
+   * not all be written keeps its journal, so `evalbox list` can recover it later.
    */
   finish(interrupted: boolean): WrittenRun[] {
     clearTimeout(this.timer)
     this.timer = undefined
     if (interrupted) {
       this.writePartials('interrupted')
-      this.journal?.close(false)
+      this.ended = true
+      this.attempt(() => this.journal?.close(false))
       return [...this.tiers].map(([tier, state]) => ({
         tier,
-        path: state.path,
+        path: this.pathOf(tier, state),
         run: this.runFor(tier, state, { partial: true, reason: 'interrupted' }),
       }))
     }
+    this.ended = true
     const written: WrittenRun[] = []
+    let saved = true
     for (const [tier, state] of this.tiers) {
       const run = this.runFor(tier, state, { partial: false })
-      written.push({ tier, path: state.path, run })
-      this.guard(() => writeFileAtomic(state.path, `${JSON.stringify(run, null, 2)}\n`))
+      saved = this.save(tier, state, `${JSON.stringify(run, null, 2)}\n`) && saved
+      written.push({ tier, path: this.pathOf(tier, state), run })
     }
-    if (!this.failure) {
-      this.journal?.close(true)
-      removeWorkerJournals(this.options.resultsDir, this.options.header.run_id)
+    if (saved) {
+      // Every result is in the final files: an earlier failed write lost nothing.
+      this.ioError = undefined
+      this.attempt(() => this.journal?.close(true))
+      this.attempt(() => removeWorkerJournals(this.options.resultsDir, this.options.header.run_id))
+    } else {
+      this.attempt(() => this.journal?.close(false))
     }
+    this.settle(true)
     return written
   }
 
@@ -137,58 +174,73 @@ export class RunWriter {
   private tier(name: string): TierState {
     let state = this.tiers.get(name)
     if (!state) {
-      state = { path: this.claimFile(name), tests: [], notRun: [] }
+      state = { path: undefined, tests: [], notRun: [] }
       this.tiers.set(name, state)
-      this.write({ t: 'file', tier: name, path: state.path })
+      const run = this.runFor(name, state, { partial: true, reason: 'running' })
+      this.save(name, state, JSON.stringify(run))
     }
     return state
   }
 
-  private claimFile(tier: string): string {
-    const { header, resultsDir } = this.options
-    if (!this.failure) {
-      try {
-        return claimRunFile(resultsDir, header, tier)
-      } catch (error) {
-        this.fail(error)
+  /** Writes a tier's file: claims its name with this content the first time. */
+  private save(tier: string, state: TierState, text: string): boolean {
+    return this.attempt(() => {
+      if (state.path) {
+        writeFileAtomic(state.path, text)
+        return
       }
-    }
-    return join(resultsDir, `${header.run_id}-${tier}.json`)
+      state.path = claimRunFile(this.options.resultsDir, this.options.header, tier, text)
+      this.write({ t: 'file', tier, path: state.path })
+    })
   }
 
-  private write(record: Parameters<Journal['append']>[0]): void {
-    this.guard(() => this.journal?.append(record))
+  /** Where a tier's file is, or would have been. */
+  private pathOf(tier: string, state: TierState): string {
+    return state.path ?? join(this.options.resultsDir, `${this.options.header.run_id}-${tier}.json`)
+  }
+
+  private write(record: JournalRecord): boolean {
+    const ok = this.attempt(() => this.journal?.append(record))
     this.dirty = true
     this.schedulePartial()
+    return ok
   }
 
   private schedulePartial(): void {
-    if (this.timer || this.failure) return
+    if (this.timer || this.ended) return
     const wait = Math.max(0, this.lastPartial + this.throttleMs - Date.now())
     this.timer = setTimeout(() => {
       this.timer = undefined
-      if (this.dirty) this.writePartials('running')
+      if (this.dirty && !this.ended) this.writePartials('running')
     }, wait)
     this.timer.unref()
   }
 
-  private guard(action: () => void): void {
-    if (this.failure) return
+  /** Runs one write; a failure is remembered (the first one), never thrown. */
+  private attempt(action: () => void): boolean {
     try {
       action()
+      return true
     } catch (error) {
-      this.fail(error)
+      this.ioError ??= error
+      return false
     }
   }
 
-  private fail(error: unknown): void {
-    const code = (error as NodeJS.ErrnoException).code
-    this.failure = new EvalboxError(
-      'RESULTS_DIR_UNWRITABLE',
-      `Cannot write eval results to ${this.options.resultsDir} (${code ?? errorMessage(error)}). ` +
-        'Results of this run are printed below but not saved. Point EVALBOX_DIR or ' +
-        "evalsProject({ resultsDir }) at a writable folder, or fix the folder's permissions.",
-      { cause: error },
+  /** Turns a failed write into the run's `failure`, saying what is saved and where. */
+  private settle(final: boolean): void {
+    if (this.ioError === undefined) return
+    const { resultsDir, header } = this.options
+    const finished = [...this.tiers.values()].reduce((n, state) => n + state.tests.length, 0)
+    const kept =
+      this.journal && this.journaled > 0
+        ? `at least ${this.journaled} of them ${this.journaled === 1 ? 'is' : 'are'} in the journal ${join(resultsDir, JOURNAL_DIR, `${header.run_id}.ndjson`)}; once the folder is writable, \`evalbox list --dir ${resultsDir}\` turns it into a partial run file.`
+        : 'none of them could be saved.'
+    const what = final ? 'the run files could not be written' : 'the partial run files could not be written'
+    this.failure = unwritableError(
+      resultsDir,
+      this.ioError,
+      `${what[0]!.toUpperCase()}${what.slice(1)}. The run's summary lists its ${finished} finished case${finished === 1 ? '' : 's'}; ${kept}`,
     )
   }
 }

@@ -102,6 +102,11 @@ export const testEntrySchema = z.looseObject({
     .optional(),
   /** The case's run directory, relative to the results directory. */
   run_dir: z.string().optional(),
+  /**
+   * Why files of the case's run directory (logs, kept files, outputs) could not be written,
+   * e.g. a full disk. The case was graded all the same; only those files are missing.
+   */
+  run_dir_error: z.string().optional(),
   /** Files kept for the case, relative to the results directory, by role. */
   artifacts: z.record(z.string(), z.string()).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
@@ -109,11 +114,16 @@ export const testEntrySchema = z.looseObject({
 export type TestEntry = z.infer<typeof testEntrySchema>
 
 export const notRunEntrySchema = z.looseObject({
+  /** Vitest's test id (a test with a result is never also listed as not run). */
+  id: z.string().optional(),
   name: z.string(),
   suite: z.string(),
   tier: z.string(),
   file: z.string().optional(),
-  /** skipped: `.skip`/`skipIf`/`ctx.skip()`; todo: `.todo`; not_run: the run ended first. */
+  /**
+   * skipped: `.skip`/`skipIf`/`ctx.skip()`; todo: `.todo`; not_run: the run ended first (it
+   * was queued, or still running when the run was interrupted).
+   */
   status: z.enum(['skipped', 'todo', 'not_run']),
   reason: z.string().optional(),
 })

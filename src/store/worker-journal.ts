@@ -1,6 +1,6 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { JOURNAL_DIR } from './journal.ts'
+import { JOURNAL_DIR, LineFile } from './journal.ts'
 import type { TestEntry } from './schema.ts'
 
 /**
@@ -10,7 +10,7 @@ import type { TestEntry } from './schema.ts'
  * reporter when the run is killed. These journals are read only to recover such runs; the
  * reporter's journal stays the record of a healthy run.
  */
-let open: { key: string; fd: number } | undefined
+let open: { key: string; file: LineFile } | undefined
 
 function workerJournalPath(resultsDir: string, runId: string, pid = process.pid): string {
   return join(resultsDir, JOURNAL_DIR, `${runId}.w${pid}.ndjson`)
@@ -24,11 +24,11 @@ export function appendWorkerEntry(resultsDir: string, runId: string, entry: Test
   try {
     const key = `${resultsDir}\0${runId}`
     if (open?.key !== key) {
-      if (open) closeSync(open.fd)
-      mkdirSync(join(resultsDir, JOURNAL_DIR), { recursive: true })
-      open = { key, fd: openSync(workerJournalPath(resultsDir, runId), 'a') }
+      if (open) closeSync(open.file.fd)
+      open = undefined
+      open = { key, file: LineFile.open(workerJournalPath(resultsDir, runId)) }
     }
-    writeSync(open.fd, `${JSON.stringify(entry)}\n`)
+    open.file.append(JSON.stringify(entry))
   } catch {
     // The reporter reports an unwritable results dir; a worker has nobody to tell.
   }
@@ -68,13 +68,30 @@ export function removeWorkerJournals(resultsDir: string, runId: string): void {
   for (const path of workerJournals(resultsDir, runId)) rmSync(path, { force: true })
 }
 
-/** Adds the worker-journal cases the reporter never received. */
+/**
+ * True when a case finished before `at` (epoch ms): its start plus its duration. A case still
+ * running when the run was told to stop was cut off by the stop (its sandbox removed by
+ * evalbox's own cleanup), so its outcome is not the agent's.
+ */
+export function finishedBefore(entry: TestEntry, at: number | undefined): boolean {
+  if (at === undefined) return true
+  const started = entry.started_at === undefined ? Number.NaN : Date.parse(entry.started_at)
+  return Number.isFinite(started) && started + entry.duration_ms <= at
+}
+
+/**
+ * Adds the worker-journal cases the reporter never received; after an interrupt at
+ * `interruptedAt`, only those that finished before it.
+ */
 export function withWorkerEntries(
   resultsDir: string,
   runId: string,
   known: readonly TestEntry[],
+  interruptedAt?: number,
 ): TestEntry[] {
   const seen = new Set(known.map((entry) => entry.id))
-  const missing = readWorkerEntries(resultsDir, runId).filter((entry) => !seen.has(entry.id))
+  const missing = readWorkerEntries(resultsDir, runId).filter(
+    (entry) => !seen.has(entry.id) && finishedBefore(entry, interruptedAt),
+  )
   return missing.length > 0 ? [...known, ...missing] : [...known]
 }

@@ -41,13 +41,17 @@ function newestPair(io: CliIo, flags: CommandFlags): Pair {
     exclude: [latest.path],
     olderThan: latest.timestamp,
   })
-  return { afterPath: latest.path, after: loadRunFile(latest.path), beforePath: previous?.path }
+  return {
+    afterPath: latest.path,
+    after: loadRunFile(latest.path, { warn: warnTo(io) }),
+    beforePath: previous?.path,
+  }
 }
 
 /** With one file: that run and the run before it, looked up in `--dir` or the file's folder. */
 function previousPair(io: CliIo, flags: CommandFlags, file: string): Pair {
   const afterPath = resolveRunPath(io, file, resultsDir(io, flags.dir))
-  const after = loadRunFile(afterPath)
+  const after = loadRunFile(afterPath, { warn: warnTo(io) })
   const dir = flags.dir ? resultsDir(io, flags.dir) : dirname(afterPath)
   const beforePath = findPreviousRun(dir, {
     tier: after.tier,
@@ -73,7 +77,7 @@ export function compareCommand(args: string[], io: CliIo): number {
     const dir = resultsDir(io, flags.dir)
     const beforePath = resolveRunPath(io, positionals[0]!, dir)
     const afterPath = resolveRunPath(io, positionals[1]!, dir)
-    pair = { beforePath, afterPath, after: loadRunFile(afterPath) }
+    pair = { beforePath, afterPath, after: loadRunFile(afterPath, { warn: warnTo(io) }) }
   } else {
     pair = positionals.length === 1 ? previousPair(io, flags, positionals[0]!) : newestPair(io, flags)
   }
@@ -88,7 +92,7 @@ export function compareCommand(args: string[], io: CliIo): number {
       )
     return 0
   }
-  const before = loadRunFile(beforePath)
+  const before = loadRunFile(beforePath, { warn: warnTo(io) })
   const comparison = compareRuns(before, after, { beforeFile: beforePath, afterFile: afterPath })
   if (flags.json) {
     io.stdout.write(`${JSON.stringify({ ...comparison, commentary: commentary(comparison) }, null, 2)}\n`)

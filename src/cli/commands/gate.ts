@@ -62,11 +62,11 @@ function againstBaseline(io: CliIo, flags: CommandFlags, runs: RunSummary[], dir
     )
   }
   const label = `baseline ${displayPath(io, path)} (${baseline.branch} @ ${formatTime(baseline.timestamp)}, ${baseline.git_sha.slice(0, 7)})`
-  const after = loadRunFile(latest.path)
+  const after = loadRunFile(latest.path, { warn: warnTo(io) })
   return { after, afterPath: latest.path, before: baseline, beforePath: path, beforeLabel: label }
 }
 
-function againstPrevious(flags: CommandFlags, runs: RunSummary[], dir: string): Sides {
+function againstPrevious(io: CliIo, flags: CommandFlags, runs: RunSummary[], dir: string): Sides {
   const latest = newest(runs, dir, flags.tier)
   const previous = pickPreviousRun(runs, {
     tier: latest.tier,
@@ -74,10 +74,10 @@ function againstPrevious(flags: CommandFlags, runs: RunSummary[], dir: string): 
     exclude: [latest.path],
     olderThan: latest.timestamp,
   })
-  const after = loadRunFile(latest.path)
+  const after = loadRunFile(latest.path, { warn: warnTo(io) })
   if (!previous) return { after, afterPath: latest.path, beforeLabel: 'no previous run' }
   const label = `previous run ${previous.file} (${previous.branch} @ ${formatTime(previous.timestamp)}, ${previous.git_sha.slice(0, 7)})`
-  const before = loadRunFile(previous.path)
+  const before = loadRunFile(previous.path, { warn: warnTo(io) })
   return { after, afterPath: latest.path, before, beforePath: previous.path, beforeLabel: label }
 }
 
@@ -97,7 +97,7 @@ export function gateCommand(args: string[], io: CliIo): number {
 
   const dir = resultsDir(io, flags.dir)
   const runs = listRuns(dir, { warn: warnTo(io) })
-  const sides = flags.previous ? againstPrevious(flags, runs, dir) : againstBaseline(io, flags, runs, dir)
+  const sides = flags.previous ? againstPrevious(io, flags, runs, dir) : againstBaseline(io, flags, runs, dir)
   const heading = `Gate: ${displayPath(io, sides.afterPath)} vs ${sides.beforeLabel}`
 
   if (!sides.before) {
