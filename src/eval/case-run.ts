@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs'
 import { relative } from 'node:path'
 import type { TestContext } from 'vitest'
 import { EMPTY_BASELINE, type WorkspaceBaseline } from '../agents/harvest.ts'
