@@ -72,11 +72,10 @@ describe('pytest (docker, evalbox-base)', () => {
     'pytest: a sitecustomize.py on PYTHONPATH is refused',
     refused(p, 'sitecustomize.py on PYTHONPATH', ['src/sitecustomize.py']),
   )
-  attack('pytest: a planted __pycache__ .pyc of a weakened test is refused and never loaded', () => {
-    refused(p, 'planted .pyc in __pycache__', [])()
-    const tampered = pytest.get('planted .pyc in __pycache__')!.grades![0]!.metadata?.tampered as string[]
-    expect(tampered.some((path) => /^__pycache__\/calc_test\..*\.pyc$/.test(path))).toBe(true)
-  })
+  attack(
+    'pytest: a planted __pycache__ .pyc of a weakened test is refused and never loaded',
+    refused(p, 'planted .pyc in __pycache__', ['__pycache__/calc_test.cpython-311-pytest-7.2.1.pyc']),
+  )
   attack(
     'pytest: a test file rewritten under a name the fixture config gives (python_files) is restored',
     refused(p, 'test file rewritten under a name the config gives', ['check_calc.py']),
