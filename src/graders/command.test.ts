@@ -57,7 +57,7 @@ describe('graders.command', () => {
       metadata: { in: 'verifier', patch: 'applied', tampered: [NODE_PROJECT.testFile], exitCode: 1 },
     })
     expect(graded.explanation).toContain(
-      `test files the agent changed were restored from the fixture: ${NODE_PROJECT.testFile} (modified)`,
+      `test and runner files the agent changed were restored from the fixture: ${NODE_PROJECT.testFile} (modified)`,
     )
 
     await using fixed = await finishedCase(NODE_PROJECT.fix)

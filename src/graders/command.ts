@@ -6,8 +6,10 @@ import { detectFramework } from './unit-tests/detect.ts'
 import { ALL_TEST_GLOBS, FRAMEWORK_DEFAULTS } from './unit-tests/frameworks.ts'
 import { globMatcher } from './unit-tests/glob.ts'
 import { type PatchFile, patchFiles } from './unit-tests/patch-files.ts'
+import { runnerFileMatcher } from './unit-tests/runner-files.ts'
+import { sortChanges } from './unit-tests/sort-changes.ts'
 import type { TamperedFile } from './unit-tests/verdict.ts'
-import { applyAgentPatch, restoreTrustedTests } from './unit-tests/verifier.ts'
+import { applyAgentPatch, restoreFromFixture } from './unit-tests/verifier.ts'
 
 /** Where `graders.command` runs its command. */
 export type CommandPlace = 'verifier' | 'agent-sandbox'
@@ -149,12 +151,15 @@ async function inVerifier(
       `graders.command(${JSON.stringify(label)}, { in: 'verifier' }) needs the case's workspace fixture to make a verifier from. Add \`sandbox: { workspace: 'path/to/fixture' }\` to the eval, or pass \`in: 'agent-sandbox'\`.`,
     )
   }
+  // The same rules as unitTests: trusted test files and the files the runner reads are put
+  // back as the fixture has them.
+  const framework = await detectFramework(workspace)
   let globs = tests
   if (!globs) {
-    const framework = await detectFramework(workspace)
     globs = framework ? FRAMEWORK_DEFAULTS[framework].tests : ALL_TEST_GLOBS
     if (PACKAGE_SCRIPT.test(label)) globs = [...globs, 'package.json']
   }
+  const rules = { isTest: globMatcher(globs), runnerFile: runnerFileMatcher(framework) }
   const sandbox = await ctx.openSandbox()
   try {
     let patch: VerifierFacts['patch'] = 'none'
@@ -165,7 +170,13 @@ async function inVerifier(
       if (patch === 'applied')
         await applyAgentPatch(sandbox, ctx.patch.diff, `${sandbox.outputDir}/evalbox-command`)
     }
-    const tampered = await restoreTrustedTests(sandbox, workspace, changed, globMatcher(globs))
+    const sorted = sortChanges(changed, rules)
+    await restoreFromFixture(
+      sandbox,
+      workspace,
+      sorted.tampered.map((file) => file.path),
+    )
+    const tampered: TamperedFile[] = sorted.tampered.map(({ path, change }) => ({ path, change }))
     return { result: await run(sandbox), facts: { patch, tampered } }
   } finally {
     await sandbox.dispose()
@@ -180,7 +191,7 @@ function verifierText(facts: VerifierFacts): string {
   ]
   if (facts.tampered.length > 0) {
     const list = facts.tampered.map((file) => `${file.path} (${file.change})`).join(', ')
-    parts.push(`test files the agent changed were restored from the fixture: ${list}`)
+    parts.push(`test and runner files the agent changed were restored from the fixture: ${list}`)
   }
   return parts.join('; ')
 }

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { pytestConfigFile } from './trusted-config.ts'
 import type { UnitTestFramework } from './types.ts'
 
 interface PackageJson {
@@ -18,9 +19,9 @@ const PYTHON_TEST_FILE = /^(test_.*|.*_test)\.py$/
  * 1. `package.json` whose `test` script runs vitest, jest or `node --test`; else whose
  *    dependencies include vitest, then jest.
  * 2. `go.mod` → go; `Cargo.toml` → cargo; `pom.xml` → maven.
- * 3. pytest: `pytest.ini`, `conftest.py`, `[tool.pytest.ini_options]` in `pyproject.toml`,
- *    `[tool:pytest]` in `setup.cfg`, `[pytest]` in `tox.ini`, or `test_*.py` / `*_test.py`
- *    in the root or one folder down.
+ * 3. pytest: `conftest.py`, a pytest config (`pytestConfigFile`: `pytest.ini`,
+ *    `[tool.pytest.ini_options]` in `pyproject.toml`, `[tool:pytest]` in `setup.cfg`,
+ *    `[pytest]` in `tox.ini`, ...), or `test_*.py` / `*_test.py` in the root or one folder down.
  * 4. Any other `package.json` whose `test` script names no other runner → node (node:test).
  */
 export async function detectFramework(dir: string): Promise<UnitTestFramework | undefined> {
@@ -41,10 +42,7 @@ export async function detectFramework(dir: string): Promise<UnitTestFramework | 
   if (names.has('Cargo.toml')) return 'cargo'
   if (names.has('pom.xml')) return 'maven'
 
-  if (names.has('pytest.ini') || names.has('conftest.py')) return 'pytest'
-  if (/^\[tool\.pytest\.ini_options\]/m.test((await text('pyproject.toml')) ?? '')) return 'pytest'
-  if (/^\[tool:pytest\]/m.test((await text('setup.cfg')) ?? '')) return 'pytest'
-  if (/^\[pytest\]/m.test((await text('tox.ini')) ?? '')) return 'pytest'
+  if (names.has('conftest.py') || (await pytestConfigFile(dir))) return 'pytest'
   if (await hasPythonTests(dir, 1)) return 'pytest'
 
   // A script that runs something else (mocha, ava, tap, ...) is not ours to guess.

@@ -16,14 +16,23 @@ export interface FrameworkDefaults {
   workspaceReports?: string
 }
 
-const JS_TESTS = ['**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/test/**', '**/tests/**']
+// Mocks stand in for the modules the tests import; setup files run before every test file.
+const JS_TESTS = [
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/__tests__/**',
+  '**/test/**',
+  '**/tests/**',
+  '**/__mocks__/**',
+]
+const SETUP_FILES = ['**/setupTests.*', '**/setup-tests.*', '**/test-setup.*']
 
 /**
  * Defaults per framework. Commands write machine-readable reports where the tool allows:
  *
  * | framework | command |
  * | --- | --- |
- * | pytest | `python3 -m pytest -rA -o junit_family=xunit1 --junitxml="$EVALBOX_TEST_REPORT"` |
+ * | pytest | `python3 -B "$EVALBOX_PYTEST" -rA -o junit_family=xunit1 --junitxml="$EVALBOX_TEST_REPORT"` |
  * | node | `node --test --test-reporter=tap` |
  * | vitest | `npx --no -- vitest run --reporter=default --reporter=json --outputFile.json="$EVALBOX_TEST_REPORT"` |
  * | jest | `npx --no -- jest --ci --json --outputFile="$EVALBOX_TEST_REPORT"` |
@@ -31,13 +40,17 @@ const JS_TESTS = ['**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/test/**',
  * | cargo | `cargo test --no-fail-fast` |
  * | maven | `mvn -B test` (surefire XML read from `target/surefire-reports/`) |
  *
- * Trusted test files cover each runner's own discovery patterns plus the files that can
- * change what a run reports (`conftest.py` and `pytest.ini`, jest/vitest configs).
+ * `$EVALBOX_PYTEST` is evalbox's pytest launcher (`pytestLauncher`): pytest with the
+ * fixture's config, loaded so that the workdir cannot shadow it.
+ *
+ * Trusted test files cover each runner's own discovery patterns plus test code that runs
+ * with the tests (`conftest.py`, `__mocks__/`, setup files). The other files a runner reads
+ * (configs, `package.json`, caches, `node_modules`) are `RUNNER_FILES`.
  */
 export const FRAMEWORK_DEFAULTS: Readonly<Record<UnitTestFramework, FrameworkDefaults>> = {
   pytest: {
-    command: 'python3 -m pytest -rA -o junit_family=xunit1 --junitxml="$EVALBOX_TEST_REPORT"',
-    tests: ['**/test_*.py', '**/*_test.py', '**/conftest.py', '**/tests/**', '**/test/**', 'pytest.ini'],
+    command: 'python3 -B "$EVALBOX_PYTEST" -rA -o junit_family=xunit1 --junitxml="$EVALBOX_TEST_REPORT"',
+    tests: ['**/test_*.py', '**/*_test.py', '**/conftest.py', '**/tests/**', '**/test/**'],
     report: '.xml',
   },
   node: {
@@ -47,12 +60,12 @@ export const FRAMEWORK_DEFAULTS: Readonly<Record<UnitTestFramework, FrameworkDef
   vitest: {
     command:
       'npx --no -- vitest run --reporter=default --reporter=json --outputFile.json="$EVALBOX_TEST_REPORT"',
-    tests: [...JS_TESTS, '**/vitest.config.*', '**/vitest.workspace.*', '**/vitest.setup.*'],
+    tests: [...JS_TESTS, ...SETUP_FILES, '**/vitest.setup.*'],
     report: '.json',
   },
   jest: {
     command: 'npx --no -- jest --ci --json --outputFile="$EVALBOX_TEST_REPORT"',
-    tests: [...JS_TESTS, '**/jest.config.*', '**/jest.setup.*'],
+    tests: [...JS_TESTS, ...SETUP_FILES, '**/jest.setup.*'],
     report: '.json',
   },
   go: { command: 'go test -json ./...', tests: ['**/*_test.go', '**/testdata/**'] },

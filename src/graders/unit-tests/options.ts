@@ -23,9 +23,20 @@ export interface UnitTestsOptions {
    * Trusted test files: globs relative to the workspace root (`**` spans folders). Files
    * the agent's patch changed that match are restored from the fixture before the run,
    * files it added that match are removed, and both are reported (`metadata.tampered`).
-   * @default the framework's globs, e.g. pytest `['**\/test_*.py', '**\/*_test.py', '**\/conftest.py', '**\/tests/**', '**\/test/**', 'pytest.ini']`
+   * Test files the fixture's runner config names (pytest `python_files`, jest/vitest
+   * `setupFiles`) are trusted too. Runner files (`RUNNER_FILES`: configs, `package.json`,
+   * caches, `node_modules`) are never taken, whatever this says.
+   * @default the framework's globs, e.g. pytest `['**\/test_*.py', '**\/*_test.py', '**\/conftest.py', '**\/tests/**', '**\/test/**']`
    */
   tests?: readonly string[]
+  /**
+   * Allowlist mode: globs of the files the agent's answer may change (`['src/**']`). Only
+   * changes to matching files reach the verifier; the others are restored from the fixture
+   * and listed in `metadata.ignored` (harmless files) or `metadata.tampered` (trusted tests
+   * and runner files, which are never taken in either mode).
+   * @default every change reaches the verifier except trusted tests and runner files
+   */
+  solutionFiles?: readonly string[]
   /**
    * Tests the fix must make pass (SWE-bench FAIL_TO_PASS), as the parser names them
    * (pytest node ids, node:test `describe > test` names, ...). With this or `passToPass`,
@@ -50,6 +61,7 @@ export interface ResolvedUnitTestsOptions {
   label: string | undefined
   framework: UnitTestFramework | 'auto'
   tests: readonly string[] | undefined
+  solutionFiles: readonly string[] | undefined
   failToPass: readonly string[]
   passToPass: readonly string[]
   timeoutMs: number
@@ -70,6 +82,18 @@ function stringList(field: string, value: unknown): readonly string[] | undefine
     throw invalid(field, value, 'an array of non-empty strings')
   }
   return value
+}
+
+function solutionFiles(value: unknown): readonly string[] | undefined {
+  const globs = stringList('solutionFiles', value)
+  if (globs?.length === 0) {
+    throw invalid(
+      'solutionFiles',
+      value,
+      "at least one glob such as 'src/**' (leave it out to take every change)",
+    )
+  }
+  return globs
 }
 
 /** Checks options at definition time; errors name the field, the value and the fix. */
@@ -104,6 +128,7 @@ export function resolveUnitTestsOptions(options: UnitTestsOptions): ResolvedUnit
     label: command === undefined ? undefined : typeof command === 'string' ? command : argv.join(' '),
     framework,
     tests: stringList('tests', options.tests),
+    solutionFiles: solutionFiles(options.solutionFiles),
     failToPass: stringList('failToPass', options.failToPass) ?? [],
     passToPass: stringList('passToPass', options.passToPass) ?? [],
     timeoutMs,

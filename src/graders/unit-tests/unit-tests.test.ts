@@ -117,6 +117,29 @@ describe('unitTests options and failures', () => {
     120_000,
   )
 
+  test('solutionFiles: only matching changes are applied; runner files are tampering, other files ignored', async () => {
+    const patch = await agentPatch(NODE_PROJECT.fixture, {
+      ...NODE_PROJECT.fix,
+      'NOTES.md': null,
+      'package.json': '{ "type": "commonjs" }\n',
+    })
+    const grade = await unitTests({ solutionFiles: ['src/**'] })(
+      verifierContext('local', NODE_PROJECT.fixture, patch),
+    )
+    expect(grade).toMatchObject({
+      pass: true,
+      metadata: {
+        counts: { passed: 3, failed: 0 },
+        tampered: ['package.json'],
+        tamperedWhy: { 'package.json': expect.stringContaining('node and the runner read it') },
+        ignored: ['NOTES.md'],
+      },
+    })
+    expect(grade.explanation).toContain('changes outside solutionFiles were not applied: NOTES.md (deleted)')
+    expect(grade.explanation).toContain('which were refused (the fixture')
+    expect(() => unitTests({ solutionFiles: [] })).toThrow(/`solutionFiles` to be at least one glob/)
+  })
+
   test('a patch that no longer applies is a grader error, not a failing grade', async () => {
     const patch = await agentPatch(NODE_PROJECT.fixture, NODE_PROJECT.fix)
     const stale = {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { EvalboxError, SandboxUnavailableError } from '../../errors.ts'
+import type { Sandbox } from '../../sandbox/types.ts'
 import { defineGrader } from '../define.ts'
 import type { Grader, GraderContext } from '../types.ts'
 import { detectFramework } from './detect.ts'
@@ -10,26 +11,35 @@ import { resolveUnitTestsOptions, type UnitTestsOptions } from './options.ts'
 import { parseTestOutput } from './parsers/index.ts'
 import { type PatchFile, patchFiles } from './patch-files.ts'
 import { runnerProbes, runPreflight } from './preflight.ts'
+import { pytestLauncher } from './pytest-launcher.ts'
 import { checkReport } from './report-check.ts'
 import { resolveTests } from './resolution.ts'
 import { formatRunLog, logFileName, missingRunner } from './run-log.ts'
-import type { ParsedTests } from './types.ts'
+import { runnerFileMatcher } from './runner-files.ts'
+import { type SortedChanges, sortChanges } from './sort-changes.ts'
+import { configTestGlobs, pytestConfigFile } from './trusted-config.ts'
+import type { ParsedTests, UnitTestFramework } from './types.ts'
 import { unitTestVerdict } from './verdict.ts'
 import {
   applyAgentPatch,
   clearWorkspaceReports,
   readWorkspaceReports,
-  restoreTrustedTests,
+  restoreFromFixture,
 } from './verifier.ts'
 
 /**
- * Runs the workspace's tests on the agent's work in a fresh verifier sandbox, with the
- * test files the agent may not change restored from the fixture:
+ * Runs the workspace's tests on the agent's work in a fresh verifier sandbox, taking from
+ * the agent only what cannot change what the runner runs:
  *
  * 1. the verifier starts as a clean copy of the fixture; the agent's patch is applied;
- * 2. patched files matching `tests` are put back as the fixture has them (files the agent
- *    added there are removed) and reported as tampering; the agent's edits never count;
- * 3. the command runs; its exit code decides (printed text cannot fake a pass), or, with
+ * 2. patched files that are trusted tests (`tests`, plus what the fixture's runner config
+ *    names) or that the runner reads (`RUNNER_FILES`: configs, `package.json`, caches,
+ *    `node_modules`, ...) are put back as the fixture has them (added ones removed) and
+ *    reported as tampering; with `solutionFiles`, other files outside it are put back too
+ *    (`metadata.ignored`). The agent's edits to them never count;
+ * 3. the command runs, with Python's bytecode cache outside the workdir, pytest's plugin
+ *    autoload off, and pytest started by a launcher the workdir cannot shadow, on the
+ *    fixture's config; its exit code decides (printed text cannot fake a pass), or, with
  *    `failToPass`/`passToPass`, the SWE-bench resolution must be `full`;
  * 4. counts and test statuses are parsed per framework into the score and metadata, and
  *    the output is kept as `grader-unit-tests.log`. A test file that reported no tests
@@ -68,7 +78,15 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
       }
       const argv = o.argv.length > 0 ? o.argv : ['sh', '-c', defaults!.command]
       const label = o.label ?? defaults!.command
-      const isTest = globMatcher(o.tests ?? defaults?.tests ?? ALL_TEST_GLOBS)
+      const isTest = globMatcher([
+        ...(o.tests ?? defaults?.tests ?? ALL_TEST_GLOBS),
+        ...(await configTestGlobs(workspace, framework)),
+      ])
+      const rules = {
+        isTest,
+        runnerFile: runnerFileMatcher(framework),
+        ...(o.solutionFiles && { isSolution: globMatcher(o.solutionFiles) }),
+      }
 
       const sandbox = await ctx.openSandbox()
       try {
@@ -91,8 +109,12 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
           patch = ctx.patch.diff.trim() === '' ? 'empty' : 'applied'
           if (patch === 'applied') await applyAgentPatch(sandbox, ctx.patch.diff, scratch)
         }
-        const tampered = await restoreTrustedTests(sandbox, workspace, changed, isTest)
+        const sorted = sortChanges(changed, rules)
+        const undone = [...sorted.tampered, ...sorted.ignored].map((file) => file.path)
+        await restoreFromFixture(sandbox, workspace, undone)
+        const tampered = sorted.tampered.map(({ path, change }) => ({ path, change }))
         if (defaults?.workspaceReports) await clearWorkspaceReports(sandbox, defaults.workspaceReports)
+        const runEnv = await hardenedEnv(sandbox, workspace, framework, scratch)
 
         const run = shell
           ? [
@@ -105,7 +127,7 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
             ]
           : ['sh', '-c', 'mkdir -p "$0" && exec "$@"', reportDir, ...argv]
         const result = await sandbox.exec(run, {
-          env: shell ? o.env : { ...o.env, EVALBOX_TEST_REPORT: reportPath },
+          env: shell ? { ...runEnv, ...o.env } : { ...runEnv, ...o.env, EVALBOX_TEST_REPORT: reportPath },
           timeoutMs: o.timeoutMs,
           signal: ctx.signal,
         })
@@ -157,6 +179,7 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
           command: label,
           durationMs: result.durationMs,
           ...(logFile && { log: logFile }),
+          ...tamperMetadata(sorted),
         }
 
         const missing = result.exitCode === 0 && !result.timedOut ? undefined : missingRunner(preflight)
@@ -165,7 +188,7 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
             pass: false,
             score: null,
             explanation: `\`${label}\` could not run the tests: ${missing}. Install the test runner in the sandbox image; this is not graded as the agent's failure`,
-            metadata: { ...common, exitCode: result.exitCode, tampered: tampered.map((f) => f.path) },
+            metadata: { ...common, exitCode: result.exitCode },
           }
         }
         const verdict = unitTestVerdict({
@@ -177,17 +200,80 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
           parsed,
           expectResults: o.argv.length === 0,
           resolution: lists ? resolveTests(parsed?.tests ?? [], o.failToPass, o.passToPass) : undefined,
-          tampered,
+          tampered: sorted.tampered.filter((file) => isTest(file.path)),
           emptyTestFiles,
           patch,
           ...(fromReport && !parsed?.counts && { reportMissing: framework }),
           ...(refused && { refused }),
         })
-        return { ...verdict, metadata: { ...common, ...verdict.metadata } }
+        const explanation = [verdict.explanation, ...tamperText(sorted, isTest)].join('; ')
+        return { ...verdict, explanation, metadata: { ...verdict.metadata, ...common } }
       } finally {
         await sandbox.dispose()
       }
     },
     { needsSandbox: true },
   )
+}
+
+/**
+ * The environment every test run gets (the grader's `env` option can override each):
+ * Python reads and writes bytecode only in a fresh cache outside the workdir (a planted
+ * `__pycache__/*.pyc` is never loaded), pytest loads no plugin it was not told to
+ * (`PYTEST_DISABLE_PLUGIN_AUTOLOAD`; set it to `''` to load installed plugins), and for
+ * pytest `$EVALBOX_PYTEST` is the launcher (`pytestLauncher`), written to scratch with the
+ * fixture's config, or an empty one when it has none.
+ */
+async function hardenedEnv(
+  sandbox: Sandbox,
+  workspace: string,
+  framework: UnitTestFramework | undefined,
+  scratch: string,
+): Promise<Record<string, string>> {
+  const env: Record<string, string> = {
+    PYTHONDONTWRITEBYTECODE: '1',
+    PYTHONPYCACHEPREFIX: `${scratch}/pycache`,
+    PYTEST_DISABLE_PLUGIN_AUTOLOAD: '1',
+  }
+  if (framework !== 'pytest') return env
+  let config = await pytestConfigFile(workspace)
+  if (!config) {
+    config = `${scratch}/pytest.ini`
+    await sandbox.writeFile(config, '[pytest]\n')
+  }
+  const launcher = `${scratch}/evalbox_pytest.py`
+  await sandbox.writeFile(launcher, pytestLauncher({ config, cacheDir: `${scratch}/pytest-cache` }))
+  return { ...env, EVALBOX_PYTEST: launcher }
+}
+
+/** `tampered`, `tamperedChanges`, `tamperedWhy` and `ignored` for the grade's metadata. */
+function tamperMetadata(sorted: SortedChanges): Record<string, unknown> {
+  const { tampered, ignored } = sorted
+  return {
+    tampered: tampered.map((file) => file.path),
+    ...(tampered.length > 0 && {
+      tamperedChanges: Object.fromEntries(tampered.map((file) => [file.path, file.change])),
+      tamperedWhy: Object.fromEntries(tampered.map((file) => [file.path, file.why])),
+    }),
+    ...(ignored.length > 0 && { ignored: ignored.map((file) => file.path) }),
+  }
+}
+
+/** What the explanation says about runner files and ignored files (the verdict names the tests). */
+function tamperText(sorted: SortedChanges, isTest: (path: string) => boolean): string[] {
+  const list = (files: readonly (PatchFile & { why?: string })[]) => {
+    const shown = files.slice(0, 8).map((f) => `${f.path} (${f.change}${f.why ? `: ${f.why}` : ''})`)
+    return files.length > 8 ? `${shown.join(', ')} (+${files.length - 8} more)` : shown.join(', ')
+  }
+  const runner = sorted.tampered.filter((file) => !isTest(file.path))
+  const parts: string[] = []
+  if (runner.length > 0) {
+    parts.push(
+      `the agent changed files that decide what the runner runs, which were refused (the fixture's versions ran): ${list(runner)}`,
+    )
+  }
+  if (sorted.ignored.length > 0) {
+    parts.push(`changes outside solutionFiles were not applied: ${list(sorted.ignored)}`)
+  }
+  return parts
 }

@@ -1,10 +1,7 @@
 import { lstat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isHarvestExcluded } from '../../agents/harvest-excludes.ts'
 import { EvalboxError } from '../../errors.ts'
 import type { ExecResult, Sandbox } from '../../sandbox/types.ts'
-import type { PatchFile } from './patch-files.ts'
-import type { TamperedFile } from './verdict.ts'
 
 // Ignore the user's and the system's git config (hooks, filters, autocrlf), as the harvest does.
 const GIT_ENV = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' }
@@ -44,44 +41,43 @@ function gitProblem(result: ExecResult): string {
   return `${why}. Did the fixture change since the agent ran?`
 }
 
+// Prints each path whose nearest existing folder resolves outside its place in the workdir.
+const UNDER_LINK = `root=$(pwd -P)
+for p do
+  d=$(dirname -- "$p")
+  while [ "$d" != . ] && [ ! -e "$d" ]; do d=$(dirname -- "$d"); done
+  [ "$d" = . ] || [ "$(cd -- "$d" && pwd -P)" = "$root/$d" ] || printf '%s\\n' "$p"
+done`
+
 /**
- * Puts the trusted test files back: every patched file that `isTest` accepts is removed
- * from the verifier and, when the fixture has it, copied again from the fixture on the
- * host. Returns those files, for the report, except tool caches (`isHarvestExcluded`:
- * `tests/__pycache__/...`), which are restored all the same (a planted `.pyc` could stand in
- * for a test module) but are debris, not tampering. Paths that are absolute, climb out with
- * `..` or lie in `node_modules` are never touched (the harvest does not make the first two;
- * `git apply` refuses them; the last are dependencies, not tests).
+ * Puts files back as the fixture has them, after the agent's patch was applied: each path
+ * is removed from the verifier and, when the fixture has it, copied again from the fixture
+ * on the host (so an added file is gone, a changed or deleted one is the fixture's again).
  */
-export async function restoreTrustedTests(
+export async function restoreFromFixture(
   sandbox: Sandbox,
   workspace: string,
-  files: readonly PatchFile[],
-  isTest: (path: string) => boolean,
-): Promise<TamperedFile[]> {
-  const restored = files.filter(
-    (file) =>
-      isTest(file.path) &&
-      !file.path.startsWith('/') &&
-      !file.path.split('/').some((part) => part === '..' || part === 'node_modules'),
-  )
-  if (restored.length === 0) return []
-  // Remove first: a test file the patch turned into a link must not be written through.
-  const paths = restored.map((file) => file.path)
-  const removed = await sandbox.exec(['rm', '-rf', '--', ...paths])
+  paths: readonly string[],
+): Promise<void> {
+  if (paths.length === 0) return
+  // A path under a linked folder (only a name the harvest listed without a diff can be:
+  // `git apply` refuses them) is left alone, so nothing outside the workdir is touched.
+  const linked = await sandbox.exec(['sh', '-c', UNDER_LINK, 'check', ...paths])
+  const skip = new Set(linked.stdout.split('\n').filter(Boolean))
+  const safe = paths.filter((path) => !skip.has(path))
+  if (safe.length === 0) return
+  // Remove first: a file the patch turned into a link must not be written through.
+  const removed = await sandbox.exec(['rm', '-rf', '--', ...safe])
   if (removed.exitCode !== 0) {
     throw new EvalboxError(
       'SANDBOX_UNAVAILABLE',
-      `unitTests: could not remove the agent's test files in verifier ${sandbox.id}: ${removed.stderr.trim()}`,
+      `unitTests: could not remove the agent's changes in verifier ${sandbox.id}: ${removed.stderr.trim()}`,
     )
   }
-  for (const path of paths) {
+  for (const path of safe) {
     const host = join(workspace, path)
     if (await lstat(host).catch(() => undefined)) await sandbox.copyIn(host, path)
   }
-  return restored
-    .filter((file) => !isHarvestExcluded(file.path))
-    .map(({ path, change }) => ({ path, change }))
 }
 
 /** Reads the report files a run left (`find -path` pattern under the workdir), by path. */
