@@ -23,7 +23,9 @@ import { attack } from './support/attack.ts'
 const docker = await dockerAvailable()
 
 function containers(filter: string): string[] {
-  return execFileSync('docker', ['ps', '-aq', '--filter', filter], { encoding: 'utf8' }).split('\n').filter(Boolean)
+  return execFileSync('docker', ['ps', '-aq', '--filter', filter], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
 }
 
 function imageExists(tag: string): boolean {
@@ -64,7 +66,10 @@ describe.skipIf(!docker.ok)('the sandbox service serves its own run only', () =>
     // A unique Dockerfile: its tag shows whether anything was built from it.
     writeFileSync(join(context, 'Dockerfile'), `FROM ${TEST_IMAGE}\nLABEL attack=${run}\n`)
     writeFileSync(join(outside, 'Dockerfile'), `FROM ${TEST_IMAGE}\nLABEL attack=${run}-outside\n`)
-    service = await startSandboxService({ root: project, labels: runLabels({ runId: run, ownerPid: process.pid }) })
+    service = await startSandboxService({
+      root: project,
+      labels: runLabels({ runId: run, ownerPid: process.pid }),
+    })
   })
   afterAll(async () => {
     await service?.close()
@@ -130,22 +135,28 @@ describe.skipIf(!docker.ok)('the sandbox service serves its own run only', () =>
     expect(imageExists(`evalbox-build:${await contextHash(outside)}`)).toBe(false)
   })
 
-  attack("service: every container it makes carries the run's labels, whatever the request says", async () => {
-    const asked = { spec: { image: TEST_IMAGE, labels: { [LABEL_RUN]: 'someone-else', mine: 'yes' } }, warm: 1 }
-    const answer = await post(service.url, '/sandboxes', asked, `Bearer ${service.token}`)
-    expect(answer.status).toBe(200)
-    const { id } = JSON.parse(answer.body) as { id: string }
-    const labels = JSON.parse(
-      execFileSync('docker', ['inspect', '--format', '{{json .Config.Labels}}', id], { encoding: 'utf8' }),
-    )
-    expect(labels).toMatchObject({ [LABEL_RUN]: run, 'evalbox.pid': String(process.pid), mine: 'yes' })
-    expect(labels['evalbox.machine']).toBe(thisMachine().machine)
-    expect(containers(`label=${LABEL_RUN}=someone-else`)).toEqual([])
-    // The end of the run removes it with the pool's refill: nothing of the run is left.
-    await service.close()
-    await removeRunContainers(run)
-    expect(containers(`label=${LABEL_RUN}=${run}`)).toEqual([])
-  })
+  attack(
+    "service: every container it makes carries the run's labels, whatever the request says",
+    async () => {
+      const asked = {
+        spec: { image: TEST_IMAGE, labels: { [LABEL_RUN]: 'someone-else', mine: 'yes' } },
+        warm: 1,
+      }
+      const answer = await post(service.url, '/sandboxes', asked, `Bearer ${service.token}`)
+      expect(answer.status).toBe(200)
+      const { id } = JSON.parse(answer.body) as { id: string }
+      const labels = JSON.parse(
+        execFileSync('docker', ['inspect', '--format', '{{json .Config.Labels}}', id], { encoding: 'utf8' }),
+      )
+      expect(labels).toMatchObject({ [LABEL_RUN]: run, 'evalbox.pid': String(process.pid), mine: 'yes' })
+      expect(labels['evalbox.machine']).toBe(thisMachine().machine)
+      expect(containers(`label=${LABEL_RUN}=someone-else`)).toEqual([])
+      // The end of the run removes it with the pool's refill: nothing of the run is left.
+      await service.close()
+      await removeRunContainers(run)
+      expect(containers(`label=${LABEL_RUN}=${run}`)).toEqual([])
+    },
+  )
 })
 
 describe.skipIf(!docker.ok)('orphan sweep on an engine shared by machines with one host name', () => {
@@ -154,7 +165,13 @@ describe.skipIf(!docker.ok)('orphan sweep on an engine shared by machines with o
   const here = thisMachine()
   const made: Record<string, string> = {}
   const make = (name: string, labels: Record<string, string>) => {
-    const args = ['create', '--label', `evalbox.run=sweep-${tag}-${name}`, '--label', 'evalbox.sandbox=docker']
+    const args = [
+      'create',
+      '--label',
+      `evalbox.run=sweep-${tag}-${name}`,
+      '--label',
+      'evalbox.sandbox=docker',
+    ]
     for (const [key, value] of Object.entries(labels)) args.push('--label', `${key}=${value}`)
     made[name] = execFileSync('docker', [...args, TEST_IMAGE, 'true'], { encoding: 'utf8' }).trim()
   }
@@ -166,14 +183,34 @@ describe.skipIf(!docker.ok)('orphan sweep on an engine shared by machines with o
   attack("sweep: another machine's containers with this host name are never removed", async () => {
     const same = { 'evalbox.host': hostname() }
     // Another machine (same host name) whose run is live there; its pid means nothing here.
-    make('other-machine', { ...same, 'evalbox.machine': `other-${tag}`, 'evalbox.boot': here.boot, 'evalbox.pid': String(deadPid) })
+    make('other-machine', {
+      ...same,
+      'evalbox.machine': `other-${tag}`,
+      'evalbox.boot': here.boot,
+      'evalbox.pid': String(deadPid),
+    })
     // A live run of this machine.
-    make('live-here', { ...same, 'evalbox.machine': here.machine, 'evalbox.boot': here.boot, 'evalbox.pid': String(process.pid) })
+    make('live-here', {
+      ...same,
+      'evalbox.machine': here.machine,
+      'evalbox.boot': here.boot,
+      'evalbox.pid': String(process.pid),
+    })
     // Made before machines were labelled: whose it is cannot be told.
     make('unlabelled-machine', { ...same, 'evalbox.pid': String(deadPid) })
     // Dead runs of this machine: this boot with a dead pid, an earlier boot with a live-looking one.
-    make('dead-here', { ...same, 'evalbox.machine': here.machine, 'evalbox.boot': here.boot, 'evalbox.pid': String(deadPid) })
-    make('earlier-boot', { ...same, 'evalbox.machine': here.machine, 'evalbox.boot': `boot-${tag}`, 'evalbox.pid': String(process.pid) })
+    make('dead-here', {
+      ...same,
+      'evalbox.machine': here.machine,
+      'evalbox.boot': here.boot,
+      'evalbox.pid': String(deadPid),
+    })
+    make('earlier-boot', {
+      ...same,
+      'evalbox.machine': here.machine,
+      'evalbox.boot': `boot-${tag}`,
+      'evalbox.pid': String(process.pid),
+    })
     await sweepOrphans('the-current-run')
     expect(exists('other-machine')).toBe(true)
     expect(exists('live-here')).toBe(true)
@@ -201,7 +238,9 @@ describe.skipIf(!docker.ok)('an eval run: a local agent attacks the service; age
   }
 
   attack("service: a local agent's process gets 401 with every secret it can find or guess", () => {
-    const output = JSON.parse(entry("service: a local agent's process cannot use the run's sandbox service").output!)
+    const output = JSON.parse(
+      entry("service: a local agent's process cannot use the run's sandbox service").output!,
+    )
     expect(output.tried).toBeGreaterThan(10)
     expect(output.statuses).toEqual({ 401: output.tried })
     // Nothing the run made is left, labelled or not (the reaper-free end of a run).
@@ -210,13 +249,16 @@ describe.skipIf(!docker.ok)('an eval run: a local agent attacks the service; age
 
   for (const provider of ['docker', 'local']) {
     for (const how of ['exits normally', 'runs past its timeout']) {
-      attack(`daemons: ${provider} agent that ${how} leaves env -i and setsid daemons; graders see none`, () => {
-        const test = entry(`${provider}: daemons of an agent that ${how}`)
-        expect(test.exit_reason).toBe(how === 'exits normally' ? 'success' : 'timeout')
-        const grade = test.grades?.find((g) => g.name === 'no process of the agent')
-        expect(grade, JSON.stringify(test)).toBeDefined()
-        expect(grade!.pass, JSON.stringify(grade)).toBe(true)
-      })
+      attack(
+        `daemons: ${provider} agent that ${how} leaves env -i and setsid daemons; graders see none`,
+        () => {
+          const test = entry(`${provider}: daemons of an agent that ${how}`)
+          expect(test.exit_reason).toBe(how === 'exits normally' ? 'success' : 'timeout')
+          const grade = test.grades?.find((g) => g.name === 'no process of the agent')
+          expect(grade, JSON.stringify(test)).toBeDefined()
+          expect(grade!.pass, JSON.stringify(grade)).toBe(true)
+        },
+      )
     }
   }
 })

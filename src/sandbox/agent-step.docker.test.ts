@@ -22,7 +22,7 @@ const BOTH = "setsid env -i sh -c 'sleep 4105 &'"
 /** The `sleep 41xx` processes running in the sandbox (in the container, or on this host). */
 async function sleepers(sandbox: Sandbox): Promise<string[]> {
   if (sandbox.provider === 'docker') {
-    const script = 'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " <"$f" 2>/dev/null; echo; done'
+    const script = 'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " 2>/dev/null <"$f"; echo; done'
     const { stdout } = await sandbox.exec(['sh', '-c', script])
     return stdout
       .split('\n')
