@@ -1,13 +1,18 @@
 import type { Agent, AgentContext, AgentResult } from '../agents/types.ts'
 import { errorMessage, SandboxUnavailableError } from '../errors.ts'
+import { beginAgentStep } from '../sandbox/agent-step.ts'
 import type { CaseRun } from './case-run.ts'
 
 /**
  * Runs the case's agent with the case's time budget. The agent gets a signal that aborts at
  * the timeout or when the test is canceled; an agent that ignores it is cut off here, so a
- * case never waits longer than its budget.
+ * case never waits longer than its budget. When the agent step ends — normally or not —
+ * every process it started in the sandbox is stopped and its view of the sandbox closed,
+ * before the harvest and the graders.
  */
 export async function runAgent(agent: Agent, run: CaseRun): Promise<AgentResult> {
+  // What the eval's body started before `ctx.run()` is not the agent's and keeps running.
+  const step = run.sandbox && (await beginAgentStep(run.sandbox, { keepEarlier: Boolean(run.spec.body) }))
   const started = performance.now()
   const timeoutMs = run.timeoutMs
   const controller = new AbortController()
@@ -17,7 +22,7 @@ export async function runAgent(agent: Agent, run: CaseRun): Promise<AgentResult>
   const onCancel = () => controller.abort(new Error('canceled'))
   testSignal.addEventListener('abort', onCancel, { once: true })
   const ctx: AgentContext = {
-    sandbox: context.sandbox,
+    sandbox: step ? step.sandbox : context.sandbox,
     prompt: run.prompt ?? (typeof run.spec.input === 'string' ? run.spec.input : ''),
     input: run.spec.input,
     signal: controller.signal,
@@ -53,6 +58,7 @@ export async function runAgent(agent: Agent, run: CaseRun): Promise<AgentResult>
   } finally {
     clearTimeout(timer)
     testSignal.removeEventListener('abort', onCancel)
+    await step?.end()
   }
 }
 

@@ -24,6 +24,8 @@ export interface RunSettings {
   timeout?: number
   /** Main-process sandbox service (image builds, warm pool), when running. */
   brokerUrl?: string
+  /** The secret every request to that service carries (never written anywhere). */
+  brokerToken?: string
 }
 
 declare module 'vitest' {

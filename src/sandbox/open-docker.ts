@@ -3,7 +3,13 @@ import type { RunSettings } from '../eval/settings.ts'
 import type { DockerSandboxOptions } from './docker/container-config.ts'
 import { acquireDockerSandbox } from './docker/warm-pool.ts'
 import { hostPath } from './open.ts'
-import { type ImageRequest, pingService, requestImage, requestSandbox } from './sandbox-service.ts'
+import {
+  type ImageRequest,
+  pingService,
+  requestImage,
+  requestSandbox,
+  type ServiceAddress,
+} from './sandbox-service.ts'
 import type { SandboxSpec } from './spec.ts'
 import type { Sandbox } from './types.ts'
 
@@ -18,12 +24,18 @@ export async function openDockerSandbox(
   extra: { workspace: string | undefined; labels: Record<string, string> },
 ): Promise<Sandbox> {
   const image = await resolveImage(spec, settings)
-  const { brokerUrl } = settings
+  const service = serviceOf(settings)
   return acquireDockerSandbox(
     dockerOptions(spec, image, extra),
     spec.warm ?? 0,
-    brokerUrl ? (pooled, warm) => requestSandbox(brokerUrl, pooled, warm) : undefined,
+    service ? (pooled, warm) => requestSandbox(service, pooled, warm) : undefined,
   )
+}
+
+/** The run's sandbox service, when there is one (in an evals run using Docker). */
+function serviceOf(settings: RunSettings): ServiceAddress | undefined {
+  const { brokerUrl, brokerToken } = settings
+  return brokerUrl ? { url: brokerUrl, token: brokerToken ?? '' } : undefined
 }
 
 /**
@@ -36,12 +48,13 @@ export async function warmUpDocker(spec: SandboxSpec, settings: RunSettings): Pr
     import('./docker/engine.ts'),
     import('./docker/images.ts'),
   ])
+  const service = serviceOf(settings)
   await Promise.allSettled([
     getEngine().then((engine) => {
       if (spec.image && !spec.build && spec.pull !== 'always')
         imageFacts(spec.image, spec.pull ?? 'missing', engine).catch(() => {})
     }),
-    settings.brokerUrl ? pingService(settings.brokerUrl) : undefined,
+    service ? pingService(service) : undefined,
   ])
 }
 
@@ -85,7 +98,8 @@ async function resolveImage(spec: SandboxSpec, settings: RunSettings): Promise<s
   }
   if (!spec.build && spec.pull !== 'always') return spec.image!
   const request = imageRequest(spec, settings.root)
-  if (settings.brokerUrl) return requestImage(settings.brokerUrl, request)
+  const service = serviceOf(settings)
+  if (service) return requestImage(service, request)
   // Outside an evals project there is no main-process service: build or pull here.
   const { buildImage, ensureImage } = await import('./docker/images.ts')
   if (request.build) return buildImage(request.build)

@@ -1,8 +1,7 @@
-import { hostname } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { EvalboxError } from '../errors.ts'
 import type { RunSettings } from '../eval/settings.ts'
-import { LABEL_CASE, LABEL_HOST, LABEL_PID, LABEL_RUN } from './labels.ts'
+import { LABEL_CASE, runLabels } from './labels.ts'
 import type { SandboxSpec } from './spec.ts'
 import type { Sandbox } from './types.ts'
 
@@ -63,11 +62,6 @@ export async function openSandbox(
     workspace,
     labels: { ...runLabels(settings), [LABEL_CASE]: caseLabel.slice(0, 200) },
   })
-}
-
-/** The labels every container of a run carries. */
-export function runLabels(settings: Pick<RunSettings, 'runId' | 'ownerPid'>): Record<string, string> {
-  return { [LABEL_RUN]: settings.runId, [LABEL_PID]: String(settings.ownerPid), [LABEL_HOST]: hostname() }
 }
 
 /** Resolves a spec path (workspace, build context) against the project root. */

@@ -18,10 +18,10 @@ describe.skipIf(!docker.ok)('sandbox service', () => {
       `FROM ${TEST_IMAGE}\nRUN echo ${process.pid}-${Date.now()} > /built\n`,
     )
     const logs: string[] = []
-    const service = await startSandboxService((line) => logs.push(line))
+    const service = await startSandboxService({ root: context, labels: {}, log: (line) => logs.push(line) })
     onTestFinished(() => service.close())
     const tags = await Promise.all(
-      Array.from({ length: 6 }, () => requestImage(service.url, { build: { context } })),
+      Array.from({ length: 6 }, () => requestImage(service, { build: { context } })),
     )
     expect(new Set(tags).size).toBe(1)
     expect(tags[0]).toMatch(/^evalbox-build:[0-9a-f]{16}$/)
@@ -32,9 +32,9 @@ describe.skipIf(!docker.ok)('sandbox service', () => {
   })
 
   test("an image that is missing and not pullable comes back as the main process's clear error", async () => {
-    const service = await startSandboxService()
+    const service = await startSandboxService({ root: tmpdir(), labels: {} })
     try {
-      const request = requestImage(service.url, { image: 'evalbox-test/not-here:1', pull: 'never' })
+      const request = requestImage(service, { image: 'evalbox-test/not-here:1', pull: 'never' })
       await expect(request).rejects.toBeInstanceOf(EvalboxError)
       await expect(request).rejects.toMatchObject({ code: 'IMAGE_UNAVAILABLE' })
       await expect(request).rejects.toThrow(/evalbox-test\/not-here:1/)
@@ -47,19 +47,26 @@ describe.skipIf(!docker.ok)('sandbox service', () => {
 describe.skipIf(!docker.ok)('warm containers from the main process', () => {
   test('a prewarmed pool hands out fresh containers by id, which the taker owns', async () => {
     const run = `service-test-${process.pid}`
-    const spec = { image: TEST_IMAGE, labels: { 'evalbox.run': run } }
+    // The request's labels give way to the run's: every container is the run's.
+    const spec = { image: TEST_IMAGE, labels: { 'evalbox.run': 'not-this-run', other: 'kept' } }
     const count = () =>
       execFileSync('docker', ['ps', '-aq', '--filter', `label=evalbox.run=${run}`], { encoding: 'utf8' })
         .split('\n')
         .filter(Boolean).length
-    const service = await startSandboxService()
+    const service = await startSandboxService({ root: tmpdir(), labels: { 'evalbox.run': run } })
     try {
       await service.prewarm(spec, 2)
       for (let i = 0; i < 100 && count() < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50))
       expect(count()).toBe(2)
-      const first = await requestSandbox(service.url, spec, 2)
-      const second = await requestSandbox(service.url, spec, 2)
+      const first = await requestSandbox(service, spec, 2)
+      const second = await requestSandbox(service, spec, 2)
       expect(first).not.toBe(second)
+      const labels = JSON.parse(
+        execFileSync('docker', ['inspect', '--format', '{{json .Config.Labels}}', first], {
+          encoding: 'utf8',
+        }),
+      )
+      expect(labels).toMatchObject({ 'evalbox.run': run, other: 'kept' })
       const sandbox = await attachDockerSandbox(first, spec)
       expect((await sandbox.exec(['sh', '-c', 'echo taken over'])).stdout).toBe('taken over\n')
       await sandbox.dispose()

@@ -1,5 +1,6 @@
 import { errorMessage } from '../errors.ts'
-import { chooseProvider, runLabels } from '../sandbox/open.ts'
+import { runLabels } from '../sandbox/labels.ts'
+import { chooseProvider } from '../sandbox/open.ts'
 import { dockerOptions, imageRequest } from '../sandbox/open-docker.ts'
 import { startSandboxService } from '../sandbox/sandbox-service.ts'
 import { onInterrupt } from './interrupt.ts'
@@ -15,8 +16,10 @@ export async function prepareDockerRun(state: RunState, log: (message: string) =
   const { removeRunContainers, spawnReaper, sweepOrphans } = await import('../sandbox/docker/lifecycle.ts')
   const swept = await sweepOrphans(state.runId).catch(() => 0)
   if (swept > 0) log(`evalbox: removed ${swept} container(s) left by runs that no longer exist`)
-  const service = await startSandboxService(log)
+  const labels = runLabels(state.settings)
+  const service = await startSandboxService({ root: state.root, labels, log })
   state.settings.brokerUrl = service.url
+  state.settings.brokerToken = service.token
   state.cleanups.add(async () => {
     await service.close()
     await removeRunContainers(state.runId)
@@ -30,7 +33,7 @@ export async function prepareDockerRun(state: RunState, log: (message: string) =
     const started = Date.now()
     try {
       const image = await service.image(imageRequest(spec, state.root))
-      await service.prewarm(dockerOptions(spec, image, { labels: runLabels(state.settings) }), spec.warm)
+      await service.prewarm(dockerOptions(spec, image, { labels }), spec.warm)
       log(`evalbox: ${spec.warm} warm container(s) of ${image} ready (${Date.now() - started} ms)`)
     } catch (error) {
       log(`evalbox: could not prepare warm containers: ${errorMessage(error)}`)

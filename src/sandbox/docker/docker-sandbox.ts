@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises'
 import type { Container } from 'dockerode'
 import { describeValue, EvalboxError, errorMessage, SandboxUnavailableError } from '../../errors.ts'
+import { STEP_PROCESSES, type StepProcesses } from '../agent-step.ts'
 import { resolveSandboxPath } from '../paths.ts'
 import { READ_TREE, type TreeReader } from '../tree.ts'
 import type { Sandbox } from '../types.ts'
@@ -23,6 +24,7 @@ import {
 import { type Engine, getEngine, isConnectionError, unreachableError } from './engine.ts'
 import { imageFacts } from './images.ts'
 import { runInternal } from './internal-exec.ts'
+import { killStepProcesses, processSnapshot } from './kill-tree.ts'
 import { resolveOwner } from './owner.ts'
 import type { Owner } from './tar-in.ts'
 import { packBytes, packDir, packHostPath } from './tar-in.ts'
@@ -190,13 +192,15 @@ async function wrapContainer(
     return disposing
   }
 
-  const sandbox: Sandbox & UntouchedProbe & TreeReader = {
+  let execs = 0
+  const sandbox: Sandbox & UntouchedProbe & TreeReader & StepProcesses = {
     id,
     provider: 'docker',
     workdir: o.workdir,
     outputDir: o.outputs,
     exec: async (cmd, execOptions) => {
       path('.')
+      execs++
       return runDockerExec(execTarget, cmd, execOptions)
     },
     readFile: async (p) => readContainerFile(files, await beforeRead(path(p))),
@@ -217,6 +221,14 @@ async function wrapContainer(
     dispose,
     [Symbol.asyncDispose]: dispose,
     [UNTOUCHED]: async () => stamped && !disposing && stillStamped(container, [o.workdir, o.outputs], stamp),
+    // Only an exec starts processes: a step without one has nothing to stop.
+    [STEP_PROCESSES]: async ({ keepEarlier }) => {
+      const spare = keepEarlier && execs > 0 ? await processSnapshot(container).catch(() => []) : []
+      const before = execs
+      return async () => {
+        if (execs > before) await killStepProcesses(container, spare)
+      }
+    },
   }
   return sandbox
 }

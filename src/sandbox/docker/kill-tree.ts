@@ -32,3 +32,61 @@ export async function killExecTree(container: Container, execId: string): Promis
     // A container that died meanwhile has nothing left to kill.
   })
 }
+
+// Reads /proc/<pid>/stat with shell builtins only (no process of its own to spare): sets
+// s (state), pp (parent pid) and t (start time). The fields are read after the last ')',
+// so a command name with spaces or parentheses cannot shift them.
+const STAT = `
+info() {
+  { read -r l <"/proc/$1/stat"; } 2>/dev/null || return 1
+  set -- \${l##*) }; s=$1; pp=$2; t=\${20}
+}`
+
+/** `pid:starttime` of every process in the container now (see `killStepProcesses`). */
+export async function processSnapshot(container: Container): Promise<string[]> {
+  const script = `${STAT}
+for d in /proc/[0-9]*; do p=\${d#/proc/}; info "$p" && echo "$p:$t"; done`
+  const { stdout } = await runInternal(container, ['sh', '-c', script], '0')
+  return stdout.split('\n').filter(Boolean)
+}
+
+// Every process of the container but PID 1 (the container's init), its first child (the
+// command that keeps the container alive: it started before anything else could) and this
+// script, whatever its environment, session, group or user: what an agent started cannot
+// hide from it. Processes listed as `pid:starttime` in the arguments are spared (a pid alone
+// could have been reused). SIGTERM, then SIGKILL after the grace period, until none is left.
+const STEP_SCRIPT = `${STAT}
+n=$1; shift; spare=" $* "; me=$$; k=; kt=
+for d in /proc/[0-9]*; do
+  p=\${d#/proc/}; info "$p" || continue
+  if [ "$pp" = 1 ] && { [ -z "$kt" ] || [ "$t" -lt "$kt" ]; }; then k=$p; kt=$t; fi
+done
+hit() {
+  r=1
+  for d in /proc/[0-9]*; do
+    p=\${d#/proc/}
+    [ "$p" = 1 ] || [ "$p" = "$k" ] || [ "$p" = "$me" ] && continue
+    info "$p" || continue
+    [ "$s" = Z ] || [ "$pp" = "$me" ] && continue
+    case $spare in *" $p:$t "*) continue ;; esac
+    r=0; kill -$1 "$p" 2>/dev/null
+  done
+  return $r
+}
+hit TERM || exit 0
+while [ "$n" -gt 0 ]; do sleep 0.1; hit 0 || exit 0; n=$((n-1)); done
+i=0
+while hit KILL && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+`
+
+/**
+ * Stops, as root, every process in the container except its init, the command that keeps
+ * it running and the processes of `spare` (from `processSnapshot`); resolves when none is
+ * left (or the container is gone). Used when the agent step ends.
+ */
+export async function killStepProcesses(container: Container, spare: readonly string[] = []): Promise<void> {
+  const ticks = String(Math.ceil(KILL_GRACE_MS / 100))
+  await runInternal(container, ['sh', '-c', STEP_SCRIPT, 'evalbox-step-end', ticks, ...spare], '0').catch(
+    () => {},
+  )
+}

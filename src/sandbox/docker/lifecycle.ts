@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { hostname } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { LABEL_HOST, LABEL_PID, LABEL_RUN } from '../labels.ts'
+import { isOrphan, LABEL_MACHINE, LABEL_RUN, thisMachine } from '../labels.ts'
 import { getEngine } from './engine.ts'
 
 /**
@@ -30,17 +29,20 @@ export async function removeRunContainers(runId: string, rounds = 4): Promise<nu
 
 /**
  * Removes containers left by runs whose Vitest process is gone (killed with -9, crashed,
- * machine slept through a CI cancel). Only containers made on this host are judged: a pid
- * means nothing on another machine sharing the engine.
+ * machine slept through a CI cancel). Only containers made on this machine are judged (by
+ * machine id, not host name): a pid means nothing on another machine sharing the engine,
+ * so another machine's containers are never removed here, live or not (see `isOrphan`).
  */
 export async function sweepOrphans(currentRunId: string): Promise<number> {
   const { docker } = await getEngine()
-  const containers = await docker.listContainers({ all: true, filters: { label: [LABEL_PID] } })
-  const host = hostname()
+  const here = thisMachine()
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`${LABEL_MACHINE}=${here.machine}`] },
+  })
   const orphans = containers.filter((info) => {
     const labels = info.Labels ?? {}
-    if (labels[LABEL_RUN] === currentRunId || labels[LABEL_HOST] !== host) return false
-    return !pidAlive(Number(labels[LABEL_PID]))
+    return labels[LABEL_RUN] !== currentRunId && isOrphan(labels, here, pidAlive)
   })
   await Promise.allSettled(
     orphans.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true })),

@@ -27,6 +27,8 @@ export interface LocalExecContext {
   id: string
   /** Pipes still held open by background processes, destroyed at dispose. */
   lingering: Set<Socket>
+  /** The agent step under way: its execs' groups and markers, stopped when it ends. */
+  step?: { groups: Set<number>; markers: Set<string> }
 }
 
 /** Runs one command as the leader of a new process group (see `Sandbox.exec`). */
@@ -67,7 +69,10 @@ export async function runLocalExec(
   })
   if (spawnError) return result(await spawnFailure(spawnError, cmd[0]!, cwd))
   const pgid = child.pid!
+  const marker = `${EXEC_MARKER}=${execId}`
   ctx.groups.add(pgid)
+  ctx.step?.groups.add(pgid)
+  ctx.step?.markers.add(marker)
 
   child.stdin!.on('error', () => {
     // The command may exit without reading its input (EPIPE); that is its business.
@@ -87,7 +92,7 @@ export async function runLocalExec(
   const stop = (why: 'timeout' | 'cancel') => {
     if (stopping) return
     reason = why
-    stopping = stopProcesses({ pgids: [pgid], marker: `${EXEC_MARKER}=${execId}` }, KILL_GRACE_MS)
+    stopping = stopProcesses({ pgids: [pgid], markers: [marker] }, KILL_GRACE_MS)
   }
   const timer =
     options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs)

@@ -3,12 +3,13 @@ import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { describeValue, EvalboxError, SandboxUnavailableError } from '../../errors.ts'
+import { STEP_PROCESSES, type StepProcesses } from '../agent-step.ts'
 import { resolveSandboxPath } from '../paths.ts'
 import { READ_TREE, type TreeReader } from '../tree.ts'
-import type { Sandbox } from '../types.ts'
+import { KILL_GRACE_MS, type Sandbox } from '../types.ts'
 import { copyOutLocal, readLocalTree } from './local-copy-out.ts'
-import { runLocalExec, SANDBOX_MARKER } from './local-exec.ts'
-import { killProcesses } from './process-group.ts'
+import { type LocalExecContext, runLocalExec, SANDBOX_MARKER } from './local-exec.ts'
+import { killProcesses, stopProcesses } from './process-group.ts'
 
 /** Options of {@link createLocalSandbox}. */
 export interface LocalSandboxOptions {
@@ -46,6 +47,7 @@ export async function createLocalSandbox(options: LocalSandboxOptions = {}): Pro
   const id = basename(root)
   const groups = new Set<number>()
   const lingering = new Set<Socket>()
+  let step: LocalExecContext['step']
   const env = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: home,
@@ -61,21 +63,21 @@ export async function createLocalSandbox(options: LocalSandboxOptions = {}): Pro
 
   const dispose = () => {
     disposing ??= (async () => {
-      await killProcesses({ pgids: groups, marker: `${SANDBOX_MARKER}=${id}` })
+      await killProcesses({ pgids: groups, markers: [`${SANDBOX_MARKER}=${id}`] })
       for (const pipe of lingering) pipe.destroy()
       await rm(root, { recursive: true, force: true, maxRetries: 3 })
     })()
     return disposing
   }
 
-  const sandbox: Sandbox & TreeReader = {
+  const sandbox: Sandbox & TreeReader & StepProcesses = {
     id,
     provider: 'local',
     workdir,
     outputDir,
     exec: async (cmd, execOptions) => {
       path('.')
-      return runLocalExec({ workdir, env, groups, lingering, id }, cmd, execOptions)
+      return runLocalExec({ workdir, env, groups, lingering, id, step }, cmd, execOptions)
     },
     readFile: async (p) => readFile(path(p)),
     writeFile: async (p, data) => {
@@ -92,6 +94,15 @@ export async function createLocalSandbox(options: LocalSandboxOptions = {}): Pro
     [READ_TREE]: async (sandboxPath, visit) => readLocalTree(path(sandboxPath), visit),
     dispose,
     [Symbol.asyncDispose]: dispose,
+    // The step's own groups and markers: what the eval's body started before stays.
+    [STEP_PROCESSES]: async () => {
+      const current = { groups: new Set<number>(), markers: new Set<string>() }
+      step = current
+      return async () => {
+        if (step === current) step = undefined
+        await stopProcesses({ pgids: current.groups, markers: current.markers }, KILL_GRACE_MS)
+      }
+    },
   }
   return sandbox
 }

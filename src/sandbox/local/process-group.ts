@@ -2,13 +2,16 @@ import { readdir, readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 /**
- * The processes of one exec (or of a whole sandbox): its process group, plus every process
- * that carries `marker` (`NAME=value`) in its environment. The marker finds what left the
- * group — a daemon that called `setsid` keeps its environment — where `/proc` exists (Linux).
+ * The processes of one exec (or of an agent step, or of a whole sandbox): its process groups,
+ * plus every process that carries one of `markers` (`NAME=value`) in its environment. The
+ * markers find what left the groups — a daemon that called `setsid` keeps its environment —
+ * where `/proc` exists (Linux). A process that both left its group and cleared its
+ * environment (`setsid env -i ...`) is found by neither: nothing on the host ties it to the
+ * sandbox any more.
  */
 export interface ProcessSet {
   pgids: Iterable<number>
-  marker: string
+  markers: Iterable<string>
 }
 
 /** Sends `signal` to every process of the group `pgid`; a group that is gone is fine. */
@@ -35,6 +38,7 @@ function signalPid(pid: number, signal: NodeJS.Signals | 0): boolean {
  */
 async function liveMembers(set: ProcessSet): Promise<number[]> {
   const pgids = new Set(set.pgids)
+  const markers = new Set(set.markers)
   let entries: string[]
   try {
     entries = (await readdir('/proc')).filter((name) => /^\d+$/.test(name))
@@ -55,7 +59,7 @@ async function liveMembers(set: ProcessSet): Promise<number[]> {
       if (pgids.has(Number(fields[2]))) return found.push(pid)
       // Only our own processes' environments are readable; others cannot be ours.
       const environ = await readFile(`/proc/${entry}/environ`, 'latin1').catch(() => '')
-      if (environ.split('\0').includes(set.marker)) found.push(pid)
+      if (environ.split('\0').some((entry) => markers.has(entry))) found.push(pid)
     }),
   )
   return found
