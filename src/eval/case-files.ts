@@ -1,23 +1,32 @@
 import { createHash } from 'node:crypto'
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs'
+import { cp, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
+import { redactData, redactTree, withheldNote } from '../secrets/files.ts'
+import type { Redactor, StreamRedactor } from '../secrets/redact.ts'
 
 /**
  * The files kept for one case, in `runs/<runId>/<case>/` under the results directory.
  * Nothing touches the disk until something is kept; without a run dir (helpers used
- * outside an evals project) nothing is kept at all.
+ * outside an evals project) nothing is kept at all. Every byte passes the case's redactor on
+ * its way in: text is redacted, and binary data that holds a secret (or cannot be scanned)
+ * is withheld, with a `<name>.withheld.txt` note in its place.
  */
 export class CaseFiles {
   /** Kept files by role, relative to the results directory. */
   readonly artifacts: Record<string, string> = {}
+  /** Files not kept because of secrets, relative to the results dir. */
+  readonly withheld: { path: string; reason: string }[] = []
   private dir: string | undefined
   private logStream: WriteStream | undefined
+  private logRedactor: StreamRedactor | undefined
 
   constructor(
     private readonly resultsDir: string,
     private readonly runDir: string,
     private readonly caseKey: string,
+    private readonly redactor: Redactor,
   ) {}
 
   /** True when files can be kept for this case. */
@@ -40,13 +49,50 @@ export class CaseFiles {
     return this.dir ? relative(this.resultsDir, this.dir) : undefined
   }
 
-  /** Writes `name` into the case directory; returns its path relative to the results dir. */
+  /**
+   * Writes `name` into the case directory (redacted); returns its path relative to the results
+   * dir. Data that is withheld leaves a note instead, whose path is returned.
+   */
   async keep(name: string, data: string | Uint8Array, role = roleOf(name)): Promise<string | undefined> {
     const dir = this.directory()
     if (!dir) return undefined
-    const path = join(dir, name)
-    await writeFile(path, data)
+    const path = join(dir, this.redactor.redact(name))
+    const safe = redactData(data, this.redactor)
+    if (safe.withheld !== undefined) {
+      await writeFile(`${path}.withheld.txt`, withheldNote(safe.withheld))
+      this.withhold(path, safe.withheld)
+      return this.record(role, `${path}.withheld.txt`)
+    }
+    await writeFile(path, safe.data)
     return this.record(role, path)
+  }
+
+  /**
+   * Keeps a folder (the sandbox's outputs) as `<role>/`: `copy` fills a scratch folder outside
+   * the results dir, which is made safe there (text redacted, binary files with secrets
+   * withheld) before it moves into the case directory, so nothing unredacted ever lands in the
+   * results dir. An empty folder leaves nothing.
+   */
+  async keepFolder(role: string, copy: (target: string) => Promise<void>): Promise<void> {
+    const dir = this.directory()
+    if (!dir) return
+    const scratch = await mkdtemp(join(tmpdir(), 'evalbox-keep-'))
+    try {
+      const staged = join(scratch, role)
+      await copy(staged)
+      if (!existsSync(staged) || (await readdir(staged)).length === 0) return
+      const withheld = await redactTree(staged, this.redactor)
+      const target = join(dir, role)
+      await move(staged, target)
+      for (const file of withheld) this.withhold(join(target, relative(staged, file.path)), file.reason)
+      this.record(role, target)
+    } finally {
+      await rm(scratch, { recursive: true, force: true })
+    }
+  }
+
+  private withhold(absolutePath: string, reason: string): void {
+    this.withheld.push({ path: relative(this.resultsDir, absolutePath), reason })
   }
 
   /** Records a file already written into the case directory. */
@@ -56,16 +102,18 @@ export class CaseFiles {
     return rel
   }
 
-  /** Appends to `agent.log` (opened on first write). */
+  /** Appends to `agent.log` (opened on first write), redacted as it streams. */
   log(chunk: string | Uint8Array): void {
     if (!this.logStream) {
       const dir = this.directory()
       if (!dir) return
       const path = join(dir, 'agent.log')
       this.logStream = createWriteStream(path)
+      this.logRedactor = this.redactor.stream()
       this.record('log', path)
     }
-    this.logStream.write(chunk)
+    const text = this.logRedactor!.push(chunk)
+    if (text) this.logStream.write(text)
   }
 
   /** Flushes and closes the log. */
@@ -73,7 +121,18 @@ export class CaseFiles {
     const stream = this.logStream
     if (!stream) return
     this.logStream = undefined
-    await new Promise<void>((resolve) => stream.end(resolve))
+    await new Promise<void>((resolve) => stream.end(this.logRedactor!.end(), resolve))
+  }
+}
+
+/** Renames, or copies and removes when the two are on different file systems. */
+async function move(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error
+    await cp(from, to, { recursive: true, verbatimSymlinks: true })
+    await rm(from, { recursive: true, force: true })
   }
 }
 

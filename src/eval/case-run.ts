@@ -1,4 +1,3 @@
-import { readdirSync, rmSync } from 'node:fs'
 import { relative } from 'node:path'
 import type { TestContext } from 'vitest'
 import { EMPTY_BASELINE, type WorkspaceBaseline } from '../agents/harvest.ts'
@@ -8,6 +7,8 @@ import type { Grade, Grader } from '../graders/types.ts'
 import { hostPath, openSandbox } from '../sandbox/open.ts'
 import { resolveSandboxSpec, type SandboxOption, type SandboxSpec } from '../sandbox/spec.ts'
 import type { Sandbox } from '../sandbox/types.ts'
+import { redactThrown } from '../secrets/deep.ts'
+import { createRedactor, type Redactor } from '../secrets/redact.ts'
 import type { TestEntry } from '../store/schema.ts'
 import { appendWorkerEntry } from '../store/worker-journal.ts'
 import { runAgent } from './agent-run.ts'
@@ -83,9 +84,10 @@ export async function runCase(spec: CaseSpec, test: TestContext): Promise<void> 
   entry.file = relativeFile(run.settings.root, test.task.file.filepath)
   test.task.meta.evalbox = entry
   if (run.settings.runDir) appendWorkerEntry(run.settings.resultsDir, run.settings.runId, entry)
-  if (thrown !== undefined) throw thrown
+  // Vitest prints what a case throws, and sends it to the main process: redacted first.
+  if (thrown !== undefined) throw redactThrown(thrown, run.redactor.redact)
   const failure = run.failureMessage()
-  if (failure) throw new EvalFailedError(failure)
+  if (failure) throw new EvalFailedError(run.redactor.redact(failure))
 }
 
 const relativeFiles = new Map<string, string>()
@@ -110,6 +112,8 @@ export class EvalFailedError extends Error {
 /** The state of one case while it runs; read by `buildEntry`. */
 export class CaseRun {
   readonly graders: Grader[]
+  /** What is secret in this case: everything it writes or reports passes through it. */
+  readonly redactor: Redactor
   readonly files: CaseFiles
   readonly sandboxSpec: SandboxSpec | undefined
   readonly metrics: RecordedMetrics = {}
@@ -138,7 +142,8 @@ export class CaseRun {
     this.graders = options.graders ?? []
     this.prompt = typeof options.prompt === 'function' ? options.prompt(spec.input) : options.prompt
     this.sandboxSpec = caseSandboxSpec(options, spec.rowSandbox, settings)
-    this.files = new CaseFiles(settings.resultsDir, settings.runDir, this.caseKey)
+    this.redactor = createRedactor(settings.secrets)
+    this.files = new CaseFiles(settings.resultsDir, settings.runDir, this.caseKey, this.redactor)
   }
 
   get canRun(): boolean {
@@ -329,7 +334,7 @@ export class CaseRun {
     if (sandbox) {
       const dir = this.files.enabled && !this.outputsEmpty ? this.files.directory() : undefined
       try {
-        if (dir) await keepOutputs(sandbox, `${dir}/output`, this.files)
+        if (dir) await keepOutputs(sandbox, this.files)
       } catch (error) {
         this.infraError ??= `could not copy the sandbox outputs: ${errorMessage(error)}`
       }
@@ -374,16 +379,16 @@ export class CaseRun {
 }
 
 /** Copies the sandbox's output folder into the case directory; an empty one leaves nothing. */
-async function keepOutputs(sandbox: Sandbox, target: string, files: CaseFiles): Promise<void> {
-  try {
-    await sandbox.copyOut(sandbox.outputDir, target)
-  } catch (error) {
-    // A command may have removed the folder; that is no output, not a failure.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
-    throw error
-  }
-  if (readdirSync(target).length === 0) rmSync(target, { recursive: true, force: true })
-  else files.record('output', target)
+async function keepOutputs(sandbox: Sandbox, files: CaseFiles): Promise<void> {
+  await files.keepFolder('output', async (target) => {
+    try {
+      await sandbox.copyOut(sandbox.outputDir, target)
+    } catch (error) {
+      // A command may have removed the folder; that is no output, not a failure.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw error
+    }
+  })
 }
 
 /** Resolves like `promise`, or rejects when the time is up or the test is canceled. */

@@ -24,6 +24,8 @@ export interface RunSettings {
   timeout?: number
   /** Main-process sandbox service (image builds, warm pool), when running. */
   brokerUrl?: string
+  /** More variable names whose values are secrets (`evalsProject({ secrets })`). */
+  secrets?: string[]
 }
 
 declare module 'vitest' {
