@@ -36,6 +36,15 @@ describe('redactSecrets', () => {
     )
   })
 
+  it('replaces the start of a secret that a snippet cut off before `...` or `…`', () => {
+    expect(redactSecrets(`got "key=${KEY.value.slice(0, 12)}..."`, [KEY])).toBe(
+      'got "key=[REDACTED:ANTHROPIC_API_KEY]..."',
+    )
+    expect(redactSecrets(`${KEY.value.slice(0, 5)}… and abc... and sk-...`, [KEY])).toBe(
+      '[REDACTED:ANTHROPIC_API_KEY]… and abc... and sk-...',
+    )
+  })
+
   it('also catches the JSON-escaped form of a value', () => {
     const secret = { name: 'DB_PASSWORD', value: 'pa"ss\\word\nline2' }
     const json = JSON.stringify({ env: secret.value })

@@ -27,13 +27,19 @@ interface Matcher {
   readonly regex: RegExp
   /** The same, not global: for `find`. */
   readonly probe: RegExp
-  /** The secret's name for each literal variant (group 1); '' for bare strings. */
+  /** The secret's name for each literal variant; '' for bare strings. */
   readonly labels: ReadonlyMap<string, string>
-  /** Whether group 1 is the literals (there are some). */
-  readonly hasLiterals: boolean
+  /** What each numbered group of the regex stands for. */
+  readonly groups: readonly Group[]
   /** How many characters a stream must hold back so a match is never cut. */
   readonly hold: number
 }
+
+/** A group of the regex: the literal values, their cut-off prefixes, or one key shape. */
+type Group =
+  | { readonly kind: 'literal' }
+  | { readonly kind: 'prefix' }
+  | { readonly kind: 'shape'; readonly shape: KeyShape }
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -62,30 +68,52 @@ function matcherFor(secrets: readonly (string | Secret)[]): Matcher {
   return matcher
 }
 
+/** Shown prefixes shorter than this are left alone (`abc...` is no leak). */
+const MIN_PREFIX = 4
+
+/**
+ * A cut-off start of `value` (4 characters or more) right before `...` or `…`: what a
+ * grader's snippet of an output shows when its cut falls inside a secret.
+ */
+function prefixSource(value: string): string {
+  let nested = ''
+  for (let i = value.length - 2; i >= MIN_PREFIX; i--) nested = `(?:${escapeRegExp(value[i]!)}${nested})?`
+  return `${escapeRegExp(value.slice(0, MIN_PREFIX))}${nested}(?=\\.\\.\\.|…)`
+}
+
 function compile(labels: Map<string, string>): Matcher {
   // Longest first, so a secret that contains another is replaced whole; literals before shapes,
   // so a key that is also in the environment is named after its variable.
   const variants = [...labels.keys()].sort((a, b) => b.length - a.length)
-  const groups = KEY_SHAPES.map((shape) => `(${shape.source})`)
-  if (variants.length > 0) groups.unshift(`(${variants.map(escapeRegExp).join('|')})`)
-  const source = groups.join('|')
+  const sources: string[] = []
+  const groups: Group[] = []
+  if (variants.length > 0) {
+    sources.push(`(${variants.map(escapeRegExp).join('|')})`, `(${variants.map(prefixSource).join('|')})`)
+    groups.push({ kind: 'literal' }, { kind: 'prefix' })
+  }
+  for (const shape of KEY_SHAPES) {
+    sources.push(`(${shape.source})`)
+    groups.push({ kind: 'shape', shape })
+  }
+  const source = sources.join('|')
   return {
     regex: new RegExp(source, 'g'),
     probe: new RegExp(source),
     labels,
-    hasLiterals: variants.length > 0,
+    groups,
     hold: Math.max(SHAPE_HOLD, variants[0]?.length ?? 0),
   }
 }
 
 /** The name of the secret or shape that matched (`groups[0]` is the match, then the groups). */
 function nameOf(matcher: Matcher, groups: ArrayLike<unknown>): { name: string; shape?: KeyShape } {
-  if (matcher.hasLiterals && groups[1] !== undefined)
-    return { name: matcher.labels.get(groups[0] as string) ?? '' }
-  const first = matcher.hasLiterals ? 2 : 1
-  for (let i = 0; i < KEY_SHAPES.length; i++) {
-    const shape = KEY_SHAPES[i]!
-    if (groups[first + i] !== undefined) return { name: shape.name, shape }
+  const match = groups[0] as string
+  for (let i = 0; i < matcher.groups.length; i++) {
+    if (groups[i + 1] === undefined) continue
+    const group = matcher.groups[i]!
+    if (group.kind === 'shape') return { name: group.shape.name, shape: group.shape }
+    if (group.kind === 'literal') return { name: matcher.labels.get(match) ?? '' }
+    for (const [variant, name] of matcher.labels) if (variant.startsWith(match)) return { name }
   }
   return { name: '' }
 }
