@@ -108,7 +108,11 @@ describe('secrets: a canary through every channel', () => {
     run = await runVitest(dir, ['--project', 'evals'], { env })
     const [file] = resultFiles(resultsDir)
     entries = file ? (readJson(file) as { tests: Entry[] }).tests : []
-    const cliEnv = { ANTHROPIC_API_KEY: KEY, MY_DECLARED_VALUE: DECLARED }
+    const cliEnv = {
+      ANTHROPIC_API_KEY: KEY,
+      MY_DECLARED_VALUE: DECLARED,
+      EVALBOX_SECRETS: 'MY_DECLARED_VALUE',
+    }
     report = await runCli(dir, ['report', '--out', 'report/evals.html'], cliEnv)
     show = await runCli(dir, ['show', resultFiles(resultsDir)[0] ?? 'none', '--all'], cliEnv)
   })
@@ -248,6 +252,38 @@ describe('secrets: a canary through every channel', () => {
     expect(show.exitCode, show.stderr).toBe(0)
     expectClean('evalbox show', show.stdout + show.stderr)
   })
+
+  attack(
+    'result files holding secrets (older evalbox) are shown redacted by evalbox show and report',
+    async () => {
+      // Outside the project, so the walk below stays about what evalbox wrote.
+      const old = mkdtempSync(join(tmpdir(), 'evalbox-attack-old-'))
+      try {
+        const file = readJson(resultFiles(resultsDir)[0]!) as { tests: Entry[] }
+        file.tests[0]!.error = `old error ${KEY} ${DECLARED} ${INVENTED}`
+        const path = join(old, 'old.json')
+        writeFileSync(path, JSON.stringify(file))
+        // The CLI reads no vitest config: EVALBOX_SECRETS names the declared secret.
+        const env = {
+          ANTHROPIC_API_KEY: KEY,
+          MY_DECLARED_VALUE: DECLARED,
+          EVALBOX_SECRETS: 'MY_DECLARED_VALUE',
+        }
+        const shown = await runCli(dir, ['show', path, '--all', '--json'], env)
+        expect(shown.exitCode, shown.stderr).toBe(0)
+        expectClean('evalbox show of an old file', shown.stdout + shown.stderr)
+        expect(shown.stdout).toContain('old error [REDACTED:ANTHROPIC_API_KEY]')
+        const out = join(old, 'old.html')
+        const page = await runCli(dir, ['report', '--dir', old, '--out', out], env)
+        expect(page.exitCode, page.stderr).toBe(0)
+        const html = readFileSync(out, 'utf8')
+        expectClean('the HTML report of an old file', html)
+        expect(html).toContain('old error [REDACTED:ANTHROPIC_API_KEY]')
+      } finally {
+        rmSync(old, { recursive: true, force: true })
+      }
+    },
+  )
 
   attack('a key shape in no variable (made up by the agent) is redacted too', () => {
     const all = walk(dir).filter((file) => file.found.includes('INVENTED'))

@@ -76,6 +76,11 @@ describe('secretsFromEnv / createRedactor', () => {
     expect(secretsFromEnv([], env).map((s) => s.name)).toEqual(['OPENAI_API_KEY', 'DB_PASSWORD'])
   })
 
+  it('adds the names listed in EVALBOX_SECRETS', () => {
+    const names = secretsFromEnv([], { ...env, EVALBOX_SECRETS: 'PLAIN, CUSTOM_VALUE' }).map((s) => s.name)
+    expect(names).toEqual(['OPENAI_API_KEY', 'DB_PASSWORD', 'PLAIN', 'CUSTOM_VALUE'])
+  })
+
   it('redacts whole texts and streams', () => {
     const redactor = createRedactor(['PLAIN'], env)
     expect(redactor.redact('a sk-proj-0123456789 b not-a-secret-but-long')).toBe(

@@ -153,22 +153,30 @@ export function redactSecrets(text: string, secrets: readonly (string | Secret)[
   return replaceAll(text, matcherFor(secrets))
 }
 
+/** Names listed here (comma- or space-separated) are secrets in every process that reads it. */
+export const SECRETS_VARIABLE = 'EVALBOX_SECRETS'
+
+function declaredIn(env: Readonly<Record<string, string | undefined>>): string[] {
+  return (env[SECRETS_VARIABLE] ?? '').split(/[\s,]+/).filter(Boolean)
+}
+
 /**
  * The secrets of an environment: values of variables whose names match
  * `SECRET_NAME_PATTERN`, plus the variables named in `names` (or matching `names` when it
- * is a RegExp). Values shorter than 8 characters are skipped.
+ * is a RegExp) or in the environment's `EVALBOX_SECRETS`. Values shorter than 8 characters
+ * are skipped.
  */
 export function secretsFromEnv(
   names: readonly string[] | RegExp = [],
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Secret[] {
   if (env === process.env && !(names instanceof RegExp)) return processSecrets(names)
-  const extra = names instanceof RegExp ? undefined : new Set(names)
+  const extra = names instanceof RegExp ? undefined : new Set([...names, ...declaredIn(env)])
   const secrets: Secret[] = []
   for (const name in env) {
     const value = env[name]
-    if (value === undefined || value.length < MIN_SECRET_LENGTH) continue
-    const named = extra ? extra.has(name) : (names as RegExp).test(name)
+    if (value === undefined || value.length < MIN_SECRET_LENGTH || name === SECRETS_VARIABLE) continue
+    const named = extra ? extra.has(name) : (names as RegExp).test(name) || declaredIn(env).includes(name)
     if (named || SECRET_NAME_PATTERN.test(name)) secrets.push({ name, value })
   }
   return secrets
