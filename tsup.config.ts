@@ -11,6 +11,7 @@ export default defineConfig({
     index: 'src/index.ts',
     vitest: 'src/vitest/index.ts',
     'global-setup': 'src/vitest/global-setup.ts',
+    'redact-console': 'src/vitest/redact-console.ts',
     cli: 'src/cli/index.ts',
     reaper: 'src/sandbox/docker/reaper.mjs',
   },

@@ -63,15 +63,3 @@ export function resolveAgentEnv(
   }
   return values
 }
-
-/** Applies `redact` to every string (and key) of a JSON-like value; returns a copy. */
-export function redactDeep<T>(value: T, redact: (text: string) => string): T {
-  if (typeof value === 'string') return redact(value) as T
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact)) as T
-  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
-    const copy: Record<string, unknown> = {}
-    for (const [key, item] of Object.entries(value)) copy[redact(key)] = redactDeep(item, redact)
-    return copy as T
-  }
-  return value
-}

@@ -1,11 +1,8 @@
 import type { ExecResult } from '../sandbox/types.ts'
-import {
-  createRedactor,
-  exitReasonFromTranscript,
-  findResultEvent,
-  type Redactor,
-} from '../transcript/index.ts'
-import { redactDeep, resolveAgentEnv } from './agent-env.ts'
+import { redactDeep } from '../secrets/deep.ts'
+import { createRedactor, type Redactor } from '../secrets/redact.ts'
+import { exitReasonFromTranscript, findResultEvent } from '../transcript/index.ts'
+import { resolveAgentEnv } from './agent-env.ts'
 import { createBudgetWatch } from './budget.ts'
 import { type CliAgentOptions, type ResolvedCliOptions, resolveCliOptions } from './cli-options.ts'
 import { commandUses, describeCommand, expandCommand } from './command-template.ts'
@@ -152,5 +149,5 @@ function failureText(reason: ExitReason, exec: ExecResult, control: RunControl):
 }
 
 function redactResult(result: AgentResult, redactor: Redactor): AgentResult {
-  return redactor.secrets.length === 0 ? result : redactDeep(result, (text) => redactor.redact(text))
+  return redactDeep(result, redactor.redact)
 }

@@ -31,9 +31,10 @@ export interface CliAgentOptions {
    */
   env?: AgentEnv
   /**
-   * More variable names whose values are secrets. Values of variables whose names match
-   * `/KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL/i` are secrets already. Secrets are redacted from
-   * everything kept: prompt, transcript, log, output and the result.
+   * More variable names of `env` whose values are secrets. Values of variables whose names
+   * look secret (`*KEY*`, `*TOKEN*`, `*SECRET*`, `*PASSWORD*`… see docs/agents.md, "Secrets")
+   * are secrets already, and so is every variable of the project's `secrets` option. Secrets are
+   * redacted from everything kept: prompt, transcript, log, output and the result.
    * @default []
    */
   secrets?: readonly string[]

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { EvalboxError, errorMessage } from '../errors.ts'
+import { createRedactor } from '../secrets/redact.ts'
 import { baselineCommand } from './commands/baseline.ts'
 import { compareCommand } from './commands/compare.ts'
 import { contextBenchCommand } from './commands/context-bench.ts'
@@ -43,7 +44,8 @@ function fail(io: CliIo, message: string, usage?: string): number {
  * @param argv the arguments after the program name (`process.argv.slice(2)`)
  * @param io where to write, the cwd and environment to resolve paths and defaults against
  */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], given: CliIo): Promise<number> {
+  const io = redactingIo(given)
   const [first, ...rest] = argv
   if (first === undefined) return fail(io, 'missing command.', MAIN_USAGE)
   if (first === '--help' || first === '-h') {
@@ -82,6 +84,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`)
     return 1
   }
+}
+
+/**
+ * The CLI prints what result files hold (which older evalbox versions did not redact): every
+ * line goes out with the secrets of its environment and every key shape redacted.
+ */
+function redactingIo(io: CliIo): CliIo {
+  const redactor = createRedactor([], io.env)
+  const through = (stream: CliIo['stdout']): CliIo['stdout'] => ({
+    write: (text: string) => stream.write(redactor.redact(text)),
+    isTTY: stream.isTTY,
+  })
+  return { ...io, stdout: through(io.stdout), stderr: through(io.stderr) }
 }
 
 /** True when this module is the script Node was started with (also through a bin symlink). */

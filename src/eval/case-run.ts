@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs'
 import { relative } from 'node:path'
 import type { TestContext } from 'vitest'
 import { EMPTY_BASELINE, type WorkspaceBaseline } from '../agents/harvest.ts'
@@ -8,7 +7,8 @@ import type { Grade, Grader } from '../graders/types.ts'
 import { hostPath, openSandbox } from '../sandbox/open.ts'
 import { resolveSandboxSpec, type SandboxOption, type SandboxSpec } from '../sandbox/spec.ts'
 import type { Sandbox } from '../sandbox/types.ts'
-import { isDiskError } from '../store/results-dir.ts'
+import { redactThrown } from '../secrets/deep.ts'
+import { createRedactor, type Redactor } from '../secrets/redact.ts'
 import type { TestEntry } from '../store/schema.ts'
 import { appendWorkerEntry } from '../store/worker-journal.ts'
 import { runAgent } from './agent-run.ts'
@@ -84,9 +84,10 @@ export async function runCase(spec: CaseSpec, test: TestContext): Promise<void> 
   entry.file = relativeFile(run.settings.root, test.task.file.filepath)
   test.task.meta.evalbox = entry
   if (run.settings.runDir) appendWorkerEntry(run.settings.resultsDir, run.settings.runId, entry)
-  if (thrown !== undefined) throw thrown
+  // Vitest prints what a case throws, and sends it to the main process: redacted first.
+  if (thrown !== undefined) throw redactThrown(thrown, run.redactor.redact)
   const failure = run.failureMessage()
-  if (failure) throw new EvalFailedError(failure)
+  if (failure) throw new EvalFailedError(run.redactor.redact(failure))
 }
 
 const relativeFiles = new Map<string, string>()
@@ -111,6 +112,8 @@ export class EvalFailedError extends Error {
 /** The state of one case while it runs; read by `buildEntry`. */
 export class CaseRun {
   readonly graders: Grader[]
+  /** What is secret in this case: everything it writes or reports passes through it. */
+  readonly redactor: Redactor
   readonly files: CaseFiles
   readonly sandboxSpec: SandboxSpec | undefined
   readonly metrics: RecordedMetrics = {}
@@ -139,7 +142,8 @@ export class CaseRun {
     this.graders = options.graders ?? []
     this.prompt = typeof options.prompt === 'function' ? options.prompt(spec.input) : options.prompt
     this.sandboxSpec = caseSandboxSpec(options, spec.rowSandbox, settings)
-    this.files = new CaseFiles(settings.resultsDir, settings.runDir, this.caseKey)
+    this.redactor = createRedactor(settings.secrets)
+    this.files = new CaseFiles(settings.resultsDir, settings.runDir, this.caseKey, this.redactor)
   }
 
   get canRun(): boolean {
@@ -336,13 +340,13 @@ export class CaseRun {
     if (sandbox) {
       const dir = this.files.enabled && !this.outputsEmpty ? this.files.directory() : undefined
       try {
-        if (dir) this.outputsNote = await keepOutputs(sandbox, `${dir}/output`, this.files, this.sandboxSpec)
+        // Staged outside the results dir, so a full results disk is a run-dir note, not the case's.
+        if (dir)
+          this.outputsNote = await this.files.keepFolder('output', (target) =>
+            keepOutputs(sandbox, target, this.sandboxSpec),
+          )
       } catch (error) {
-        // The results disk refusing the copy is a run-dir problem, not the case's.
-        if (isDiskError(error)) {
-          this.files.fail(`${dir}/output`, error)
-          rmSync(`${dir}/output`, { recursive: true, force: true })
-        } else this.infraError ??= `could not copy the sandbox outputs: ${errorMessage(error)}`
+        this.infraError ??= `could not copy the sandbox outputs: ${errorMessage(error)}`
       }
       await sandbox.dispose().catch((error: unknown) => {
         this.infraError ??= `could not remove the sandbox: ${errorMessage(error)}`

@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors.ts'
+import { redactDeep } from '../secrets/deep.ts'
 import type { TestEntry } from '../store/schema.ts'
-import { createRedactor, type Redactor } from '../transcript/redact.ts'
 import type { CaseRun, CaseSpec } from './case-run.ts'
 
 /** Entry fields a recorded metric may set directly (seed-002 numbers). */
@@ -15,19 +15,13 @@ const ENTRY_NUMBERS = new Set([
   'timeout_at_turn',
 ])
 
-let redactor: Redactor | undefined
-/** Removes the values of secret environment variables (keys, tokens) from stored text. */
-function redact(text: string): string {
-  redactor ??= createRedactor()
-  return redactor.secrets.length > 0 ? redactor.redact(text) : text
-}
-
 /** Output longer than this is kept in the run directory instead of inline. */
 export const MAX_INLINE_OUTPUT = 16_384
 
 /**
  * The result entry of a finished case: plain JSON for `task.meta.evalbox`. The reporter
- * adds what only it knows (pass/fail after retries, attempts, file).
+ * adds what only it knows (pass/fail after retries, attempts, file). Every string of it is
+ * redacted here, in the worker, so no secret reaches the main process or a result file.
  */
 export function buildEntry(run: CaseRun, spec: CaseSpec, durationMs: number, thrown: unknown): TestEntry {
   const agent = run.output?.agent
@@ -46,8 +40,9 @@ export function buildEntry(run: CaseRun, spec: CaseSpec, durationMs: number, thr
     entry.repeat = spec.repeat
     entry.repeats = spec.repeats
   }
-  if (run.prompt !== undefined) entry.prompt = redact(run.prompt)
-  const output = run.output?.output === undefined ? undefined : redact(run.output.output)
+  if (run.prompt !== undefined) entry.prompt = run.prompt
+  // Redacted before it is cut, so the cut never splits a secret.
+  const output = run.output?.output === undefined ? undefined : run.redactor.redact(run.output.output)
   if (output !== undefined) {
     if (output.length > MAX_INLINE_OUTPUT) {
       entry.output = `${output.slice(0, MAX_INLINE_OUTPUT)}\n… (${output.length - MAX_INLINE_OUTPUT} more characters in output.txt)`
@@ -87,7 +82,7 @@ export function buildEntry(run: CaseRun, spec: CaseSpec, durationMs: number, thr
     }
   }
   const error = thrown !== undefined ? errorMessage(thrown) : (run.infraError ?? agent?.error)
-  if (error) entry.error = redact(error)
+  if (error) entry.error = error
   if (run.harvest) entry.harvest = run.harvest
   if (run.outputsNote) entry.metrics = { ...entry.metrics, outputs: run.outputsNote }
   if (run.sandbox) {
@@ -97,9 +92,10 @@ export function buildEntry(run: CaseRun, spec: CaseSpec, durationMs: number, thr
   if (run.files.relativeDir) entry.run_dir = run.files.relativeDir
   if (run.files.error) entry.run_dir_error = run.files.error
   if (Object.keys(run.files.artifacts).length > 0) entry.artifacts = { ...run.files.artifacts }
+  if (run.files.withheld.length > 0) entry.withheld = [...run.files.withheld]
   const metadata = { ...spec.options.metadata, ...spec.rowMetadata }
   if (Object.keys(metadata).length > 0) entry.metadata = metadata
-  return entry
+  return redactDeep(entry, run.redactor.redact, true)
 }
 
 /** What judges (LLM graders) spent; cached calls cost nothing. */

@@ -1,4 +1,3 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   DEFAULT_HARVEST_LIMITS,
@@ -89,7 +88,6 @@ export async function harvestWorkspace(
 export async function keepOutputs(
   sandbox: Sandbox,
   target: string,
-  files: CaseFiles,
   spec: SandboxSpec | undefined,
 ): Promise<string | undefined> {
   let report: CopyOutReport
@@ -104,9 +102,6 @@ export async function keepOutputs(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error
   }
-  if (!existsSync(target)) return outputsNote(report)
-  if (readdirSync(target).length === 0) rmSync(target, { recursive: true, force: true })
-  else files.record('output', target)
   return outputsNote(report)
 }
 

@@ -26,6 +26,8 @@ export interface RunSettings {
   brokerUrl?: string
   /** The secret every request to that service carries (never written anywhere). */
   brokerToken?: string
+  /** More variable names whose values are secrets (`evalsProject({ secrets })`). */
+  secrets?: string[]
 }
 
 declare module 'vitest' {

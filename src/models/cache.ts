@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TokenUsage } from '../agents/types.ts'
+import { redactDeep } from '../secrets/deep.ts'
+import { createRedactor } from '../secrets/redact.ts'
 import { isRecord } from '../transcript/events.ts'
 import type { NormalisedRequest } from './protocol.ts'
 import type { ModelProvider } from './types.ts'
@@ -75,6 +77,7 @@ export async function writeCacheEntry(dir: string, entry: CacheEntry): Promise<v
   await mkdir(dir, { recursive: true })
   const path = entryPath(dir, entry.key)
   const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-  await writeFile(temp, `${JSON.stringify(entry, null, 2)}\n`)
+  // The prompt may quote an agent's output: stored redacted (the key is of the real request).
+  await writeFile(temp, `${JSON.stringify(redactDeep(entry, createRedactor().redact, true), null, 2)}\n`)
   await rename(temp, path)
 }

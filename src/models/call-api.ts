@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { EvalboxError, errorMessage } from '../errors.ts'
-import { redactSecrets } from '../transcript/redact.ts'
+import { redactSecrets } from '../secrets/redact.ts'
 import { anthropicProtocol } from './anthropic.ts'
 import type { ResolvedModelConfig } from './config.ts'
 import { openaiProtocol } from './openai.ts'

@@ -56,9 +56,13 @@ export function githubSummary(tiers: readonly TierEnd[]): string {
 }
 
 /** Appends the job summary to `$GITHUB_STEP_SUMMARY`; returns an error message on failure. */
-export function appendStepSummary(path: string, tiers: readonly TierEnd[]): string | undefined {
+export function appendStepSummary(
+  path: string,
+  tiers: readonly TierEnd[],
+  redact: (text: string) => string = (text) => text,
+): string | undefined {
   try {
-    appendFileSync(path, `${githubSummary(tiers)}\n`)
+    appendFileSync(path, `${redact(githubSummary(tiers))}\n`)
     return undefined
   } catch (error) {
     return `could not append the job summary to ${path} (GITHUB_STEP_SUMMARY): ${errorMessage(error)}`
@@ -69,10 +73,14 @@ export function appendStepSummary(path: string, tiers: readonly TierEnd[]): stri
  * Writes the JUnit XML file of the run's tiers (parent folders are created); returns an
  * error message on failure.
  */
-export function writeJunit(path: string, runs: readonly RunFile[]): string | undefined {
+export function writeJunit(
+  path: string,
+  runs: readonly RunFile[],
+  redact: (text: string) => string = (text) => text,
+): string | undefined {
   try {
     mkdirSync(dirname(path), { recursive: true })
-    writeFileSync(path, junitXml([...runs]))
+    writeFileSync(path, redact(junitXml([...runs])))
     return undefined
   } catch (error) {
     return `could not write the JUnit file ${path}: ${errorMessage(error)}. Point \`junit\` or EVALBOX_JUNIT at a writable path.`
@@ -117,6 +125,8 @@ export interface CiOutputOptions {
   junit?: string | false
   /** Prints to the log (stdout). */
   print: (text: string) => void
+  /** Applied to the text of every file written (the reporter's redaction). @default none */
+  redact?: (text: string) => string
 }
 
 /**
@@ -133,7 +143,7 @@ export function writeCiOutputs(tiers: readonly TierEnd[], options: CiOutputOptio
   if (ci.name === 'github' && options.github !== false) {
     const lines = githubLines(tiers, options.root, env.GITHUB_WORKSPACE || undefined)
     if (lines.length > 0) print(lines.join('\n'))
-    if (ci.stepSummaryPath) warn(appendStepSummary(ci.stepSummaryPath, tiers))
+    if (ci.stepSummaryPath) warn(appendStepSummary(ci.stepSummaryPath, tiers, options.redact))
   }
   const junit = junitPath(options.junit, env, options.root)
   if (junit)
@@ -141,6 +151,7 @@ export function writeCiOutputs(tiers: readonly TierEnd[], options: CiOutputOptio
       writeJunit(
         junit,
         tiers.map((t) => t.run),
+        options.redact,
       ),
     )
 }

@@ -1,5 +1,7 @@
 import type { SerializedError } from 'vitest'
 import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node'
+import { redactDeep } from '../secrets/deep.ts'
+import { createRedactor } from '../secrets/redact.ts'
 import { recoverInterruptedRuns } from '../store/recover.ts'
 import { RunWriter, type WrittenRun } from '../store/run-writer.ts'
 import { onInterrupt } from '../vitest/interrupt.ts'
@@ -129,10 +131,13 @@ export class EvalReporter implements Reporter {
     const known = this.seen.has(testCase.id)
     this.seen.add(testCase.id)
     if (state === 'passed' || state === 'failed') {
-      const entry = toEntry(testCase, root)
+      // Workers redact their entries; what only the main process adds (Vitest's error of a
+      // test that is no eval case) is redacted here, before it reaches a file.
+      const entry = redactDeep(toEntry(testCase, root), this.redact, true)
       if (!this.writer.accepts(entry)) {
         // It ended after the run was told to stop: recorded as not run, not as its outcome.
-        if (!known) this.writer.addNotRun(toNotRunEntry(testCase, root, INTERRUPTED))
+        if (!known)
+          this.writer.addNotRun(redactDeep(toNotRunEntry(testCase, root, INTERRUPTED), this.redact, true))
         return
       }
       this.writer.add(entry)
@@ -142,7 +147,7 @@ export class EvalReporter implements Reporter {
         this.print(`evalbox: ${this.run.engineNotice}`)
       }
     } else {
-      if (!known) this.writer.addNotRun(toNotRunEntry(testCase, root))
+      if (!known) this.writer.addNotRun(redactDeep(toNotRunEntry(testCase, root), this.redact, true))
       this.progress.result(testCase.id, { failed: false, costUsd: 0 })
     }
     this.showProgress()
@@ -161,7 +166,8 @@ export class EvalReporter implements Reporter {
     for (const module of testModules) {
       if (!this.projects.has(module.project.name)) continue
       for (const test of module.children.allTests()) {
-        if (!this.seen.has(test.id)) writer.addNotRun(toNotRunEntry(test, this.run.root))
+        if (!this.seen.has(test.id))
+          writer.addNotRun(redactDeep(toNotRunEntry(test, this.run.root), this.redact, true))
       }
     }
     if (writer.tiers.size === 0) return
@@ -186,6 +192,7 @@ export class EvalReporter implements Reporter {
       github: this.options.github,
       junit: this.options.junit,
       print: (text) => this.print(text),
+      redact: this.redact,
     })
 
     const runDirNote = writer.failure ? undefined : runDirErrors(written, this.run.resultsDir)
@@ -208,7 +215,14 @@ export class EvalReporter implements Reporter {
     return shard ? `${shard.index}/${shard.count}` : undefined
   }
 
-  private print(text: string): void {
+  /**
+   * The one way out for the reporter's text (and CI files): secrets of this process's
+   * environment, the project's `secrets` and every key shape are redacted.
+   */
+  private readonly redact = (text: string): string => createRedactor(this.options.secrets).redact(text)
+
+  private print(raw: string): void {
+    const text = this.redact(raw)
     if (this.options.print) this.options.print(text)
     else if (this.vitest) this.vitest.logger.log(text)
     else process.stdout.write(`${text}\n`)

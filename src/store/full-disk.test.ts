@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { CaseFiles } from '../eval/case-files.ts'
+import { createRedactor } from '../secrets/redact.ts'
 import { JOURNAL_DIR, Journal, readJournal } from './journal.ts'
 import { recoverInterruptedRuns } from './recover.ts'
 import { checkResultsDirWritable } from './results-dir.ts'
@@ -136,7 +137,7 @@ describe.skipIf(!isRoot)('a full or read-only results disk', () => {
   })
 
   test('a case file that cannot be written is recorded, removed, and never thrown to the agent', async () => {
-    const files = new CaseFiles(mount, join(mount, 'runs', 'r1'), 'suite › case')
+    const files = new CaseFiles(mount, join(mount, 'runs', 'r1'), 'suite › case', createRedactor([]))
     expect(await files.keep('small.txt', 'fine')).toMatch(/^runs\/r1\/.+\/small\.txt$/)
     const free = fill(mount)
     expect(await files.keep('big.bin', Buffer.alloc(300_000))).toBeUndefined()

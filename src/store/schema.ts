@@ -109,6 +109,12 @@ export const testEntrySchema = z.looseObject({
   run_dir_error: z.string().optional(),
   /** Files kept for the case, relative to the results directory, by role. */
   artifacts: z.record(z.string(), z.string()).optional(),
+  /**
+   * Files not kept because they hold a secret evalbox cannot redact (binary data) or cannot be
+   * scanned (compressed, too large): where each would have been, relative to the results
+   * directory (a `<path>.withheld.txt` note is there instead), and why.
+   */
+  withheld: z.array(z.looseObject({ path: z.string(), reason: z.string() })).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 })
 export type TestEntry = z.infer<typeof testEntrySchema>

@@ -1,4 +1,7 @@
-/** Stream-json transcripts: parsing, derived metrics, exit reasons and secret redaction. */
+/** Stream-json transcripts: parsing, derived metrics and exit reasons (redaction: src/secrets/). */
+
+// The agents' output stream takes its redactor type from here.
+export type { Redactor, StreamRedactor } from '../secrets/redact.ts'
 export type {
   AssistantMessage,
   RawUsage,
@@ -30,17 +33,6 @@ export {
   type TranscriptParser,
   type TranscriptParserOptions,
 } from './parser.ts'
-export {
-  createRedactor,
-  createStreamRedactor,
-  MIN_SECRET_LENGTH,
-  type Redactor,
-  redactSecrets,
-  SECRET_NAME_PATTERN,
-  type Secret,
-  type StreamRedactor,
-  secretsFromEnv,
-} from './redact.ts'
 export {
   type FormatToolCallOptions,
   formatToolCall,

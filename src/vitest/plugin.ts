@@ -1,5 +1,6 @@
 import type { Plugin } from 'vite'
 import { EvalReporter } from '../reporter/eval-reporter.ts'
+import { checkSecretNames } from '../secrets/redact.ts'
 import { type EvalboxProjectOptions, registerProject } from './run-state.ts'
 
 /**
@@ -8,6 +9,7 @@ import { type EvalboxProjectOptions, registerProject } from './run-state.ts'
  * reporter never runs for `--project unit` alone.
  */
 export function evalboxPlugin(options: EvalboxProjectOptions = {}): Plugin {
+  checkSecretNames(options.secrets)
   return {
     name: 'evalbox',
     configureVitest({ vitest, project }) {

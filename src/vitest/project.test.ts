@@ -20,4 +20,12 @@ describe('evalsProject', () => {
     ])
     expect(project.test?.testTimeout).toBe(5)
   })
+
+  test("evalbox's console redaction is the first setup file; the user's follow", () => {
+    expect(evalsProject().test?.setupFiles).toEqual([expect.stringMatching(/redact-console\.(ts|js)$/)])
+    expect(evalsProject({ test: { setupFiles: ['evals/setup.ts'] } }).test?.setupFiles).toEqual([
+      expect.stringMatching(/redact-console\.(ts|js)$/),
+      'evals/setup.ts',
+    ])
+  })
 })

@@ -36,7 +36,9 @@ export function evalsProject(options: EvalsProjectOptions = {}): TestProjectInli
       maxConcurrency,
       ...test,
       // The run's own setup always comes first; the user's global setups are added, not swapped in.
-      globalSetup: [globalSetupFile(), ...toArray(test.globalSetup)],
+      globalSetup: [besideThisModule('global-setup'), ...toArray(test.globalSetup)],
+      // Eval code's console output is redacted before anything of the user's runs.
+      setupFiles: [besideThisModule('redact-console'), ...toArray(test.setupFiles)],
     },
   }
 }
@@ -45,13 +47,11 @@ function toArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value]
 }
 
-/** The globalSetup file beside this module: `.ts` when running from source, `.js` when built. */
-function globalSetupFile(): string {
-  for (const candidate of ['./global-setup.js', './global-setup.ts']) {
+/** A setup file beside this module: `.ts` when running from source, `.js` when built. */
+function besideThisModule(name: string): string {
+  for (const candidate of [`./${name}.js`, `./${name}.ts`]) {
     const path = fileURLToPath(new URL(candidate, import.meta.url))
     if (existsSync(path)) return path
   }
-  throw new Error(
-    `evalbox: global-setup not found next to ${fileURLToPath(import.meta.url)}; reinstall evalbox`,
-  )
+  throw new Error(`evalbox: ${name} not found next to ${fileURLToPath(import.meta.url)}; reinstall evalbox`)
 }

@@ -47,6 +47,15 @@ export interface EvalboxProjectOptions {
    * @default true
    */
   progress?: boolean
+  /**
+   * More environment variable names whose values are secrets, besides those whose names look
+   * secret (`*KEY*`, `*TOKEN*`, `*SECRET*`, `*PASSWORD*`…). Every secret value (of 8 characters
+   * or more) and every key shape (`sk-ant-…`, `ghp_…`, PEM private keys…) is redacted from
+   * everything evalbox writes or prints: result files, run directories, logs, the console
+   * (eval files' `console` output included), JUnit, GitHub output. See docs/agents.md, "Secrets".
+   * @default []
+   */
+  secrets?: string[]
 }
 
 /** The reporter's gate, the `evalbox gate` command run at the end of every eval run. */
@@ -125,6 +134,7 @@ export function currentRun(projectName?: string): RunState {
       autoProvider: 'local',
       sandboxDefaults: options.sandbox,
       timeout: options.timeout,
+      ...(options.secrets && { secrets: [...options.secrets] }),
     },
     cleanups: new Set(),
   }

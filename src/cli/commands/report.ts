@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { buildReport } from '../../report/build-report.ts'
 import { renderReportHtml } from '../../report/render-html.ts'
+import { redactDeep } from '../../secrets/deep.ts'
+import { createRedactor } from '../../secrets/redact.ts'
 import { type CliIo, displayPath, resolveRunPath, resultsDir, usageError, warnTo } from '../context.ts'
 import { parseStrict } from '../parse.ts'
 
@@ -56,7 +58,9 @@ export function reportCommand(args: string[], io: CliIo): number {
   })
   const out = resolve(io.cwd, values.out ?? DEFAULT_REPORT_FILE)
   mkdirSync(dirname(out), { recursive: true })
-  writeFileSync(out, renderReportHtml(data))
+  // Result files and kept files of older runs may hold secrets; the page never does (its data
+  // is redacted as data, so the page's JSON stays whole).
+  writeFileSync(out, renderReportHtml(redactDeep(data, createRedactor([], io.env).redact, true)))
   io.stdout.write(`${displayPath(io, out)}\n`)
   return 0
 }
