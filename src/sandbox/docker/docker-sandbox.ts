@@ -189,6 +189,7 @@ async function wrapContainer(
     },
     readFile: async (p) => readContainerFile(files, path(p)),
     writeFile: async (p, data) => {
+      stampPending = false
       await putAt(files, path(p), async (pack, name) =>
         packBytes(pack, name, typeof data === 'string' ? Buffer.from(data) : data, owner),
       )
@@ -196,6 +197,7 @@ async function wrapContainer(
     copyIn: async (hostPath, sandboxPath) => {
       const target = path(sandboxPath)
       await stat(hostPath)
+      stampPending = false
       await putAt(files, target, (pack, name) => packHostPath(pack, hostPath, name, owner))
     },
     copyOut: async (sandboxPath, hostPath) => copyOutOfContainer(files, path(sandboxPath), hostPath),
