@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { contains } from '../graders/text.ts'
 import { validateDescribeEvalOptions, validateEvalTestOptions, validateRows } from './options.ts'
@@ -51,5 +54,65 @@ describe('eval options are validated at definition time', () => {
 
   test('a tier must be file-name safe', () => {
     expect(() => validateEvalTestOptions('x', { tier: 'e2e/slow' })).toThrowError(/`tier`.*"e2e\/slow"/)
+  })
+
+  test('sandbox limits that cannot work and bad image references fail with the option and value named', () => {
+    const cases: Array<[object, RegExp]> = [
+      [
+        { limits: { memory: '1k' } },
+        /`sandbox\.limits\.memory` must be a size of at least 6 MiB.*got `"1k"`/,
+      ],
+      [{ limits: { pids: 1 } }, /`sandbox\.limits\.pids` must be at least 16.*got `1`/],
+      [
+        { limits: { cpus: 999 } },
+        /`sandbox\.limits\.cpus` must be at most the \d+ CPUs of this machine.*got `999`/,
+      ],
+      [{ limits: { disk: '10k' } }, /`sandbox\.limits\.disk` must be a size of at least 1 MiB.*got `"10k"`/],
+      [{ image: 'x; touch y' }, /`sandbox\.image` must be a Docker image reference.*got `"x; touch y"`/],
+      [{ capAdd: ['ALL'] }, /`sandbox\.capAdd\.0` must be a Linux capability name.*got `"ALL"`/],
+      [{ runtime: 'runsc --debug' }, /`sandbox\.runtime` must be a runtime name.*got `"runsc --debug"`/],
+    ]
+    for (const [sandbox, message] of cases) {
+      expect(() => validateEvalTestOptions('x', { sandbox })).toThrowError(message)
+    }
+    expect(() =>
+      validateEvalTestOptions('x', {
+        sandbox: { image: 'node:22', limits: { memory: '64m', pids: 16, cpus: 1 } },
+      }),
+    ).not.toThrow()
+  })
+
+  test('workspace and build paths outside the project root are refused, symbolic links resolved, unless allowed', () => {
+    const root = mkdtempSync(join(tmpdir(), 'evalbox-paths-'))
+    mkdirSync(join(root, 'fixture'))
+    symlinkSync('/etc', join(root, 'linked'))
+    const cwd = process.cwd()
+    process.chdir(root)
+    try {
+      expect(() => validateEvalTestOptions('x', { sandbox: { workspace: '../../etc' } })).toThrowError(
+        /evalTest\("x"\): `sandbox\.workspace` "\.\.\/\.\.\/etc" resolves to "\/etc", outside the project root/,
+      )
+      expect(() => validateEvalTestOptions('x', { sandbox: { workspace: 'linked' } })).toThrowError(
+        /`sandbox\.workspace` "linked" resolves to "\/etc"/,
+      )
+      expect(() => validateEvalTestOptions('x', { sandbox: { build: { context: '/etc' } } })).toThrowError(
+        /`sandbox\.build\.context` "\/etc"/,
+      )
+      expect(() =>
+        validateDescribeEvalOptions('x', {
+          data: [{ input: 1 }, { input: 2, sandbox: { workspace: 'linked/ssl' } }],
+        }),
+      ).toThrowError(/`data\.1\.sandbox\.workspace`/)
+      expect(() => validateEvalTestOptions('x', { sandbox: { workspace: 'fixture' } })).not.toThrow()
+      expect(() =>
+        validateEvalTestOptions('x', { sandbox: { workspace: join(root, 'fixture') } }),
+      ).not.toThrow()
+      expect(() =>
+        validateEvalTestOptions('x', { sandbox: { workspace: 'linked', allowOutsideRoot: true } }),
+      ).not.toThrow()
+    } finally {
+      process.chdir(cwd)
+      rmSync(root, { recursive: true, force: true })
+    }
   })
 })

@@ -2,9 +2,11 @@ import { z } from 'zod'
 import type { Agent } from '../agents/types.ts'
 import { describeValue, EvalboxError } from '../errors.ts'
 import type { Grader } from '../graders/types.ts'
+import { outsideRoot } from '../sandbox/paths.ts'
 import type { SandboxOption } from '../sandbox/spec.ts'
 import { sandboxOptionSchema } from '../sandbox/spec.ts'
 import type { EvalContext } from './context.ts'
+import { getRunSettings } from './settings.ts'
 
 /** Options shared by `evalTest` and `describeEval`. */
 export interface EvalOptions<Input = unknown> {
@@ -129,19 +131,40 @@ const describeEvalSchema = z.strictObject({
 
 /** Validates `evalTest` options; throws an error naming the eval, the field and the value. */
 export function validateEvalTestOptions<I>(evalName: string, options: unknown): EvalTestOptions<I> {
-  return validate(evalName, 'evalTest', evalTestSchema, options) as EvalTestOptions<I>
+  const valid = validate(evalName, 'evalTest', evalTestSchema, options) as EvalTestOptions<I>
+  confinePaths(evalName, 'evalTest', 'sandbox', valid.sandbox)
+  return valid
 }
 
 /** Validates `describeEval` options (the rows too, when given as an array). */
 export function validateDescribeEvalOptions<I>(evalName: string, options: unknown): DescribeEvalOptions<I> {
   const valid = validate(evalName, 'describeEval', describeEvalSchema, options) as DescribeEvalOptions<I>
+  confinePaths(evalName, 'describeEval', 'sandbox', valid.sandbox)
   if (Array.isArray(valid.data)) validateRows(evalName, valid.data)
   return valid
 }
 
 /** Validates rows produced by a `data` function. */
 export function validateRows<I>(evalName: string, rows: unknown): readonly EvalRow<I>[] {
-  return validate(evalName, 'describeEval', z.array(rowSchema), rows, 'data') as EvalRow<I>[]
+  const valid = validate(evalName, 'describeEval', z.array(rowSchema), rows, 'data') as EvalRow<I>[]
+  for (const [index, row] of valid.entries()) {
+    confinePaths(evalName, 'describeEval', `data.${index}.sandbox`, row.sandbox)
+  }
+  return valid
+}
+
+/**
+ * Refuses a sandbox spec whose host paths (workspace, build context) lead outside the
+ * project root, symbolic links resolved, unless the spec sets `allowOutsideRoot`.
+ */
+function confinePaths(evalName: string, api: string, field: string, sandbox: SandboxOption | undefined) {
+  const refused = outsideRoot(sandbox, getRunSettings()?.root ?? process.cwd())
+  if (refused) {
+    throw new EvalboxError(
+      'INVALID_OPTIONS',
+      `${api}("${evalName}"): \`${field}.${refused.field}\` ${refused.reason}. Fix the eval's options.`,
+    )
+  }
 }
 
 function validate(evalName: string, api: string, schema: z.ZodType, value: unknown, prefix?: string) {
@@ -160,8 +183,12 @@ function validate(evalName: string, api: string, schema: z.ZodType, value: unkno
   const what =
     issue.code === 'unrecognized_keys'
       ? `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`
-      : `\`${field}\` ${issue.message.replace(/^Invalid input: /, '').toLowerCase()}, got ${describeValue(bad)}`
+      : `\`${field}\` ${lowerFirst(issue.message.replace(/^Invalid input: /, ''))}, got ${describeValue(bad)}`
   throw new EvalboxError('INVALID_OPTIONS', `${api}("${evalName}"): ${what}. Fix the eval's options.`)
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1)
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

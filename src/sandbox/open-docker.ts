@@ -75,6 +75,9 @@ export function dockerOptions(
     network: spec.network,
     user: spec.user,
     readOnlyRoot: spec.readOnlyRoot,
+    capAdd: spec.capAdd,
+    noNewPrivileges: spec.noNewPrivileges,
+    runtime: spec.runtime,
     outputs: spec.outputs,
     labels: extra.labels,
   }

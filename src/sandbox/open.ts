@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { EvalboxError } from '../errors.ts'
 import type { RunSettings } from '../eval/settings.ts'
 import { LABEL_CASE, runLabels } from './labels.ts'
+import { outsideRoot } from './paths.ts'
 import type { SandboxSpec } from './spec.ts'
 import type { Sandbox } from './types.ts'
 
@@ -52,6 +53,10 @@ export async function openSandbox(
   settings: RunSettings,
   caseLabel: string,
 ): Promise<Sandbox> {
+  const refused = outsideRoot(spec, settings.root)
+  if (refused) {
+    throw new EvalboxError('INVALID_OPTIONS', `\`sandbox.${refused.field}\` ${refused.reason}.`)
+  }
   const workspace = spec.workspace ? hostPath(settings.root, spec.workspace) : undefined
   if (chooseProvider(spec, settings) === 'local') {
     const { createLocalSandbox } = await import('./local/local-sandbox.ts')

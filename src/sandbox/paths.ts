@@ -1,4 +1,5 @@
-import { posix } from 'node:path'
+import { realpathSync } from 'node:fs'
+import { basename, dirname, isAbsolute, join, posix, relative, resolve } from 'node:path'
 import { describeValue, EvalboxError } from '../errors.ts'
 
 /**
@@ -65,4 +66,55 @@ export function pathEscapeError(entry: string, detail: string, hostPath: string)
       `the copied folder. Nothing was written to ${JSON.stringify(hostPath)}. Remove or replace the ` +
       'entry inside the sandbox (for example with a copy of the file), or copy a narrower folder.',
   )
+}
+
+/**
+ * A spec's host path (`workspace`, `build.context`) resolved against the project root,
+ * with the reason it is refused, if it is: it must lie inside the root once symbolic links
+ * are resolved (of the path and of the root), unless `allowOutsideRoot`. A path that does
+ * not exist yet is judged by its deepest existing folder.
+ */
+export function projectPath(
+  root: string,
+  path: string,
+  allowOutsideRoot: boolean | undefined,
+): { path: string; outside?: string } {
+  const full = resolve(root, path)
+  if (allowOutsideRoot) return { path: full }
+  const realRoot = realpathLoose(resolve(root))
+  const real = realpathLoose(full)
+  const rel = relative(realRoot, real)
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) return { path: full }
+  return {
+    path: full,
+    outside:
+      `${JSON.stringify(path)} resolves to ${JSON.stringify(real)}, outside the project root ${JSON.stringify(realRoot)}. ` +
+      'Put the folder inside the project, or set `allowOutsideRoot: true` in the sandbox spec to use it anyway',
+  }
+}
+
+/** Checks the host paths of a spec; returns the spec field and the reason of the first refused one. */
+export function outsideRoot(
+  spec: { workspace?: string; build?: { context: string }; allowOutsideRoot?: boolean } | string | undefined,
+  root: string,
+): { field: string; reason: string } | undefined {
+  if (typeof spec !== 'object') return undefined
+  for (const [field, path] of [
+    ['workspace', spec.workspace],
+    ['build.context', spec.build?.context],
+  ] as const) {
+    const outside = path === undefined ? undefined : projectPath(root, path, spec.allowOutsideRoot).outside
+    if (outside) return { field, reason: outside }
+  }
+  return undefined
+}
+
+/** The real path of `path`, or of its deepest existing ancestor with the rest appended. */
+function realpathLoose(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    const parent = dirname(path)
+    return parent === path ? path : join(realpathLoose(parent), basename(path))
+  }
 }

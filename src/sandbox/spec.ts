@@ -1,4 +1,14 @@
+import { availableParallelism } from 'node:os'
 import { z } from 'zod'
+import {
+  isCapability,
+  isImageReference,
+  isRuntimeName,
+  MIN_DISK_BYTES,
+  MIN_MEMORY_BYTES,
+  MIN_PIDS,
+  sizeBytes,
+} from './docker/container-config.ts'
 
 /** Which provider runs a case. */
 export type SandboxProviderName = 'auto' | 'local' | 'docker'
@@ -11,22 +21,39 @@ export interface SandboxSpec {
    * @default 'auto'
    */
   provider?: SandboxProviderName
-  /** Host folder copied into the sandbox's workdir, relative to the project root. */
+  /**
+   * Host folder copied into the sandbox's workdir, relative to the project root. It must
+   * lie inside the project root, symbolic links resolved, unless `allowOutsideRoot`.
+   */
   workspace?: string
+  /** Let `workspace` and `build.context` name folders outside the project root. @default false */
+  allowOutsideRoot?: boolean
   /** Docker image. */
   image?: string
   /** When to pull `image`. @default 'missing' */
   pull?: 'missing' | 'never' | 'always'
   /** Build the image from a context folder instead (tagged by a hash of its contents). */
   build?: { context: string; dockerfile?: string }
-  /** Resource limits (docker). */
-  limits?: { memory?: string | number; cpus?: number; pids?: number }
+  /**
+   * Resource limits (docker); unset ones keep their defaults.
+   * @default { memory: '2g', pids: 1024, disk: '1g' } (no CPU limit)
+   */
+  limits?: { memory?: string | number; cpus?: number; pids?: number; disk?: string | number }
   /** Docker network. @default 'none' */
   network?: 'none' | 'bridge'
-  /** Run commands as this user (docker), e.g. `'1000:1000'`. */
+  /**
+   * Run commands as this user (docker), e.g. `'1000:1000'`, `'node'`, `'root'`.
+   * @default the image's user when it is not root, else '1000:1000'
+   */
   user?: string
-  /** Mount the root filesystem read-only; workdir, outputs and /tmp stay writable (docker). */
+  /** Mount the root filesystem read-only; workdir, outputs, `$HOME` and /tmp stay writable (docker). @default true */
   readOnlyRoot?: boolean
+  /** Capabilities given back after all are dropped (docker), e.g. `['CHOWN']`. @default [] */
+  capAdd?: string[]
+  /** Forbid gaining privileges through setuid binaries or file capabilities (docker). @default true */
+  noNewPrivileges?: boolean
+  /** OCI runtime of the engine (docker), e.g. `'runsc'` for gVisor. @default the engine's default */
+  runtime?: string
   /** Folder in the sandbox whose contents are kept in the case's run directory. @default '/home/output' */
   outputs?: string
   /** Workspace path inside a docker sandbox. @default '/workspace' */
@@ -52,24 +79,58 @@ export interface SandboxSpec {
 /** What the `sandbox` option accepts: a provider name or a full spec. */
 export type SandboxOption = SandboxProviderName | SandboxSpec
 
+const size = (min: number, minText: string) =>
+  z
+    .union([z.string(), z.number()])
+    .refine((value) => sizeBytes(value) >= min, `must be a size of at least ${minText}, like "512m" or "2g"`)
+
+/** CPUs of this machine, or no bound when the engine is elsewhere (it checks itself). */
+function maxCpus(): number {
+  const host = process.env.DOCKER_HOST
+  return !host || host.startsWith('unix://') ? availableParallelism() : Number.POSITIVE_INFINITY
+}
+
 const specSchema = z.strictObject({
   provider: z.enum(['auto', 'local', 'docker']).optional(),
   workspace: z.string().min(1).optional(),
-  image: z.string().min(1).optional(),
+  allowOutsideRoot: z.boolean().optional(),
+  image: z
+    .string()
+    .refine(
+      isImageReference,
+      'must be a Docker image reference like "evalbox-base:bookworm-1" or "node:22-bookworm-slim"',
+    )
+    .optional(),
   pull: z.enum(['missing', 'never', 'always']).optional(),
   build: z.strictObject({ context: z.string().min(1), dockerfile: z.string().min(1).optional() }).optional(),
   limits: z
     .strictObject({
-      memory: z
-        .union([z.string().regex(/^\d+(\.\d+)?[bkmg]?$/i, 'like "512m" or "2g"'), z.number().positive()])
+      memory: size(MIN_MEMORY_BYTES, '6 MiB').optional(),
+      cpus: z
+        .number()
+        .positive()
+        .refine((cpus) => cpus <= maxCpus(), {
+          error: () => `must be at most the ${maxCpus()} CPUs of this machine`,
+        })
         .optional(),
-      cpus: z.number().positive().optional(),
-      pids: z.number().int().positive().optional(),
+      pids: z
+        .number()
+        .int()
+        .min(MIN_PIDS, `must be at least ${MIN_PIDS} (init, the command and evalbox's helpers need some)`)
+        .optional(),
+      disk: size(MIN_DISK_BYTES, '1 MiB').optional(),
     })
     .optional(),
   network: z.enum(['none', 'bridge']).optional(),
   user: z.string().min(1).optional(),
   readOnlyRoot: z.boolean().optional(),
+  capAdd: z
+    .array(
+      z.string().refine(isCapability, 'must be a Linux capability name like "CHOWN" or "NET_BIND_SERVICE"'),
+    )
+    .optional(),
+  noNewPrivileges: z.boolean().optional(),
+  runtime: z.string().refine(isRuntimeName, 'must be a runtime name of the engine, like "runsc"').optional(),
   outputs: z.string().startsWith('/', 'an absolute path').optional(),
   workdir: z.string().startsWith('/', 'an absolute path').optional(),
   env: z.record(z.string(), z.string()).optional(),

@@ -2,16 +2,77 @@ import { posix } from 'node:path'
 import type { ContainerCreateOptions } from 'dockerode'
 import { describeValue, EvalboxError } from '../../errors.ts'
 import type { PullPolicy } from './images.ts'
+import type { Owner } from './tar-in.ts'
 
 /** Resource limits of a docker sandbox. */
 export interface DockerLimits {
-  /** Memory limit, swap included: bytes, or a string such as `'512m'` / `'2g'`. @default no limit */
+  /** Memory limit, swap and the in-memory writable folders included: bytes, or `'512m'` / `'2g'`. @default '2g' */
   memory?: string | number
   /** CPU share, e.g. `1.5`. @default no limit */
   cpus?: number
-  /** Maximum number of processes (fork bombs stop here). @default no limit */
+  /** Maximum number of processes and threads (fork bombs stop here). @default 1024 */
   pids?: number
+  /** Size of each writable folder (workdir, outputs, `HOME`, `/tmp`); writing more fails with ENOSPC. @default '1g' */
+  disk?: string | number
 }
+
+/** The limits every docker sandbox gets unless its spec sets others. */
+export const DEFAULT_LIMITS = { memory: '2g', pids: 1024, disk: '1g' } as const
+/** The user commands run as when neither the spec nor the image names a non-root user. */
+export const DEFAULT_USER = '1000:1000'
+/** `$HOME` of a docker sandbox unless `env.HOME` says otherwise: a writable folder. */
+export const DEFAULT_HOME = '/home/sandbox'
+/** Below this Docker refuses a memory limit. */
+export const MIN_MEMORY_BYTES = 6 * 1024 ** 2
+/** Below this tmpfs folders cannot hold even a small workspace. */
+export const MIN_DISK_BYTES = 1024 ** 2
+/** Init, `sleep` and evalbox's own helper commands need a few processes before any command runs. */
+export const MIN_PIDS = 16
+
+/** Linux capability names `capAdd` accepts (without the `CAP_` prefix). */
+export const CAPABILITIES = [
+  'AUDIT_CONTROL',
+  'AUDIT_READ',
+  'AUDIT_WRITE',
+  'BLOCK_SUSPEND',
+  'BPF',
+  'CHECKPOINT_RESTORE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'DAC_READ_SEARCH',
+  'FOWNER',
+  'FSETID',
+  'IPC_LOCK',
+  'IPC_OWNER',
+  'KILL',
+  'LEASE',
+  'LINUX_IMMUTABLE',
+  'MAC_ADMIN',
+  'MAC_OVERRIDE',
+  'MKNOD',
+  'NET_ADMIN',
+  'NET_BIND_SERVICE',
+  'NET_BROADCAST',
+  'NET_RAW',
+  'PERFMON',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_ADMIN',
+  'SYS_BOOT',
+  'SYS_CHROOT',
+  'SYS_MODULE',
+  'SYS_NICE',
+  'SYS_PACCT',
+  'SYS_PTRACE',
+  'SYS_RAWIO',
+  'SYS_RESOURCE',
+  'SYS_TIME',
+  'SYS_TTY_CONFIG',
+  'SYSLOG',
+  'WAKE_ALARM',
+] as const
 
 /** Options of `createDockerSandbox`. */
 export interface DockerSandboxOptions {
@@ -25,14 +86,23 @@ export interface DockerSandboxOptions {
   workdir?: string
   /** Environment variables set for every command (exec's own `env` wins). @default {} */
   env?: Record<string, string>
-  /** Memory, CPU and process limits. @default none */
+  /** Memory, CPU, process and disk limits; unset ones keep their defaults. @default DEFAULT_LIMITS */
   limits?: DockerLimits
   /** `'none'` has no network at all; `'bridge'` is Docker's default network. @default 'none' */
   network?: 'none' | 'bridge'
-  /** User for commands (`'1000'`, `'1000:1000'`, `'node'`); owns workdir and outputs. @default the image's user */
+  /**
+   * User for commands (`'1000'`, `'1000:1000'`, `'node'`, `'root'`); owns workdir and outputs.
+   * @default the image's user when it is not root, else '1000:1000'
+   */
   user?: string
-  /** Mount the root filesystem read-only; workdir, outputs and `/tmp` stay writable. @default false */
+  /** Mount the root filesystem read-only; only the writable folders accept writes. @default true */
   readOnlyRoot?: boolean
+  /** Capabilities given back after dropping all (`'CHOWN'`, `'NET_BIND_SERVICE'`). @default [] */
+  capAdd?: string[]
+  /** Forbid gaining privileges (setuid binaries, file capabilities). @default true */
+  noNewPrivileges?: boolean
+  /** OCI runtime of the engine, such as `'runsc'` (gVisor). @default the engine's default (runc) */
+  runtime?: string
   /** Absolute path of the output folder (`$EVALBOX_OUTPUT_DIR`). @default '/home/output' */
   outputs?: string
   /** Container labels, e.g. `evalbox.run`, so leftovers can be found and removed. @default {} */
@@ -41,41 +111,79 @@ export interface DockerSandboxOptions {
 
 /** Options with defaults applied and checked. */
 export interface ResolvedDockerOptions
-  extends Required<Omit<DockerSandboxOptions, 'workspace' | 'user' | 'limits'>> {
+  extends Required<Omit<DockerSandboxOptions, 'workspace' | 'user' | 'limits' | 'runtime'>> {
   workspace: string | undefined
   user: string | undefined
-  memoryBytes: number | undefined
-  limits: DockerLimits
+  runtime: string | undefined
+  memoryBytes: number
+  diskBytes: number
+  pids: number
+  cpus: number | undefined
+  /** `$HOME` in the sandbox. */
+  home: string
+  /** The writable folders: workdir, outputs, `$HOME` and `/tmp`, each a sized tmpfs. */
+  writable: string[]
 }
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }
 
+/** A size (`'512m'`, `'1.5g'`, `67108864`) in bytes, or `NaN` when it is not one. */
+export function sizeBytes(value: unknown): number {
+  if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : Number.NaN
+  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([bkmgt]?)b?\s*$/i.exec(value) : null
+  return match ? Math.floor(Number(match[1]) * UNITS[match[2]!.toLowerCase()]!) : Number.NaN
+}
+
 /** Parses a memory size (`'512m'`, `'1.5g'`, `67108864`) into bytes. */
 export function parseMemory(value: string | number): number {
-  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([bkmgt]?)b?\s*$/i.exec(value) : null
-  const bytes =
-    typeof value === 'number'
-      ? value
-      : match
-        ? Math.floor(Number(match[1]) * UNITS[match[2]!.toLowerCase()]!)
-        : Number.NaN
-  // Docker refuses limits under 6 MiB.
-  if (!Number.isInteger(bytes) || bytes < 6 * 1024 ** 2) {
-    throw invalid('limits.memory', value, "a size of at least 6 MiB, such as '512m' or 536870912")
-  }
+  return parseSize('limits.memory', value, MIN_MEMORY_BYTES, '6 MiB')
+}
+
+function parseSize(option: string, value: unknown, min: number, minText: string): number {
+  const bytes = sizeBytes(value)
+  if (!(bytes >= min))
+    throw invalid(option, value, `a size of at least ${minText}, such as '512m' or 536870912`)
   return bytes
+}
+
+/**
+ * Whether `image` is a Docker image reference (`name[:tag][@digest]`, with an optional
+ * registry host), per the grammar of distribution/reference.
+ */
+export function isImageReference(image: string): boolean {
+  const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*'
+  const host =
+    '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?'
+  const tag = '(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?'
+  const digest = '(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?'
+  return (
+    image.length <= 255 && new RegExp(`^${host}${component}(?:/${component})*${tag}${digest}$`).test(image)
+  )
+}
+
+/** Whether a capability name is one `capAdd` accepts (`CAP_` prefix and case ignored). */
+export function isCapability(name: string): boolean {
+  return (CAPABILITIES as readonly string[]).includes(name.toUpperCase().replace(/^CAP_/, ''))
+}
+
+/** Whether a runtime name can be one the engine knows (`runsc`, `io.containerd.runc.v2`). */
+export function isRuntimeName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)
 }
 
 /** Applies defaults and validates; errors name the option, the value and the fix. */
 export function resolveDockerOptions(options: DockerSandboxOptions): ResolvedDockerOptions {
-  if (typeof options?.image !== 'string' || options.image.trim() === '') {
-    throw invalid('image', options?.image, "an image name such as 'evalbox-base:bookworm-1'")
+  if (typeof options?.image !== 'string' || !isImageReference(options.image)) {
+    throw invalid('image', options?.image, "an image reference such as 'evalbox-base:bookworm-1'")
   }
   const workdir = options.workdir ?? '/workspace'
   const outputs = options.outputs ?? '/home/output'
+  const env = options.env ?? {}
+  const home = env.HOME ?? DEFAULT_HOME
   for (const [name, value] of [
     ['workdir', workdir],
     ['outputs', outputs],
+    ['env.HOME', home],
   ] as const) {
     if (typeof value !== 'string' || !posix.isAbsolute(value) || posix.normalize(value) === '/') {
       throw invalid(name, value, "an absolute folder path other than '/', such as '/workspace'")
@@ -86,53 +194,90 @@ export function resolveDockerOptions(options: DockerSandboxOptions): ResolvedDoc
   const pull = options.pull ?? 'missing'
   if (!['missing', 'never', 'always'].includes(pull))
     throw invalid('pull', pull, "'missing', 'never' or 'always'")
-  const limits = options.limits ?? {}
+  const limits = { ...DEFAULT_LIMITS, ...options.limits }
   if (limits.cpus !== undefined && !(Number.isFinite(limits.cpus) && limits.cpus > 0)) {
     throw invalid('limits.cpus', limits.cpus, 'a positive number such as 1.5')
   }
-  if (limits.pids !== undefined && !(Number.isInteger(limits.pids) && limits.pids > 0)) {
-    throw invalid('limits.pids', limits.pids, 'a positive integer such as 256')
+  if (!(Number.isInteger(limits.pids) && limits.pids >= MIN_PIDS)) {
+    throw invalid('limits.pids', limits.pids, `an integer of at least ${MIN_PIDS}, such as 256`)
   }
+  const capAdd = options.capAdd ?? []
+  const badCap = capAdd.find((cap) => typeof cap !== 'string' || !isCapability(cap))
+  if (badCap !== undefined) throw invalid('capAdd', badCap, "Linux capability names such as 'CHOWN'")
+  if (
+    options.runtime !== undefined &&
+    !(typeof options.runtime === 'string' && isRuntimeName(options.runtime))
+  ) {
+    throw invalid('runtime', options.runtime, "an engine runtime name such as 'runsc'")
+  }
+  const dirs = [workdir, outputs, home, '/tmp'].map((dir) => posix.normalize(dir))
   return {
     image: options.image,
     pull,
     workspace: options.workspace,
-    workdir: posix.normalize(workdir),
-    outputs: posix.normalize(outputs),
-    env: options.env ?? {},
-    limits,
-    memoryBytes: limits.memory === undefined ? undefined : parseMemory(limits.memory),
+    workdir: dirs[0]!,
+    outputs: dirs[1]!,
+    home: dirs[2]!,
+    writable: [...new Set(dirs)],
+    env,
+    memoryBytes: parseMemory(limits.memory),
+    diskBytes: parseSize('limits.disk', limits.disk, MIN_DISK_BYTES, '1 MiB'),
+    pids: limits.pids,
+    cpus: limits.cpus,
     network,
     user: options.user,
-    readOnlyRoot: options.readOnlyRoot ?? false,
+    readOnlyRoot: options.readOnlyRoot ?? true,
+    capAdd: capAdd.map((cap) => cap.toUpperCase().replace(/^CAP_/, '')),
+    noNewPrivileges: options.noNewPrivileges ?? true,
+    runtime: options.runtime,
     labels: options.labels ?? {},
   }
 }
 
 /**
  * The container to create: `sleep infinity` under Docker's init (which reaps orphans),
- * never with the Docker socket mounted. With a read-only root, workdir and outputs are
- * anonymous volumes (Docker's archive API cannot write into tmpfs mounts) and `/tmp` is
- * a tmpfs.
+ * never with the Docker socket mounted; all capabilities dropped but `capAdd`, no new
+ * privileges, limits on memory, processes and CPU. Each writable folder is a volume of
+ * the `local` driver backed by a tmpfs of `limits.disk` bytes, owned by the sandbox user
+ * (`/tmp`: root, mode 1777): unlike a plain tmpfs mount, the archive API writes into it,
+ * and unlike the container layer it is bounded. Docker removes it with the container.
  */
-export function containerConfig(o: ResolvedDockerOptions): ContainerCreateOptions {
-  const env = { LANG: 'C.UTF-8', ...o.env, EVALBOX_OUTPUT_DIR: o.outputs }
+export function containerConfig(o: ResolvedDockerOptions, owner: Owner): ContainerCreateOptions {
+  const env = { LANG: 'C.UTF-8', ...o.env, HOME: o.home, EVALBOX_OUTPUT_DIR: o.outputs }
+  const tmpfs = (dir: string) => {
+    const [uid, gid, mode] = dir === '/tmp' ? [0, 0, '1777'] : [owner.uid, owner.gid, '0755']
+    const mountOptions = `size=${o.diskBytes},uid=${uid},gid=${gid},mode=${mode},nosuid,nodev`
+    return {
+      Type: 'volume' as const,
+      Source: '',
+      Target: dir,
+      VolumeOptions: {
+        NoCopy: false,
+        Labels: {},
+        DriverConfig: { Name: 'local', Options: { type: 'tmpfs', device: 'tmpfs', o: mountOptions } },
+      },
+    }
+  }
   return {
     Image: o.image,
     Cmd: ['sleep', 'infinity'],
     WorkingDir: o.workdir,
     Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
     Labels: { 'evalbox.sandbox': 'docker', ...o.labels },
-    ...(o.user === undefined ? {} : { User: o.user }),
-    ...(o.readOnlyRoot ? { Volumes: { [o.workdir]: {}, [o.outputs]: {} } } : {}),
+    User: `${owner.uid}:${owner.gid}`,
     HostConfig: {
       Init: true,
       NetworkMode: o.network,
       ReadonlyRootfs: o.readOnlyRoot,
-      ...(o.readOnlyRoot ? { Tmpfs: { '/tmp': 'rw,nosuid,nodev,mode=1777' } } : {}),
-      ...(o.memoryBytes === undefined ? {} : { Memory: o.memoryBytes, MemorySwap: o.memoryBytes }),
-      ...(o.limits.cpus === undefined ? {} : { NanoCpus: Math.round(o.limits.cpus * 1e9) }),
-      ...(o.limits.pids === undefined ? {} : { PidsLimit: o.limits.pids }),
+      Mounts: o.writable.map(tmpfs),
+      CapDrop: ['ALL'],
+      CapAdd: o.capAdd,
+      SecurityOpt: o.noNewPrivileges ? ['no-new-privileges'] : [],
+      Memory: o.memoryBytes,
+      MemorySwap: o.memoryBytes,
+      PidsLimit: o.pids,
+      ...(o.cpus === undefined ? {} : { NanoCpus: Math.round(o.cpus * 1e9) }),
+      ...(o.runtime === undefined ? {} : { Runtime: o.runtime }),
     },
   }
 }

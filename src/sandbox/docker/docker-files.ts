@@ -10,20 +10,18 @@ import { extractCopyOut, readFirstEntry, readTarTree } from './tar-out.ts'
 /** The container side of a docker sandbox, as file operations need it. */
 export interface FileTarget {
   container: Container
-  workdir: string
-  outputs: string
+  /** The writable folders (volumes): workdir, outputs, `$HOME`, `/tmp`. */
+  writable: readonly string[]
   readOnlyRoot: boolean
   /** Owner of everything copied in (the sandbox user). */
   owner: Owner
-  /** The sandbox folders are not made yet; the next archive upload adds them. */
-  layoutPending: boolean
   /** Maps an engine error of a file operation on `path` to the error to throw. */
   fileError(error: unknown, path: string): Error
 }
 
 /**
  * Uploads entries for the absolute container path `target`: `fill` adds them under the
- * name it is given. Folders between workdir/outputs and `target` are added with the
+ * name it is given. Folders between the writable folder and `target` are added with the
  * sandbox user as owner, so a non-root user can write where files were copied.
  */
 export async function putAt(
@@ -31,20 +29,21 @@ export async function putAt(
   target: string,
   fill: (pack: Parameters<Parameters<typeof putTar>[2]>[0], name: string) => Promise<void>,
 ): Promise<void> {
-  const owning = [t.workdir, t.outputs].find((dir) => target === dir || target.startsWith(`${dir}/`))
+  // The deepest writable folder holding the target (a workdir may lie inside $HOME).
+  const owning = t.writable
+    .filter((dir) => target === dir || target.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length)[0]
   if (t.readOnlyRoot && !owning) {
     throw new EvalboxError(
       'INVALID_OPTIONS',
-      `Cannot write ${JSON.stringify(target)}: the sandbox has a read-only root filesystem, and only the ` +
-        `workdir (${t.workdir}) and outputs (${t.outputs}) accept copies. Write there, or drop readOnlyRoot.`,
+      `Cannot write ${JSON.stringify(target)}: the sandbox has a read-only root filesystem, and only its ` +
+        `writable folders (${t.writable.join(', ')}) accept copies. Write there, or set readOnlyRoot: false.`,
     )
   }
-  // A read-only root only lets the archive API write into volumes, so extract there.
-  const base = t.readOnlyRoot ? owning! : '/'
-  const layout = t.layoutPending && base === '/'
+  // Extract inside the volume itself: the archive API skips the entry of a volume's root.
+  const base = owning ?? '/'
   try {
     await putTar(t.container, base, async (pack) => {
-      if (layout) for (const dir of [t.workdir, t.outputs]) packDir(pack, dir.slice(1), t.owner)
       if (owning && t.owner.uid !== 0) {
         let parent = posix.dirname(target)
         const parents: string[] = []
@@ -56,7 +55,6 @@ export async function putAt(
   } catch (error) {
     throw t.fileError(error, target)
   }
-  if (layout) t.layoutPending = false
 }
 
 /** Reads a file from the container, following symbolic links (at most 8). */

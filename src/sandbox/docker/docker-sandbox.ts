@@ -8,6 +8,7 @@ import type { Sandbox } from '../types.ts'
 import { UNTOUCHED, type UntouchedProbe } from '../untouched.ts'
 import {
   containerConfig,
+  DEFAULT_USER,
   type DockerSandboxOptions,
   type ResolvedDockerOptions,
   resolveDockerOptions,
@@ -22,12 +23,11 @@ import {
   readContainerTree,
 } from './docker-files.ts'
 import { type Engine, getEngine, isConnectionError, unreachableError } from './engine.ts'
-import { imageFacts } from './images.ts'
-import { runInternal } from './internal-exec.ts'
+import { imageFacts, type PullPolicy } from './images.ts'
 import { killStepProcesses, processSnapshot } from './kill-tree.ts'
 import { resolveOwner } from './owner.ts'
 import type { Owner } from './tar-in.ts'
-import { packBytes, packDir, packHostPath } from './tar-in.ts'
+import { packBytes, packHostPath } from './tar-in.ts'
 import { newStamp, stampedCommand, stillStamped } from './workdir-stamp.ts'
 
 export type { DockerLimits, DockerSandboxOptions } from './container-config.ts'
@@ -42,17 +42,18 @@ export async function createDockerSandbox(options: DockerSandboxOptions): Promis
   const o = resolveDockerOptions(options)
   if (o.workspace !== undefined) await checkWorkspace(o.workspace)
   const engine = await getEngine()
-  const facts = await imageFacts(o.image, o.pull, engine)
+  const owner = await sandboxOwner(engine, o, o.pull)
   let container: Container
   try {
-    container = await engine.docker.createContainer(containerConfig(o))
+    container = await engine.docker.createContainer(containerConfig(o, owner))
   } catch (error) {
+    if (o.runtime !== undefined && /unknown runtime/i.test(errorMessage(error))) {
+      throw await unknownRuntime(engine, o.runtime, error)
+    }
     throw engineError(engine, error, `Creating a container of ${describeValue(o.image)} failed`)
   }
-  let owner = { uid: 0, gid: 0 }
   try {
     await container.start()
-    owner = await resolveOwner(container, o.user ?? facts.user)
   } catch (error) {
     await container.remove({ force: true, v: true }).catch(() => {})
     throw engineError(
@@ -72,15 +73,34 @@ export async function createDockerSandbox(options: DockerSandboxOptions): Promis
 export async function attachDockerSandbox(id: string, options: DockerSandboxOptions): Promise<Sandbox> {
   const o = resolveDockerOptions(options)
   const engine = await getEngine()
-  const facts = await imageFacts(o.image, 'never', engine)
   const container = engine.docker.getContainer(id)
-  let owner = { uid: 0, gid: 0 }
+  let owner: Owner
   try {
-    owner = await resolveOwner(container, o.user ?? facts.user)
+    owner = await sandboxOwner(engine, o, 'never')
   } catch (error) {
     throw engineError(engine, error, `Taking over container ${id.slice(0, 12)} failed`)
   }
   return wrapContainer(engine, container, o, owner)
+}
+
+/** The sandbox user: the spec's, else the image's unless that is root, else `DEFAULT_USER`. */
+async function sandboxOwner(engine: Engine, o: ResolvedDockerOptions, pull: PullPolicy): Promise<Owner> {
+  const { user: imageUser } = await imageFacts(o.image, pull, engine)
+  const imageRoot = ['', '0', 'root'].includes(imageUser.split(':')[0]!)
+  return resolveOwner(engine, o.image, o.user ?? (imageRoot ? DEFAULT_USER : imageUser))
+}
+
+/** The error for a runtime the engine does not have, listing the ones it has. */
+async function unknownRuntime(engine: Engine, runtime: string, cause: unknown): Promise<EvalboxError> {
+  const info = (await engine.docker.info().catch(() => ({}))) as { Runtimes?: Record<string, unknown> }
+  const names = Object.keys(info.Runtimes ?? {}).sort()
+  return new EvalboxError(
+    'INVALID_OPTIONS',
+    `Expected \`runtime\` to be a runtime of the Docker engine at ${engine.endpoint}, got ${describeValue(runtime)}; ` +
+      `the engine has ${names.map((name) => JSON.stringify(name)).join(', ') || 'none listed'}. Register it in the ` +
+      'engine\'s daemon.json ("runtimes") and restart dockerd, or drop `runtime`.',
+    { cause },
+  )
 }
 
 async function wrapContainer(
@@ -105,13 +125,9 @@ async function wrapContainer(
   }
   const files: FileTarget = {
     container,
-    workdir: o.workdir,
-    outputs: o.outputs,
+    writable: o.writable,
     readOnlyRoot: o.readOnlyRoot,
     owner,
-    // Root in a writable root filesystem needs no upload: the first exec makes the output
-    // folder (Docker already made the workdir). Saves a round trip per sandbox.
-    layoutPending: o.workspace === undefined && owner.uid === 0 && !o.readOnlyRoot,
     fileError: (error, path) => {
       // dockerode prefixes every 404 with "no such container"; the engine's own text
       // ("No such container: <id>" vs "Could not find the file") tells them apart.
@@ -122,45 +138,31 @@ async function wrapContainer(
       return unavailable(error)
     },
   }
-  if (!files.layoutPending) {
+  // The writable folders are volumes owned by the sandbox user from the start; only a
+  // workspace needs an upload.
+  if (o.workspace !== undefined) {
+    const workspace = o.workspace
     try {
-      // In a writable root the first upload also makes the output folder.
-      files.layoutPending = !o.readOnlyRoot
-      if (o.workspace !== undefined || !o.readOnlyRoot) {
-        await putAt(files, o.workdir, async (pack, name) => {
-          if (o.workspace) await packHostPath(pack, o.workspace, name, owner)
-          packDir(pack, name, owner)
-        })
-      }
-      // Read-only root: workdir and outputs are volumes, and the archive API skips the
-      // entry for a volume's own root, so the user gets them with chown from inside.
-      if (o.readOnlyRoot && owner.uid !== 0) {
-        const chown = ['chown', `${owner.uid}:${owner.gid}`, o.workdir, o.outputs]
-        const { exitCode } = await runInternal(container, chown, '0')
-        if (exitCode !== 0)
-          throw new EvalboxError('SANDBOX_UNAVAILABLE', `${chown.join(' ')} failed in the sandbox`)
-      }
+      await putAt(files, o.workdir, (pack, name) => packHostPath(pack, workspace, name, owner))
     } catch (error) {
       await container.remove({ force: true, v: true }).catch(() => {})
       throw error
     }
   }
-  // Set by the first command when the engine made the folders (see workdir-stamp.ts).
+  // A sandbox with nothing copied in is stamped by its first command (see workdir-stamp.ts).
   const stamp = newStamp()
+  let stampPending = o.workspace === undefined
   let stamped = false
   const execTarget: ExecTarget = {
     container,
     workdir: o.workdir,
-    memoryLimited: o.memoryBytes !== undefined,
+    memoryLimited: true,
     oomKills: 0,
     unavailable,
     prepare: async (cmd, cwd) => {
-      if (!files.layoutPending) return cmd
-      if (cwd !== undefined) {
-        await putAt(files, '/', async () => {})
-        return cmd
-      }
-      files.layoutPending = false
+      if (!stampPending) return cmd
+      stampPending = false
+      if (cwd !== undefined) return cmd
       stamped = true
       return stampedCommand(o, stamp, cmd)
     },
@@ -172,12 +174,6 @@ async function wrapContainer(
         `Docker sandbox ${id.slice(0, 12)} was disposed; create a new sandbox`,
       )
     return resolveSandboxPath(o.workdir, p)
-  }
-  const beforeRead = async (target: string) => {
-    if (files.layoutPending && (target === o.outputs || target.startsWith(`${o.outputs}/`))) {
-      await putAt(files, '/', async () => {})
-    }
-    return target
   }
   const dispose = () => {
     disposing ??= container.remove({ force: true, v: true }).then(
@@ -203,8 +199,9 @@ async function wrapContainer(
       execs++
       return runDockerExec(execTarget, cmd, execOptions)
     },
-    readFile: async (p) => readContainerFile(files, await beforeRead(path(p))),
+    readFile: async (p) => readContainerFile(files, path(p)),
     writeFile: async (p, data) => {
+      stampPending = false
       await putAt(files, path(p), async (pack, name) =>
         packBytes(pack, name, typeof data === 'string' ? Buffer.from(data) : data, owner),
       )
@@ -212,12 +209,12 @@ async function wrapContainer(
     copyIn: async (hostPath, sandboxPath) => {
       const target = path(sandboxPath)
       await stat(hostPath)
+      stampPending = false
       await putAt(files, target, (pack, name) => packHostPath(pack, hostPath, name, owner))
     },
     copyOut: async (sandboxPath, hostPath, options) =>
-      copyOutOfContainer(files, await beforeRead(path(sandboxPath)), hostPath, options),
-    [READ_TREE]: async (sandboxPath, visit) =>
-      readContainerTree(files, await beforeRead(path(sandboxPath)), visit),
+      copyOutOfContainer(files, path(sandboxPath), hostPath, options),
+    [READ_TREE]: async (sandboxPath, visit) => readContainerTree(files, path(sandboxPath), visit),
     dispose,
     [Symbol.asyncDispose]: dispose,
     [UNTOUCHED]: async () => stamped && !disposing && stillStamped(container, [o.workdir, o.outputs], stamp),

@@ -23,12 +23,14 @@ while hit KILL && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
 `
 
 /**
- * Stops every process of the exec tagged `execId`, as root from a second exec, and
- * resolves when none is left (or the container is gone).
+ * Stops every process of the exec tagged `execId` from a second exec, and resolves when
+ * none is left (or the container is gone). It runs as the sandbox user, not root: the
+ * container has no capabilities, and only a process of the same user may signal the
+ * command's processes without CAP_KILL.
  */
 export async function killExecTree(container: Container, execId: string): Promise<void> {
   const ticks = String(Math.ceil(KILL_GRACE_MS / 100))
-  await runInternal(container, ['sh', '-c', SCRIPT, 'evalbox-kill', execId, ticks], '0').catch(() => {
+  await runInternal(container, ['sh', '-c', SCRIPT, 'evalbox-kill', execId, ticks]).catch(() => {
     // A container that died meanwhile has nothing left to kill.
   })
 }

@@ -1,9 +1,16 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+
+/**
+ * gVisor as `.ci/docker-up.sh` registers it. `--network=none`: gVisor's own loopback only
+ * (evalbox's default network); on some hosts (Firecracker VMs) runsc cannot copy the
+ * interfaces of Docker's network namespace at all.
+ */
+export const GVISOR_RUNTIMES = { runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--network=none'] } }
 
 /** A second Docker engine for tests, listening on 127.0.0.1 over TCP. */
 export interface SecondEngine {
@@ -15,9 +22,13 @@ export interface SecondEngine {
 /**
  * Starts another dockerd (own data and exec roots, no bridge, no iptables) on a free TCP
  * port of 127.0.0.1, and copies `image` into it from the default engine (no registry is
- * reachable). Needs root and the dockerd binary.
+ * reachable). Needs root and the dockerd binary. `runtimes` registers extra OCI runtimes,
+ * as `runtimes` in daemon.json does (e.g. `{ runsc: { path: '/usr/bin/runsc' } }`).
  */
-export async function startSecondEngine(image: string): Promise<SecondEngine> {
+export async function startSecondEngine(
+  image: string,
+  options: { runtimes?: Record<string, { path: string; runtimeArgs?: string[] }> } = {},
+): Promise<SecondEngine> {
   const port = await freePort()
   const root = mkdtempSync(join(tmpdir(), 'evalbox-engine2-'))
   // dockerd with --bridge=none deletes the host's docker0 (the first engine's bridge), so the
@@ -27,6 +38,8 @@ export async function startSecondEngine(image: string): Promise<SecondEngine> {
     '-c',
     `ip link add name ${bridge} type bridge && ip addr add 10.213.${port % 250}.1/24 dev ${bridge} && ip link set ${bridge} up`,
   ])
+  const config = join(root, 'daemon.json')
+  writeFileSync(config, JSON.stringify({ runtimes: options.runtimes ?? {} }))
   const daemon: ChildProcess = spawn(
     'dockerd',
     [
@@ -37,6 +50,7 @@ export async function startSecondEngine(image: string): Promise<SecondEngine> {
       `--bridge=${bridge}`,
       '--iptables=false',
       '--ip-masq=false',
+      `--config-file=${config}`,
     ],
     { stdio: 'ignore' },
   )

@@ -64,14 +64,17 @@ describe.skipIf(!docker.ok)('docker sandbox: untouched folders are proven withou
     expect(await provablyUntouched(sandbox)).toBe(false)
   })
 
-  test('folders made by an upload (a workspace, a non-root user) are not claimed untouched', async () => {
+  test('a sandbox written before its first command is not claimed untouched; any user is stamped', async () => {
     await using written = await open()
-    await written.writeFile('first.txt', 'x') // the upload made the folders: no stamp
+    await written.writeFile('first.txt', 'x') // written before the stamp: no stamp
     await written.exec(['rm', 'first.txt'])
     expect(await provablyUntouched(written)).toBe(false)
-    await using user = await open({ user: '1000:1000' })
-    await user.exec(['true'])
-    expect(await provablyUntouched(user)).toBe(false)
+    // The writable folders are volumes owned by the user from the start, root or not.
+    for (const user of ['1000:1000', 'root']) {
+      await using sandbox = await open({ user })
+      await sandbox.exec(['true'])
+      expect(await provablyUntouched(sandbox)).toBe(true)
+    }
   })
 
   test('a disposed sandbox proves nothing', async () => {
