@@ -48,7 +48,7 @@ info() {
 export async function processSnapshot(container: Container): Promise<string[]> {
   const script = `${STAT}
 for d in /proc/[0-9]*; do p=\${d#/proc/}; info "$p" && echo "$p:$t"; done`
-  const { stdout } = await runInternal(container, ['sh', '-c', script], '0')
+  const { stdout } = await runInternal(container, ['sh', '-c', script])
   return stdout.split('\n').filter(Boolean)
 }
 
@@ -82,13 +82,13 @@ while hit KILL && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
 `
 
 /**
- * Stops, as root, every process in the container except its init, the command that keeps
- * it running and the processes of `spare` (from `processSnapshot`); resolves when none is
- * left (or the container is gone). Used when the agent step ends.
+ * Stops every process in the container except its init, the command that keeps it running
+ * and the processes of `spare` (from `processSnapshot`); resolves when none is left (or the
+ * container is gone). Used when the agent step ends. It runs as the sandbox user, like
+ * `killExecTree`: without capabilities, root could not signal that user's processes, and
+ * with no-new-privileges no process of the agent can become another user.
  */
 export async function killStepProcesses(container: Container, spare: readonly string[] = []): Promise<void> {
   const ticks = String(Math.ceil(KILL_GRACE_MS / 100))
-  await runInternal(container, ['sh', '-c', STEP_SCRIPT, 'evalbox-step-end', ticks, ...spare], '0').catch(
-    () => {},
-  )
+  await runInternal(container, ['sh', '-c', STEP_SCRIPT, 'evalbox-step-end', ticks, ...spare]).catch(() => {})
 }

@@ -72,7 +72,7 @@ function signalAll(set: ProcessSet, pids: number[], signal: NodeJS.Signals): voi
 
 /**
  * Stops a set of processes: SIGTERM, then SIGKILL once `graceMs` has passed with one still
- * alive. Resolves when none runs any more (or right after the SIGKILL).
+ * alive. Resolves when none runs any more (or a second after the SIGKILL).
  */
 export async function stopProcesses(set: ProcessSet, graceMs: number): Promise<void> {
   let live = await liveMembers(set)
@@ -83,7 +83,8 @@ export async function stopProcesses(set: ProcessSet, graceMs: number): Promise<v
     live = await liveMembers(set)
     if (live.length === 0) return
   }
-  signalAll(set, live, 'SIGKILL')
+  // A killed process takes a moment to die: wait for it, so "stopped" means gone.
+  await killProcesses(set)
 }
 
 /**
