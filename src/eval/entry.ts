@@ -88,6 +88,8 @@ export function buildEntry(run: CaseRun, spec: CaseSpec, durationMs: number, thr
   }
   const error = thrown !== undefined ? errorMessage(thrown) : (run.infraError ?? agent?.error)
   if (error) entry.error = redact(error)
+  if (agent?.outputTruncated && Object.keys(agent.outputTruncated).length > 0)
+    entry.output_truncated = { ...agent.outputTruncated }
   if (run.harvest) entry.harvest = run.harvest
   else if (run.harvestNote) entry.metrics = { ...entry.metrics, harvest: run.harvestNote }
   if (run.sandbox) {

@@ -1,3 +1,4 @@
+import { TRUNCATED_NOTE } from '../sandbox/output-capture.ts'
 import { defineGrader } from './define.ts'
 import type { Grader } from './types.ts'
 
@@ -33,7 +34,7 @@ export function command(cmd: string | readonly string[], options: CommandGraderO
         timeoutMs: options.timeoutMs ?? 120_000,
         signal,
       })
-      const log = `$ ${label}\n${result.stdout}${result.stderr ? `\n--- stderr ---\n${result.stderr}` : ''}`
+      const log = `$ ${label}\n${result.stdout}${result.stderr ? `\n--- stderr ---\n${result.stderr}` : ''}${result.truncated ? `\n${TRUNCATED_NOTE}` : ''}`
       const file = await keep(`grader-${slug(name)}.log`, log)
       const pass = !result.timedOut && !result.canceled && result.exitCode === want
       const how = result.timedOut
@@ -47,7 +48,12 @@ export function command(cmd: string | readonly string[], options: CommandGraderO
         explanation: pass
           ? `\`${label}\` exited with ${want}`
           : `\`${label}\` ${how} (wanted ${want})${tail ? `: ${tail.slice(0, 200)}` : ''}`,
-        metadata: { exitCode: result.exitCode, durationMs: result.durationMs, ...(file && { log: file }) },
+        metadata: {
+          exitCode: result.exitCode,
+          durationMs: result.durationMs,
+          ...(file && { log: file }),
+          ...(result.truncated && { outputTruncated: true }),
+        },
       }
     },
     { needsSandbox: true },
