@@ -1,12 +1,10 @@
-import type { PricingTable } from '../models/pricing.ts'
-import { type StreamJsonEvent, type TranscriptEvent, transcriptCost, turnsUsed } from '../transcript/index.ts'
+import type { MetricsTally, StreamJsonEvent, TranscriptEvent } from '../transcript/index.ts'
 import type { BudgetStop } from './run-control.ts'
 
-/** Turn and cost limits watched on a live transcript. */
+/** Turn and cost limits watched on a live transcript (cost as the tally prices it). */
 export interface BudgetLimits {
   readonly maxTurns?: number
   readonly maxCostUsd?: number
-  readonly pricing?: PricingTable
 }
 
 /** A budget that ran out, with a sentence for the result's `error`. */
@@ -16,18 +14,18 @@ export interface BudgetExceeded {
 }
 
 /**
- * Checks the budgets against the transcript so far. Only assistant events are checked: they
- * mark the agent starting (or continuing) a turn, which is what a budget must stop; the
- * final `result` event means the agent is finishing anyway. Pure.
+ * Checks the budgets against the transcript so far (`last` is its newest event). Only
+ * assistant events are checked: they mark the agent starting (or continuing) a turn, which
+ * is what a budget must stop; the final `result` event means the agent is finishing anyway.
  */
 export function exceededBudget(
-  events: readonly TranscriptEvent[],
+  last: TranscriptEvent,
+  tally: Pick<MetricsTally, 'turns' | 'costUsd'>,
   limits: BudgetLimits,
 ): BudgetExceeded | undefined {
-  const last = events[events.length - 1]
-  if (last?.type !== 'assistant') return undefined
+  if (last.type !== 'assistant') return undefined
   if (limits.maxTurns !== undefined) {
-    const turns = turnsUsed(events)
+    const turns = tally.turns
     if (turns > limits.maxTurns) {
       return {
         reason: 'error_max_turns',
@@ -36,7 +34,7 @@ export function exceededBudget(
     }
   }
   if (limits.maxCostUsd !== undefined) {
-    const cost = transcriptCost(events, limits.pricing)
+    const cost = tally.costUsd()
     if (cost !== undefined && cost > limits.maxCostUsd) {
       return {
         reason: 'error_max_budget',
@@ -55,17 +53,17 @@ export function exceededBudget(
  */
 export type BudgetEnforcement = 'strict' | 'backstop'
 
-/** A stateful check for one run; call it with the events so far after each new event. */
+/** A stateful check for one run; call it after each new event with the tally that counted it. */
 export function createBudgetWatch(
   limits: BudgetLimits,
   enforcement: BudgetEnforcement,
-): (events: readonly TranscriptEvent[]) => BudgetExceeded | undefined {
+): (last: TranscriptEvent, tally: Pick<MetricsTally, 'turns' | 'costUsd'>) => BudgetExceeded | undefined {
   let exceededAt: unknown
   let exceededSeen = false
-  return (events) => {
-    const exceeded = exceededBudget(events, limits)
+  return (last, tally) => {
+    const exceeded = exceededBudget(last, tally, limits)
     if (!exceeded || enforcement === 'strict') return exceeded
-    const message = (events[events.length - 1] as StreamJsonEvent).message
+    const message = (last as StreamJsonEvent).message
     const id = typeof message === 'object' && message !== null ? (message as { id?: unknown }).id : undefined
     if (!exceededSeen) {
       exceededSeen = true

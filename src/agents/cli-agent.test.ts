@@ -34,6 +34,35 @@ describe('agents.cli', () => {
     expect(ctx.logText()).toContain('got: fix {workdir} please')
   })
 
+  test('keeps maxOutputBytes of a stream-json flood and still counts every event', async () => {
+    const line = (i: number) =>
+      JSON.stringify({
+        type: 'assistant',
+        message: { id: `m${i}`, content: [{ type: 'tool_use', id: `t${i}`, name: 'Bash', input: {} }] },
+      })
+    await sandbox.writeFile('flood.ndjson', `${Array.from({ length: 5000 }, (_, i) => line(i)).join('\n')}\n`)
+    const agent = cliAgent({
+      command: ['node', 'replay.js', 'flood.ndjson'],
+      transcript: 'stream-json',
+      maxTurns: 4000,
+    })
+    const ctx = recordingContext(sandbox, { maxOutputBytes: 10_000 })
+    const result = await agent.run(ctx)
+    // The budget fires at turn 4001, far past the ~100 events kept; what was already written
+    // is still drained and counted.
+    expect(result).toMatchObject({
+      exitReason: 'error_max_turns',
+      error: expect.stringContaining('stopped at turn 4001'),
+    })
+    expect(result.metrics).toMatchObject({ turns: 5000, toolSummary: { Bash: 5000 } })
+    expect(result.transcript!.length).toBeLessThan(200)
+    expect(Buffer.byteLength(ctx.kept.get('transcript.ndjson')!)).toBeLessThanOrEqual(10_000)
+    expect(result.outputTruncated).toMatchObject({
+      transcript: expect.any(Number),
+      events: expect.any(Number),
+    })
+  })
+
   test('substitutes {prompt} once, leaving placeholders inside the prompt alone', async () => {
     const agent = cliAgent({
       command: ['sh', '-c', 'IFS="|"; echo "$*"', 'sh', '--in={workdir}', '{prompt}'],

@@ -1,7 +1,8 @@
+import { DEFAULT_MAX_OUTPUT_BYTES } from '../eval/defaults.ts'
 import type { ExecResult } from '../sandbox/types.ts'
 import { redactDeep } from '../secrets/deep.ts'
 import { createRedactor, type Redactor } from '../secrets/redact.ts'
-import { exitReasonFromTranscript, findResultEvent } from '../transcript/index.ts'
+import { exitReasonFromTranscript, type ResultEvent } from '../transcript/index.ts'
 import { resolveAgentEnv } from './agent-env.ts'
 import { createBudgetWatch } from './budget.ts'
 import { type CliAgentOptions, type ResolvedCliOptions, resolveCliOptions } from './cli-options.ts'
@@ -42,15 +43,15 @@ async function runCliAgent(o: ResolvedCliOptions, ctx: AgentContext): Promise<Ag
         `evalbox: $ ${describeCommand(argv, o.promptVia === 'arg' ? ctx.prompt : undefined)}\n`,
       ),
     )
-    const limits = { maxTurns: o.maxTurns, maxCostUsd: o.maxCostUsd, pricing: o.pricing }
-    const watch = createBudgetWatch(limits, o.budgetEnforcement)
+    const watch = createBudgetWatch({ maxTurns: o.maxTurns, maxCostUsd: o.maxCostUsd }, o.budgetEnforcement)
     const output = createOutputStream({
       log: (text) => ctx.log(text),
       redactor,
       parse: o.transcript === 'stream-json',
       pricing: o.pricing,
-      onEvent: (_, parser) => {
-        const exceeded = watch(parser.events)
+      maxBytes: ctx.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+      onEvent: (entry, parser) => {
+        const exceeded = watch(entry.event, parser.tally)
         if (exceeded) control.stop(exceeded.reason, exceeded.detail)
       },
     })
@@ -68,15 +69,11 @@ async function runCliAgent(o: ResolvedCliOptions, ctx: AgentContext): Promise<Ag
       const transcript = output.end()
       if (output.parser) await ctx.keep('transcript.ndjson', transcript)
     }
-    const exitReason = cliExitReason(
-      exec,
-      control,
-      output.parser ? findResultEvent(output.parser.events) : undefined,
-    )
+    const exitReason = cliExitReason(exec, control, output.parser?.tally.result)
     ctx.log(`\nevalbox: ${describeExit(exec)} → ${exitReason}\n`)
     const parser = output.parser
     const metrics = parser?.metrics({ timedOut: exitReason === 'timeout' })
-    const parsedJson = parser?.events.some((event) => event.type !== 'unparsed') ?? false
+    const parsedJson = (parser?.tally.jsonEvents ?? 0) > 0
     const result: AgentResult = {
       output: metrics?.finalMessage ?? (parsedJson ? '' : exec.stdout.trim()),
       exitReason,
@@ -85,6 +82,8 @@ async function runCliAgent(o: ResolvedCliOptions, ctx: AgentContext): Promise<Ag
     }
     if (metrics) result.metrics = metrics
     if (parser) result.transcript = [...parser.events]
+    const truncation = output.truncation()
+    if (Object.keys(truncation).length > 0) result.outputTruncated = truncation
     const error = failureText(exitReason, exec, control)
     if (error) result.error = error
     return redactResult(result, redactor)
@@ -121,7 +120,7 @@ async function prepareCommand(
 function cliExitReason(
   exec: ExecResult,
   control: RunControl,
-  resultEvent: ReturnType<typeof findResultEvent>,
+  resultEvent: ResultEvent | undefined,
 ): ExitReason {
   if (exec.timedOut || (exec.canceled && control.timedOut())) return 'timeout'
   if (control.budgetStop) return control.budgetStop.reason

@@ -51,6 +51,7 @@ export type {
   AgentObject,
   AgentResult,
   ExitReason,
+  OutputTruncation,
   TokenUsage,
   TranscriptMetrics,
 } from './types.ts'

@@ -1,6 +1,7 @@
 import { posix } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { errorMessage, SandboxUnavailableError } from '../errors.ts'
+import { DEFAULT_MAX_OUTPUT_BYTES } from '../eval/defaults.ts'
 import { formatToolCall } from '../transcript/index.ts'
 import { describeCommand } from './command-template.ts'
 import { createRunControl } from './run-control.ts'
@@ -42,7 +43,7 @@ async function runScripted(
 ): Promise<AgentResult> {
   const started = performance.now()
   const control = createRunControl(ctx.signal, ctx.timeoutMs)
-  const transcript = createScriptedTranscript()
+  const transcript = createScriptedTranscript(ctx.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES)
   transcript.init(ctx.sandbox.workdir, options.model ?? 'scripted')
   let failure: string | undefined
   let final = ''
@@ -87,6 +88,8 @@ async function runScripted(
       transcript: [...transcript.parser.events],
     }
     if (failure !== undefined) result.error = failure
+    const truncation = transcript.truncation()
+    if (Object.keys(truncation).length > 0) result.outputTruncated = truncation
     return result
   } finally {
     control.dispose()

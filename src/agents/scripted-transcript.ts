@@ -1,4 +1,6 @@
 import { createTranscriptParser, type TranscriptParser } from '../transcript/index.ts'
+import { createByteBudget, transcriptTruncation } from './output-stream.ts'
+import type { OutputTruncation } from './types.ts'
 
 const SESSION = 'evalbox-scripted'
 
@@ -17,18 +19,22 @@ export interface ScriptedTranscript {
   toolUse(name: string, input: Record<string, unknown>): string
   toolResult(id: string, content: string, isError: boolean): void
   result(fields: { subtype: string; isError: boolean; result: string; durationMs: number }): void
-  /** The NDJSON text written so far. */
+  /** The NDJSON text written so far (its first `maxBytes`). */
   text(): string
+  /** What was cut at `maxBytes`, for `AgentResult.outputTruncated`. */
+  truncation(): OutputTruncation
 }
 
-/** Makes an empty transcript whose parser clock starts now. */
-export function createScriptedTranscript(): ScriptedTranscript {
-  const parser = createTranscriptParser()
+/** Makes an empty transcript whose parser clock starts now; text and events keep `maxBytes` each. */
+export function createScriptedTranscript(maxBytes: number): ScriptedTranscript {
+  const parser = createTranscriptParser({ maxBytes })
+  const budget = createByteBudget(maxBytes)
   const lines: string[] = []
   let turns = 0
   const write = (event: Record<string, unknown>) => {
     const line = `${JSON.stringify({ ...event, session_id: SESSION })}\n`
-    lines.push(line)
+    const kept = budget.take(line)
+    if (kept !== '') lines.push(kept)
     parser.push(line)
   }
   const assistant = (content: unknown[]) => {
@@ -78,5 +84,6 @@ export function createScriptedTranscript(): ScriptedTranscript {
         },
       }),
     text: () => lines.join(''),
+    truncation: () => transcriptTruncation(budget, parser),
   }
 }

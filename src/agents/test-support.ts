@@ -12,7 +12,7 @@ export interface RecordingContext extends AgentContext {
 /** Makes a context like the case runner's, minus the files on disk. */
 export function recordingContext(
   sandbox: Sandbox,
-  options: { prompt?: string; timeoutMs?: number; signal?: AbortSignal } = {},
+  options: { prompt?: string; timeoutMs?: number; signal?: AbortSignal; maxOutputBytes?: number } = {},
 ): RecordingContext {
   const chunks: string[] = []
   const kept = new Map<string, string>()
@@ -23,6 +23,7 @@ export function recordingContext(
     input: options.prompt,
     signal: options.signal ?? new AbortController().signal,
     timeoutMs: options.timeoutMs,
+    maxOutputBytes: options.maxOutputBytes,
     log: (chunk) => {
       chunks.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk))
     },

@@ -1,16 +1,39 @@
+import { createByteBudget } from '../agents/output-stream.ts'
 import type { Agent, AgentContext, AgentResult } from '../agents/types.ts'
 import { errorMessage, SandboxUnavailableError } from '../errors.ts'
 import { beginAgentStep } from '../sandbox/agent-step.ts'
 import type { CaseRun } from './case-run.ts'
+import { DEFAULT_MAX_OUTPUT_BYTES } from './defaults.ts'
 
 /**
- * Runs the case's agent with the case's time budget. The agent gets a signal that aborts at
- * the timeout or when the test is canceled; an agent that ignores it is cut off here, so a
- * case never waits longer than its budget. When the agent step ends — normally or not —
- * every process it started in the sandbox is stopped and its view of the sandbox closed,
- * before the harvest and the graders.
+ * Runs the case's agent with the case's time and output budgets. The agent gets a signal
+ * that aborts at the timeout or when the test is canceled; an agent that ignores it is cut
+ * off here, so a case never waits longer than its budget. Its log keeps the first
+ * `maxOutputBytes` bytes; the rest is counted (`outputTruncated.log`) and noted at the end.
+ * When the agent step ends — normally or not — every process it started in the sandbox is
+ * stopped and its view of the sandbox closed, before the harvest and the graders.
  */
 export async function runAgent(agent: Agent, run: CaseRun): Promise<AgentResult> {
+  const maxOutputBytes = run.spec.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
+  const budget = createByteBudget(maxOutputBytes)
+  const log = (chunk: string | Uint8Array) => {
+    const part = budget.take(chunk)
+    if (part.length > 0) run.files.log(part)
+  }
+  const result = await runWithin(agent, run, log, maxOutputBytes)
+  if (budget.dropped === 0) return result
+  run.files.log(
+    `\nevalbox: agent.log stopped at maxOutputBytes (${maxOutputBytes} bytes); ${budget.dropped} more bytes were dropped\n`,
+  )
+  return { ...result, outputTruncated: { ...result.outputTruncated, log: budget.dropped } }
+}
+
+async function runWithin(
+  agent: Agent,
+  run: CaseRun,
+  log: AgentContext['log'],
+  maxOutputBytes: number,
+): Promise<AgentResult> {
   // What the eval's body started before `ctx.run()` is not the agent's and keeps running.
   const step = run.sandbox && (await beginAgentStep(run.sandbox, { keepEarlier: Boolean(run.spec.body) }))
   const started = performance.now()
@@ -27,7 +50,8 @@ export async function runAgent(agent: Agent, run: CaseRun): Promise<AgentResult>
     input: run.spec.input,
     signal: controller.signal,
     timeoutMs,
-    log: (chunk) => run.files.log(chunk),
+    maxOutputBytes,
+    log,
     keep: (name, data) => run.files.keep(name, data),
   }
   const stopped = new Promise<AgentResult>((resolve) => {

@@ -2,3 +2,5 @@
 export const DEFAULT_TIMEOUT_MS = 300_000
 /** Time for sandbox setup and grading on top of the budget (the Vitest timeout is the sum). */
 export const DEFAULT_GRADE_TIMEOUT_MS = 120_000
+/** Bytes of agent output kept per channel (agent.log, the transcript) of a case. */
+export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024

@@ -83,6 +83,8 @@ export function buildEntry(run: CaseRun, spec: CaseSpec, durationMs: number, thr
   }
   const error = thrown !== undefined ? errorMessage(thrown) : (run.infraError ?? agent?.error)
   if (error) entry.error = error
+  if (agent?.outputTruncated && Object.keys(agent.outputTruncated).length > 0)
+    entry.output_truncated = { ...agent.outputTruncated }
   if (run.harvest) entry.harvest = run.harvest
   if (run.outputsNote) entry.metrics = { ...entry.metrics, outputs: run.outputsNote }
   if (run.sandbox) {

@@ -12,6 +12,16 @@ describe('eval options are validated at definition time', () => {
     )
   })
 
+  test('maxOutputBytes must be a whole number of bytes, at least 1024', () => {
+    expect(() => validateEvalTestOptions('floods', { maxOutputBytes: 0 })).toThrowError(
+      /evalTest\("floods"\): `maxOutputBytes` must be a whole number of bytes, at least 1024, got `0` \(number\)/,
+    )
+    expect(() => validateEvalTestOptions('floods', { maxOutputBytes: 1.5e6 + 0.5 })).toThrowError(
+      /`maxOutputBytes`/,
+    )
+    expect(validateEvalTestOptions('floods', { maxOutputBytes: 1024 })).toEqual({ maxOutputBytes: 1024 })
+  })
+
   test('nested fields are named by their path', () => {
     expect(() => validateEvalTestOptions('x', { sandbox: { limits: { memory: 'lots' } } })).toThrowError(
       /`sandbox.limits.memory`.*got `"lots"` \(string\)/,

@@ -33,6 +33,13 @@ export interface EvalOptions<Input = unknown> {
   timeout?: number
   /** Milliseconds allowed for sandbox setup and grading on top of `timeout`. @default 120_000 */
   gradeTimeout?: number
+  /**
+   * Bytes of agent output kept per channel: `agent.log`, the transcript kept on disk, and
+   * the transcript's events held in memory each stop growing here; the rest is drained,
+   * still counted by the metrics, and its size is recorded in `output_truncated`.
+   * @default 16_777_216 (16 MiB)
+   */
+  maxOutputBytes?: number
   /** Vitest retries of a failing case. @default 0 */
   retry?: number
   /** Independent cases per eval (or per data row), each with a fresh sandbox. @default 1 */
@@ -100,6 +107,7 @@ const evalOptionsShape = {
   graders: z.array(graderSchema).optional(),
   timeout: z.number().int().positive().optional(),
   gradeTimeout: z.number().int().positive().optional(),
+  maxOutputBytes: z.number().int().min(1024, 'must be a whole number of bytes, at least 1024').optional(),
   retry: z.number().int().nonnegative().optional(),
   repeats: z.number().int().positive().optional(),
   threshold: z.number().min(0).max(1).optional(),

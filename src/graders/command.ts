@@ -1,4 +1,5 @@
 import { describeValue, EvalboxError } from '../errors.ts'
+import { TRUNCATED_NOTE } from '../sandbox/output-capture.ts'
 import type { ExecResult, Sandbox } from '../sandbox/types.ts'
 import { defineGrader } from './define.ts'
 import type { Grader, GraderContext } from './types.ts'
@@ -101,7 +102,7 @@ export function command(cmd: string | readonly string[], options: CommandGraderO
         result = await run(ctx.sandbox)
       }
       const where = verifier ? `# in a verifier; agent patch: ${verifier.patch}\n` : ''
-      const log = `${where}$ ${label}\n${result.stdout}${result.stderr ? `\n--- stderr ---\n${result.stderr}` : ''}`
+      const log = `${where}$ ${label}\n${result.stdout}${result.stderr ? `\n--- stderr ---\n${result.stderr}` : ''}${result.truncated ? `\n${TRUNCATED_NOTE}` : ''}`
       const file = await ctx.keep(`grader-${slug(name)}.log`, log)
       const pass = !result.timedOut && !result.canceled && result.exitCode === want
       const how = result.timedOut
@@ -125,6 +126,7 @@ export function command(cmd: string | readonly string[], options: CommandGraderO
             tampered: verifier.tampered.map((f) => f.path),
           }),
           ...(file && { log: file }),
+          ...(result.truncated && { outputTruncated: true }),
         },
       }
     },

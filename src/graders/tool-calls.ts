@@ -93,7 +93,9 @@ function callsOf(
   const events = (agent?.transcript ?? []).filter(
     (e): e is TranscriptEvent => typeof e === 'object' && e !== null,
   )
-  if (events.length > 0) return { calls: transcriptToolCalls(events), from: 'transcript' }
+  // Events cut at maxOutputBytes miss the later calls; the summary counts them all.
+  if (events.length > 0 && !agent?.outputTruncated?.events)
+    return { calls: transcriptToolCalls(events), from: 'transcript' }
   const summary = agent?.metrics?.toolSummary
   if (!summary) return undefined
   const calls: Call[] = []
@@ -185,7 +187,7 @@ export function toolCalls(expected: readonly ExpectedToolCall[], options: ToolCa
       return {
         score: null,
         pass: false,
-        explanation: `only a tool summary is available, so ${ordered ? 'the order' : 'parameters'} cannot be checked; keep the transcript`,
+        explanation: `only a tool summary is available, so ${ordered ? 'the order' : 'parameters'} cannot be checked; ${agent?.outputTruncated?.events ? 'the transcript was cut at maxOutputBytes: raise it' : 'keep the transcript'}`,
       }
     const { calls } = found
     const pairs = pair(wanted, calls, ok, ordered)

@@ -10,6 +10,10 @@ export interface OutputCapture {
   readonly truncated: boolean
 }
 
+/** The line a kept log ends with when its command's output was cut (`ExecResult.truncated`). */
+export const TRUNCATED_NOTE =
+  '[evalbox: output cut: each stream keeps its first maxOutputBytes (10 MiB by default)]'
+
 /** Makes an {@link OutputCapture}; bytes past `limit` are counted, not kept. */
 export function createOutputCapture(limit: number): OutputCapture {
   const chunks: Buffer[] = []

@@ -92,6 +92,12 @@ export const testEntrySchema = z.looseObject({
   grades: z.array(gradeSchema).optional(),
   metrics: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).optional(),
   tool_summary: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /**
+   * Agent output cut at the case's `maxOutputBytes`: bytes dropped by what was cut (`log`:
+   * agent.log, `transcript`: transcript.ndjson, `events`: transcript lines whose events were
+   * not kept in memory; the metrics still count them). Absent when nothing was cut.
+   */
+  output_truncated: z.record(z.string(), z.number().int().nonnegative()).optional(),
   tokens: tokensSchema.optional(),
   sandbox: z
     .looseObject({

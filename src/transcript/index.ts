@@ -15,16 +15,12 @@ export type {
 export { findResultEvent, isUnparsed } from './events.ts'
 export { type ExitFacts, exitReasonFromTranscript, timeoutAtTurn } from './exit-reason.ts'
 export {
+  createMetricsTally,
   type DeriveMetricsOptions,
   deriveMetrics,
-  finalMessage,
-  firstResponseMs,
-  maxInterTurnMs,
-  tokenUsage,
+  type MetricsTally,
+  OTHER_TOOLS,
   toTokenUsage,
-  transcriptCost,
-  transcriptModel,
-  turnsUsed,
 } from './metrics.ts'
 export {
   createTranscriptParser,
@@ -36,7 +32,5 @@ export {
 export {
   type FormatToolCallOptions,
   formatToolCall,
-  lastToolCall,
   toolCalls,
-  toolSummary,
 } from './tool-calls.ts'

@@ -2,21 +2,14 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_PRICING } from '../models/pricing.ts'
 import type { TranscriptEvent } from './events.ts'
-import {
-  deriveMetrics,
-  finalMessage,
-  maxInterTurnMs,
-  tokenUsage,
-  transcriptCost,
-  transcriptModel,
-  turnsUsed,
-} from './metrics.ts'
+import { type DeriveMetricsOptions, deriveMetrics } from './metrics.ts'
 import { parseTranscript } from './parser.ts'
-import { toolSummary } from './tool-calls.ts'
 
 const load = (name: string): TranscriptEvent[] =>
   parseTranscript(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'))
 const entries = (events: readonly TranscriptEvent[]) => events.map((event) => ({ event }))
+const metricsOf = (events: readonly TranscriptEvent[], options: DeriveMetricsOptions = {}) =>
+  deriveMetrics(entries(events), options)
 const withoutResult = (events: readonly TranscriptEvent[]) =>
   events.filter((event) => event.type !== 'result')
 
@@ -87,20 +80,20 @@ describe('derivations without a result event', () => {
 
   it('counts turns per message id, not per content-block event', () => {
     expect(events.filter((event) => event.type === 'assistant')).toHaveLength(9)
-    expect(turnsUsed(events)).toBe(7)
+    expect(metricsOf(events).turns).toBe(7)
   })
 
   it('sums usage once per message (the last event of an id wins), matching the result total', () => {
-    expect(tokenUsage(events)).toEqual({ input: 39, output: 675, cacheRead: 111_914, cacheWrite: 6213 })
+    expect(metricsOf(events).tokens).toEqual({ input: 39, output: 675, cacheRead: 111_914, cacheWrite: 6213 })
   })
 
   it('prices the messages to the same cost Claude Code reported', () => {
-    expect(transcriptCost(events)).toBeUndefined()
-    expect(transcriptCost(events, DEFAULT_PRICING)).toBeCloseTo(0.06711495, 10)
+    expect(metricsOf(events).costUsd).toBeUndefined()
+    expect(metricsOf(events, { pricing: DEFAULT_PRICING }).costUsd).toBeCloseTo(0.06711495, 10)
   })
 
   it('takes the final message from the last assistant text', () => {
-    expect(finalMessage(events)).toMatch(/^Fixed the off-by-one/)
+    expect(metricsOf(events).finalMessage).toMatch(/^Fixed the off-by-one/)
   })
 })
 
@@ -113,13 +106,13 @@ describe('edge cases', () => {
       }),
       assistant('m2', [{ type: 'text', text: 'done' }]),
     ]
-    expect(turnsUsed(events)).toBe(2)
-    expect(toolSummary(events)).toEqual({ Task: 1, Grep: 1 })
+    expect(metricsOf(events).turns).toBe(2)
+    expect(metricsOf(events).toolSummary).toEqual({ Task: 1, Grep: 1 })
   })
 
   it('counts a replayed tool_use block once', () => {
     const block = { type: 'tool_use', id: 't1', name: 'Bash', input: { command: 'ls' } }
-    expect(toolSummary([assistant('m1', [block]), assistant('m1', [block])])).toEqual({ Bash: 1 })
+    expect(metricsOf([assistant('m1', [block]), assistant('m1', [block])]).toolSummary).toEqual({ Bash: 1 })
   })
 
   it('joins the text blocks of the last message that has text', () => {
@@ -129,11 +122,11 @@ describe('edge cases', () => {
       assistant('m2', [{ type: 'text', text: 'second part' }]),
       assistant('m3', [{ type: 'tool_use', id: 't', name: 'Bash', input: {} }]),
     ]
-    expect(finalMessage(events)).toBe('first part\n\nsecond part')
+    expect(metricsOf(events).finalMessage).toBe('first part\n\nsecond part')
   })
 
   it('takes the model from the first assistant message when there is no init event', () => {
-    expect(transcriptModel([assistant('m1', [])])).toBe('claude-haiku-4-5')
+    expect(metricsOf([assistant('m1', [])]).model).toBe('claude-haiku-4-5')
   })
 
   it('measures the largest gap between consecutive assistant events', () => {
@@ -144,8 +137,8 @@ describe('edge cases', () => {
       { event: assistant('m2', []), at: 7100 },
       { event: assistant('m3', []), at: 7200 },
     ]
-    expect(maxInterTurnMs(timed)).toBe(7000)
-    expect(maxInterTurnMs(timed.slice(0, 2))).toBeUndefined()
+    expect(deriveMetrics(timed).maxInterTurnMs).toBe(7000)
+    expect(deriveMetrics(timed.slice(0, 2)).maxInterTurnMs).toBeUndefined()
   })
 
   it('returns zero turns and empty summaries for an empty transcript', () => {

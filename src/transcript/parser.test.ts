@@ -145,4 +145,27 @@ describe('createTranscriptParser', () => {
     expect((last as { line: string }).line.startsWith('{"type":"user"')).toBe(true)
     expect(parser.metrics().timeoutAtTurn).toBeUndefined()
   })
+
+  it('keeps events for the first maxBytes of lines only, and counts every event in the metrics', () => {
+    const parser = createTranscriptParser({ maxBytes: 120 })
+    const line = (id: string) => `{"type":"assistant","message":{"id":"${id}","content":[]}}\n`
+    for (let i = 0; i < 10; i++) parser.push(line(`m${i}`))
+    expect(parser.events).toHaveLength(2)
+    // A line's bytes are counted without its newline.
+    expect(parser.droppedBytes).toBe(8 * (line('m0').length - 1))
+    expect(parser.metrics().turns).toBe(10)
+  })
+
+  it('does not hold a line longer than maxBytes; it becomes one unparsed event and parsing goes on', () => {
+    const parser = createTranscriptParser({ maxBytes: 1000 })
+    parser.push('{"type":"user","text":"')
+    for (let i = 0; i < 100; i++) parser.push('é'.repeat(500))
+    parser.push('"}\n{"type":"result","num_turns":4}\n')
+    expect(parser.events).toHaveLength(2)
+    const long = parser.events[0] as { type: string; line: string; error: string }
+    expect(long.type).toBe('unparsed')
+    expect(long.line.startsWith('{"type":"user","text":"é')).toBe(true)
+    expect(long.error).toBe('a line of 100025 bytes is longer than maxOutputBytes (1000); not parsed')
+    expect(parser.metrics().turns).toBe(4)
+  })
 })

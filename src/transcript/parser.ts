@@ -2,7 +2,7 @@ import type { TranscriptMetrics } from '../agents/types.ts'
 import { errorMessage } from '../errors.ts'
 import type { PricingTable } from '../models/pricing.ts'
 import { isRecord, type StreamJsonEvent, type TranscriptEntry, type TranscriptEvent } from './events.ts'
-import { deriveMetrics } from './metrics.ts'
+import { createMetricsTally, type MetricsTally } from './metrics.ts'
 
 /** Options of `createTranscriptParser`. */
 export interface TranscriptParserOptions {
@@ -14,6 +14,11 @@ export interface TranscriptParserOptions {
   readonly pricing?: PricingTable
   /** Called for each event as its line completes. */
   readonly onEvent?: (entry: TranscriptEntry) => void
+  /**
+   * Bytes of lines whose events are kept in `events` (later events still count in the
+   * metrics), and the longest line parsed. @default unlimited
+   */
+  readonly maxBytes?: number
 }
 
 /** An incremental NDJSON transcript parser. */
@@ -22,11 +27,15 @@ export interface TranscriptParser {
   push(chunk: string | Uint8Array): void
   /** Flushes the last line (one without a final newline, or cut by a kill). Safe to call twice. */
   end(): void
-  /** Parsed events so far, in order. */
+  /** Parsed events so far, in order (the first `maxBytes` of lines). */
   readonly events: readonly TranscriptEvent[]
   /** Parsed events with the time their line completed. */
   readonly entries: readonly TranscriptEntry[]
   readonly startedAt: number
+  /** Metrics of every event so far, kept or not (budgets read it as events arrive). */
+  readonly tally: MetricsTally
+  /** Bytes of lines whose events are not kept whole in `events` (past `maxBytes`). */
+  readonly droppedBytes: number
   /** Metrics of what has been parsed so far; callable at any time (mid-stream too). */
   metrics(options?: { timedOut?: boolean }): TranscriptMetrics
 }
@@ -58,69 +67,119 @@ export function parseTranscript(text: string): TranscriptEvent[] {
   return events
 }
 
+/** Bytes of an over-long line kept in its `unparsed` event. */
+const LINE_HEAD = 200
+
 /**
  * An incremental parser for stream-json NDJSON. Lines that are not JSON objects become
- * `{ type: 'unparsed', line, error }` events; nothing the agent prints can crash it.
+ * `{ type: 'unparsed', line, error }` events; nothing the agent prints can crash it. With
+ * `maxBytes`, memory stays bounded however much arrives: events are kept only for the
+ * first `maxBytes` bytes of lines (the metrics still count every event), and a line longer
+ * than `maxBytes` is not held nor parsed but becomes an `unparsed` event with its first
+ * bytes.
  */
 export function createTranscriptParser(options: TranscriptParserOptions = {}): TranscriptParser {
   const now = options.now ?? Date.now
   const startedAt = options.startedAt ?? now()
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
+  const tally = createMetricsTally({ startedAt, pricing: options.pricing })
   const events: TranscriptEvent[] = []
   const entries: TranscriptEntry[] = []
-  const decoder = new TextDecoder('utf-8')
-  let pending = ''
+  // Kept events wait as their lines' bytes, outside the JS heap, until they are read: a
+  // large live heap lets a flood's garbage grow to several times its size before V8
+  // collects it. Reading parses them again.
+  let held: ({ bytes: Buffer; at: number } | TranscriptEntry)[] = []
+  const materialize = (): void => {
+    for (const item of held) {
+      const entry =
+        'bytes' in item ? { event: parseTranscriptLine(item.bytes.toString('utf8'))!, at: item.at } : item
+      events.push(entry.event)
+      entries.push(entry)
+    }
+    held = []
+  }
+  let keptBytes = 0
+  let droppedBytes = 0
+  let keeping = true
+  // The line being read: its pieces, or only its head once it is longer than maxBytes.
+  let pending: Buffer[] = []
+  let pendingBytes = 0
+  let head: Buffer | undefined
   let ended = false
 
-  const handleLine = (line: string): void => {
-    const event = parseTranscriptLine(line)
-    if (!event) return
+  const record = (event: TranscriptEvent, size: number, lineBytes: number, bytes?: Buffer): void => {
     const entry: TranscriptEntry = { event, at: now() }
-    events.push(event)
-    entries.push(entry)
+    keeping &&= keptBytes + size <= maxBytes
+    if (keeping) {
+      keptBytes += size
+      held.push(bytes ? { bytes, at: entry.at! } : entry)
+    }
+    if (!keeping || size < lineBytes) droppedBytes += lineBytes
+    tally.add(entry)
     options.onEvent?.(entry)
   }
 
-  const handleText = (text: string): void => {
-    let newline = text.indexOf('\n')
-    if (newline === -1) {
-      pending += text
-      return
+  const endLine = (): void => {
+    if (head) {
+      const line = `${head.toString('utf8')}…`
+      const error = `a line of ${pendingBytes} bytes is longer than maxOutputBytes (${maxBytes}); not parsed`
+      record({ type: 'unparsed', line, error }, head.length, pendingBytes)
+    } else if (pendingBytes > 0) {
+      const bytes = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes)
+      const event = parseTranscriptLine(bytes.toString('utf8'))
+      if (event) record(event, pendingBytes, pendingBytes, bytes)
     }
-    handleLine(pending + text.slice(0, newline))
-    let start = newline + 1
-    newline = text.indexOf('\n', start)
-    while (newline !== -1) {
-      handleLine(text.slice(start, newline))
-      start = newline + 1
-      newline = text.indexOf('\n', start)
+    pending = []
+    pendingBytes = 0
+    head = undefined
+  }
+
+  const append = (piece: Buffer): void => {
+    if (piece.length === 0) return
+    if (!head && pendingBytes + piece.length > maxBytes) {
+      head = Buffer.concat([...pending, piece], Math.min(LINE_HEAD, pendingBytes + piece.length))
+      pending = []
     }
-    pending = text.slice(start)
+    if (!head) pending.push(piece)
+    pendingBytes += piece.length
   }
 
   return {
     push(chunk) {
       if (ended) return
-      // Strings cannot carry half a character, so bytes still held by the decoder are flushed first.
-      if (typeof chunk === 'string') handleText(decoder.decode() + chunk)
-      else handleText(decoder.decode(chunk, { stream: true }))
+      // Lines are split as bytes: a newline byte never occurs inside a multi-byte character.
+      const bytes =
+        typeof chunk === 'string'
+          ? Buffer.from(chunk, 'utf8')
+          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+      let start = 0
+      for (let newline = bytes.indexOf(10); newline !== -1; newline = bytes.indexOf(10, start)) {
+        append(bytes.subarray(start, newline))
+        endLine()
+        start = newline + 1
+      }
+      append(bytes.subarray(start))
     },
     end() {
       if (ended) return
-      handleText(decoder.decode())
       ended = true
-      const last = pending
-      pending = ''
-      handleLine(last)
+      endLine()
     },
-    events,
-    entries,
+    get events() {
+      materialize()
+      return events
+    },
+    get entries() {
+      materialize()
+      return entries
+    },
     startedAt,
+    tally,
+    get droppedBytes() {
+      return droppedBytes
+    },
     metrics(metricOptions = {}) {
-      return deriveMetrics(entries, {
-        startedAt,
-        pricing: options.pricing,
-        timedOut: metricOptions.timedOut,
-      })
+      return tally.metrics(metricOptions)
     },
   }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { formatToolCall, lastToolCall } from './tool-calls.ts'
+import type { TranscriptEvent } from './events.ts'
+import { deriveMetrics } from './metrics.ts'
+import { formatToolCall } from './tool-calls.ts'
 
 describe('formatToolCall', () => {
   it('picks the most telling input field per tool', () => {
@@ -45,15 +47,17 @@ describe('formatToolCall', () => {
   })
 })
 
-describe('lastToolCall', () => {
+describe('last tool call', () => {
   it('uses the init cwd and returns undefined when there were no tool calls', () => {
-    const events = [
+    const events: TranscriptEvent[] = [
       { type: 'system', subtype: 'init', cwd: '/repo' },
       {
         type: 'assistant',
         message: { content: [{ type: 'tool_use', name: 'Write', input: { file_path: '/repo/out.md' } }] },
       },
     ]
+    const lastToolCall = (list: TranscriptEvent[]) =>
+      deriveMetrics(list.map((event) => ({ event }))).lastToolCall
     expect(lastToolCall(events)).toBe('Write(out.md)')
     expect(lastToolCall(events.slice(0, 1))).toBeUndefined()
   })

@@ -82,13 +82,6 @@ export function toolCalls(events: readonly TranscriptEvent[]): ToolUseBlock[] {
   return calls
 }
 
-/** Tool call counts by tool name, e.g. `{ Bash: 8, Read: 3 }`. */
-export function toolSummary(events: readonly TranscriptEvent[]): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const call of toolCalls(events)) counts[call.name] = (counts[call.name] ?? 0) + 1
-  return counts
-}
-
 /** The working directory the `init` event announces, used to shorten paths. */
 export function initCwd(events: readonly TranscriptEvent[]): string | undefined {
   for (const event of events) {
@@ -97,15 +90,4 @@ export function initCwd(events: readonly TranscriptEvent[]): string | undefined 
     return typeof cwd === 'string' ? cwd : undefined
   }
   return undefined
-}
-
-/** The last tool call formatted by `formatToolCall` (paths relative to the init `cwd`). */
-export function lastToolCall(
-  events: readonly TranscriptEvent[],
-  options: FormatToolCallOptions = {},
-): string | undefined {
-  const calls = toolCalls(events)
-  const last = calls[calls.length - 1]
-  if (!last) return undefined
-  return formatToolCall(last.name, last.input, { cwd: initCwd(events), ...options })
 }

@@ -1,3 +1,4 @@
+import { TRUNCATED_NOTE } from '../../sandbox/output-capture.ts'
 import type { ExecResult, Sandbox } from '../../sandbox/types.ts'
 import type { PatchFile } from './patch-files.ts'
 import type { Preflight } from './preflight.ts'
@@ -14,7 +15,8 @@ export interface RunLogFacts {
   tampered: readonly TamperedFile[]
   label: string
   preflight?: Preflight
-  result: Pick<ExecResult, 'stdout' | 'stderr' | 'exitCode' | 'signal' | 'timedOut'>
+  result: Pick<ExecResult, 'stdout' | 'stderr' | 'exitCode' | 'signal' | 'timedOut'> &
+    Partial<Pick<ExecResult, 'truncated'>>
 }
 
 /** The text kept as the grader's log: what was set up, the command, its output, its exit. Pure. */
@@ -35,6 +37,7 @@ export function formatRunLog(facts: RunLogFacts): string {
   }
   lines.push(`$ ${facts.label}`, result.stdout)
   if (result.stderr) lines.push('--- stderr ---', result.stderr)
+  if (result.truncated) lines.push(TRUNCATED_NOTE)
   lines.push(`# exit code ${result.exitCode ?? result.signal}${result.timedOut ? ' (timed out)' : ''}`, '')
   return lines.join('\n')
 }
