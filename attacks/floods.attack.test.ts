@@ -20,6 +20,8 @@ const CAP = 16 * MiB
 const NOTES = 1024
 /** Before the defence: 1.1 to 2.7 GB. A vitest worker running a flood without a transcript peaks near 210 MB. */
 const PEAK_RSS_MB = 400
+/** Kept events cost more than their bytes: 334-370 MB on Node 20, 409-462 MB on Node 22 (2.5 GB before the defence). */
+const STREAM_JSON_PEAK_RSS_MB = 600
 const DOCKER_FILES = ['evals/stdout-flood', 'evals/stream-json-flood', 'evals/grader-flood']
 
 interface Flooded {
@@ -71,14 +73,14 @@ function size(results: string, entry: TestEntry, role: string): number {
 }
 
 /** Graded, every grade passed, and the worker stayed small. */
-function expectGradedAndSmall(entry: TestEntry): void {
+function expectGradedAndSmall(entry: TestEntry, peakRssMb = PEAK_RSS_MB): void {
   expect(entry.grades?.length, JSON.stringify(entry)).toBeGreaterThan(0)
   expect(
     entry.grades!.map((grade) => [grade.name, grade.pass]),
     JSON.stringify(entry.grades),
   ).toEqual(entry.grades!.map((grade) => [grade.name, true]))
   expect(entry.passed).toBe(true)
-  expect(entry.metrics?.peak_rss_mb).toBeLessThan(PEAK_RSS_MB)
+  expect(entry.metrics?.peak_rss_mb).toBeLessThan(peakRssMb)
 }
 
 function expectStdoutFloodCut(flood: Flooded): void {
@@ -94,7 +96,7 @@ function expectStdoutFloodCut(flood: Flooded): void {
 function expectStreamJsonCounted(flood: Flooded): void {
   const entry = flood.entry('stream-json flood')
   expect(entry.exit_reason, entry.error).toBe('success')
-  expectGradedAndSmall(entry)
+  expectGradedAndSmall(entry, STREAM_JSON_PEAK_RSS_MB)
   // Every one of the million events counts, though only the first 16 MiB are kept.
   expect(entry.turns_used).toBe(1_000_000)
   expect(entry.tool_summary).toEqual({ Bash: 1_000_000 })

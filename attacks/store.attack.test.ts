@@ -4,10 +4,19 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { runCli } from '../e2e/support/cli.ts'
+import { repoRoot } from '../e2e/support/paths.ts'
 import { copyFixture, readJson, resultFiles, runVitest, type VitestRun } from '../e2e/support/run-vitest.ts'
 import { dockerAvailable } from '../src/sandbox/docker/test-support.ts'
 import type { RunFile } from '../src/store/schema.ts'
 import { attack } from './support/attack.ts'
+
+const VITEST_MAJOR = Number(
+  (
+    JSON.parse(readFileSync(join(repoRoot, 'node_modules', 'vitest', 'package.json'), 'utf8')) as {
+      version: string
+    }
+  ).version.split('.')[0],
+)
 
 // Results I/O is evalbox's business: a full or read-only results disk, an interrupt, or a
 // corrupt run file must never turn into an agent's failure or lose what already finished.
@@ -234,12 +243,16 @@ describe.skipIf(!docker.ok && !inCi)('SIGINT to the Vitest main process only', (
   }, 300_000)
 
   attack('interrupt: a case whose container the cleanup killed is not recorded as failed', () => {
-    expect(
-      killedCase,
-      'the worker journaled the killed case (what a broken recovery would adopt)',
-    ).toMatchObject({
-      passed: false,
-    })
+    // On Vitest 4 the worker misses the signal and journals the killed case as failed (what a
+    // broken recovery would adopt); Vitest 5 stops its workers too, so no such line is written.
+    if (VITEST_MAJOR < 5 || killedCase !== undefined) {
+      expect(
+        killedCase,
+        'the worker journaled the killed case (what a broken recovery would adopt)',
+      ).toMatchObject({
+        passed: false,
+      })
+    }
     for (const run of [atExit, afterList]) {
       expect(run).toMatchObject({ _partial: true, partial_reason: 'interrupted' })
       expect(run.tests.map((t) => t.name)).toEqual(['quick'])
