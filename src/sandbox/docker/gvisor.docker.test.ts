@@ -20,7 +20,7 @@ const runsc = (() => {
 })()
 if (!runsc && process.env.EVALBOX_REQUIRE_GVISOR === '1') {
   throw new Error(
-    'EVALBOX_REQUIRE_GVISOR=1 but runsc, dockerd, root or the test image is missing here (.ci/gvisor-up.sh)',
+    'EVALBOX_REQUIRE_GVISOR=1 but runsc, dockerd, root or the test image is missing here (.ci/docker-up.sh installs runsc)',
   )
 }
 
