@@ -43,22 +43,16 @@ export class SandboxUnavailableError extends EvalboxError {
   }
 }
 
-/** Renders a value for an error message: strings quoted, long values cut, type named. */
-export function describeValue(value: unknown): string {
-  let shown: string
-  if (typeof value === 'string') shown = JSON.stringify(value)
-  else if (typeof value === 'function') shown = `[function ${value.name || 'anonymous'}]`
-  else if (value === undefined) shown = 'undefined'
-  else {
-    try {
-      shown = JSON.stringify(value) ?? String(value)
-    } catch {
-      shown = String(value)
-    }
-  }
-  if (shown.length > 80) shown = `${shown.slice(0, 77)}...`
-  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
-  return `\`${shown}\` (${type})`
+export { describeValue } from './core/validate.ts'
+
+/** The error of bad options (`parseOptions`'s `error`): `INVALID_OPTIONS`. */
+export function invalidOptions(message: string): EvalboxError {
+  return new EvalboxError('INVALID_OPTIONS', message)
+}
+
+/** The error of a grader's bad options (`parseOptions`'s `error`): `GRADER_CONFIG`. */
+export function graderConfig(message: string): EvalboxError {
+  return new EvalboxError('GRADER_CONFIG', message)
 }
 
 /** The message of any thrown value, for places that must turn errors into data. */

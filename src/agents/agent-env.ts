@@ -1,4 +1,4 @@
-import { describeValue, EvalboxError } from '../errors.ts'
+import { z } from 'zod'
 
 /**
  * The environment an agent gets: a record of values, or a list whose items are either a
@@ -10,36 +10,28 @@ export type AgentEnv = Readonly<Record<string, string>> | readonly string[]
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const ITEM = /^[A-Za-z_][A-Za-z0-9_]*(=[\s\S]*)?$/
 
-/** Checks an `env` option at definition time; errors name the bad entry. */
-export function checkAgentEnv(env: unknown, option = 'env'): void {
-  if (env === undefined) return
-  if (Array.isArray(env)) {
-    for (const name of env) {
-      if (typeof name !== 'string' || !ITEM.test(name)) {
-        throw new EvalboxError(
-          'INVALID_OPTIONS',
-          `Expected \`${option}\` to list environment variable names, got ${describeValue(name)} in it. ` +
-            "Use names such as 'ANTHROPIC_API_KEY' (copied from the host) or 'NAME=value'.",
-        )
-      }
-    }
-    return
-  }
-  if (typeof env !== 'object' || env === null) {
-    throw new EvalboxError(
-      'INVALID_OPTIONS',
-      `Expected \`${option}\` to be a record of values or a list of names, got ${describeValue(env)}`,
-    )
-  }
-  for (const [name, value] of Object.entries(env)) {
-    if (!NAME.test(name) || typeof value !== 'string') {
-      throw new EvalboxError(
-        'INVALID_OPTIONS',
-        `Expected \`${option}.${name}\` to be a string value of a valid variable name, got ${describeValue(value)}`,
-      )
-    }
-  }
-}
+/** An environment variable name, such as `ANTHROPIC_API_KEY`. */
+export const envNameSchema = z
+  .string()
+  .regex(NAME, 'must be an environment variable name such as "ANTHROPIC_API_KEY"')
+
+/** The `env` option of the agents: checked where the agent is defined. */
+export const agentEnvSchema = z.union([
+  z.array(
+    z
+      .string()
+      .regex(
+        ITEM,
+        'must be an environment variable name such as "ANTHROPIC_API_KEY" (copied from the host) or "NAME=value"',
+      ),
+  ),
+  z
+    .record(z.string(), z.string())
+    .refine(
+      (env) => Object.keys(env).every((name) => NAME.test(name)),
+      'must have environment variable names as keys, such as { LOG_LEVEL: "debug" }',
+    ),
+])
 
 /**
  * The variables that enter the sandbox: exactly the allowlisted ones. Nothing else of the

@@ -1,7 +1,10 @@
-import { describeValue, EvalboxError } from '../errors.ts'
+import { z } from 'zod'
+import { parseOptions } from '../core/validate.ts'
+import { invalidOptions } from '../errors.ts'
 import type { PricingTable } from '../models/pricing.ts'
 import type { AgentEnv } from './agent-env.ts'
 import { cliAgent } from './cli-agent.ts'
+import { cliSharedShape } from './cli-options.ts'
 import type { AgentObject } from './types.ts'
 
 /** Claude Code's permission modes (`--permission-mode`). */
@@ -49,26 +52,35 @@ export interface ClaudeCodeOptions {
 /** Variables Claude Code reads for model access, copied from the host by default. */
 export const CLAUDE_CODE_ENV = ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_MODEL'] as const
 
-const MODES: readonly ClaudePermissionMode[] = [
+const MODES = [
   'default',
   'acceptEdits',
   'bypassPermissions',
   'dontAsk',
   'plan',
-]
+] as const satisfies readonly ClaudePermissionMode[]
+
+const claudeCodeSchema = z.strictObject({
+  ...cliSharedShape,
+  model: z.string().min(1).optional(),
+  allowedTools: z.array(z.string().min(1)).optional(),
+  permissionMode: z.enum(MODES).optional(),
+  extraArgs: z.array(z.string()).optional(),
+  command: z.array(z.string().min(1)).min(1).optional(),
+  promptVia: z.enum(['stdin', 'arg']).optional(),
+})
+
+function checkOptions(api: string, options: ClaudeCodeOptions): void {
+  parseOptions(claudeCodeSchema, options, { api, error: invalidOptions })
+}
 
 /**
  * The argv template of a Claude Code print-mode run (`{maxTurns}` and `{prompt}` are
  * filled by `agents.cli`). Pure.
  */
 export function claudeCodeCommand(options: ClaudeCodeOptions = {}): string[] {
+  checkOptions('claudeCodeCommand()', options)
   const mode = options.permissionMode ?? 'bypassPermissions'
-  if (!MODES.includes(mode)) {
-    throw new EvalboxError(
-      'INVALID_OPTIONS',
-      `agents.claudeCode: expected \`permissionMode\` to be one of ${MODES.join(', ')}, got ${describeValue(mode)}`,
-    )
-  }
   const argv = [...(options.command ?? ['claude']), '-p', '--output-format', 'stream-json', '--verbose']
   if (options.maxTurns !== undefined) argv.push('--max-turns', '{maxTurns}')
   if (options.maxCostUsd !== undefined) argv.push('--max-budget-usd', String(options.maxCostUsd))
@@ -99,13 +111,8 @@ function claudeCodeEnv(options: ClaudeCodeOptions): AgentEnv {
  * `ANTHROPIC_API_KEY` and is redacted from everything kept.
  */
 export function claudeCode(options: ClaudeCodeOptions = {}): AgentObject {
+  checkOptions('agents.claudeCode()', options)
   const promptVia = options.promptVia ?? 'stdin'
-  if (promptVia !== 'stdin' && promptVia !== 'arg') {
-    throw new EvalboxError(
-      'INVALID_OPTIONS',
-      `agents.claudeCode: expected \`promptVia\` to be 'stdin' or 'arg', got ${describeValue(promptVia)}`,
-    )
-  }
   return cliAgent({
     command: claudeCodeCommand(options),
     name: options.name ?? 'claude-code',

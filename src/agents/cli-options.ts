@@ -1,6 +1,8 @@
-import { describeValue, EvalboxError } from '../errors.ts'
+import { z } from 'zod'
+import { parseOptions } from '../core/validate.ts'
+import { describeValue, EvalboxError, invalidOptions } from '../errors.ts'
 import { DEFAULT_PRICING, type PricingTable } from '../models/pricing.ts'
-import { type AgentEnv, checkAgentEnv } from './agent-env.ts'
+import { type AgentEnv, agentEnvSchema, envNameSchema } from './agent-env.ts'
 import type { BudgetEnforcement } from './budget.ts'
 import { commandUses } from './command-template.ts'
 
@@ -64,60 +66,64 @@ export interface ResolvedCliOptions
   cwd: string | undefined
 }
 
-function invalid(option: string, value: unknown, expected: string): EvalboxError {
-  return new EvalboxError(
-    'INVALID_OPTIONS',
-    `agents.cli: expected \`${option}\` to be ${expected}, got ${describeValue(value)}`,
-  )
+/** A price table (`models/pricing.ts`): USD per million tokens by model. */
+export const pricingSchema = z.record(
+  z.string(),
+  z.strictObject({
+    input: z.number().nonnegative(),
+    output: z.number().nonnegative(),
+    cacheRead: z.number().nonnegative().optional(),
+    cacheWrite: z.number().nonnegative().optional(),
+  }),
+)
+
+/** Options every agent that runs a CLI takes, with their checks. */
+export const cliSharedShape = {
+  name: z
+    .string()
+    .refine((name) => name.trim() !== '', 'must not be blank')
+    .optional(),
+  env: agentEnvSchema.optional(),
+  secrets: z.array(envNameSchema).optional(),
+  maxTurns: z.number().int().positive().optional(),
+  maxCostUsd: z.number().positive('must be a positive number of USD').finite().optional(),
+  pricing: pricingSchema.optional(),
 }
+
+const cliOptionsSchema = z.strictObject({
+  ...cliSharedShape,
+  command: z
+    .array(z.string(), "must be an argv array, such as ['my-agent', '{prompt}']")
+    .min(1, "must not be empty: give the program and its arguments, such as ['my-agent', '{prompt}']")
+    .refine((argv) => argv[0] !== '', 'must start with the program to run'),
+  promptVia: z.enum(['arg', 'stdin', 'file']).optional(),
+  transcript: z.enum(['stream-json', 'none']).optional(),
+  budgetEnforcement: z.enum(['strict', 'backstop']).optional(),
+  cwd: z.string().min(1).optional(),
+})
 
 /** Validates `agents.cli` options at definition time and applies defaults. */
 export function resolveCliOptions(options: CliAgentOptions): ResolvedCliOptions {
-  const { command } = options ?? ({} as CliAgentOptions)
-  if (!Array.isArray(command) || command.length === 0 || !command.every((arg) => typeof arg === 'string')) {
-    throw invalid('command', command, "a non-empty array of strings, such as ['my-agent', '{prompt}']")
-  }
-  if (command[0] === '') throw invalid('command[0]', command[0], 'the program to run')
+  parseOptions(cliOptionsSchema, options, { api: 'agents.cli()', error: invalidOptions })
+  const { command, maxTurns, maxCostUsd } = options
   const promptVia =
     options.promptVia ??
     (commandUses(command, 'promptFile') ? 'file' : commandUses(command, 'prompt') ? 'arg' : 'stdin')
-  if (!['arg', 'stdin', 'file'].includes(promptVia))
-    throw invalid('promptVia', promptVia, "'arg', 'stdin' or 'file'")
   const transcript = options.transcript ?? 'none'
-  if (transcript !== 'stream-json' && transcript !== 'none') {
-    throw invalid('transcript', transcript, "'stream-json' or 'none'")
-  }
-  const { maxTurns, maxCostUsd } = options
-  if (maxTurns !== undefined && !(Number.isInteger(maxTurns) && maxTurns > 0)) {
-    throw invalid('maxTurns', maxTurns, 'a positive integer')
-  }
-  if (maxCostUsd !== undefined && !(Number.isFinite(maxCostUsd) && maxCostUsd > 0)) {
-    throw invalid('maxCostUsd', maxCostUsd, 'a positive number of USD')
-  }
   if (maxCostUsd !== undefined && transcript !== 'stream-json') {
     throw new EvalboxError(
       'INVALID_OPTIONS',
-      `agents.cli: \`maxCostUsd\` (${maxCostUsd}) needs a transcript to watch; set transcript: 'stream-json'.`,
+      `agents.cli(): \`maxCostUsd\` (${maxCostUsd}) needs a transcript to watch; set transcript: 'stream-json'.`,
     )
   }
   if (commandUses(command, 'maxTurns') && maxTurns === undefined) {
     throw new EvalboxError(
       'INVALID_OPTIONS',
-      `agents.cli: the command ${describeValue(command)} uses {maxTurns}; set \`maxTurns\` or remove it.`,
+      `agents.cli(): the command ${describeValue(command)} uses {maxTurns}; set \`maxTurns\` or remove it.`,
     )
   }
   const budgetEnforcement = options.budgetEnforcement ?? 'strict'
-  if (budgetEnforcement !== 'strict' && budgetEnforcement !== 'backstop') {
-    throw invalid('budgetEnforcement', budgetEnforcement, "'strict' or 'backstop'")
-  }
-  checkAgentEnv(options.env)
   const secrets = options.secrets ?? []
-  if (!Array.isArray(secrets) || !secrets.every((name) => typeof name === 'string')) {
-    throw invalid('secrets', secrets, 'a list of environment variable names')
-  }
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name.trim() === '')) {
-    throw invalid('name', options.name, 'a non-empty string')
-  }
   const program = command[0]!.split('/').pop() || command[0]!
   return {
     command: [...command],

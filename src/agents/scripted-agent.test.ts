@@ -151,9 +151,15 @@ describe('agents.scripted', () => {
   })
 
   test('rejects malformed steps at definition time', () => {
-    expect(() => scripted([{ finish: 'done' }, { say: 'after' }])).toThrow(/step 1 .* is not the last step/)
-    expect(() => scripted([{ jump: 'x' } as never])).toThrow(/step 1 .*is not a step/)
-    expect(() => scripted([{ edit: 'a', find: '', replace: 'b' }])).toThrow(/non-empty `find`/)
-    expect(() => scripted([{ wait: -1 }])).toThrow(/non-negative/)
+    expect(() => scripted([{ finish: 'done' }, { say: 'after' }])).toThrow(
+      /`steps\[0\]` .* is not the last step/,
+    )
+    expect(() => scripted([{ jump: 'x' } as never])).toThrow(/`steps\[0\]` .*is not a step/)
+    expect(() => scripted([{ edit: 'a', find: '', replace: 'b' }])).toThrow(
+      /`steps\[0\].find` must not be empty, got `""`/,
+    )
+    expect(() => scripted([{ wait: -1 }])).toThrow(
+      /`steps\[0\].wait` must be a non-negative number of milliseconds, got `-1`/,
+    )
   })
 })

@@ -1,6 +1,8 @@
 import { posix } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { errorMessage, SandboxUnavailableError } from '../errors.ts'
+import { z } from 'zod'
+import { parseOptions } from '../core/validate.ts'
+import { errorMessage, invalidOptions, SandboxUnavailableError } from '../errors.ts'
 import { DEFAULT_MAX_OUTPUT_BYTES } from '../eval/defaults.ts'
 import { formatToolCall } from '../transcript/index.ts'
 import { describeCommand } from './command-template.ts'
@@ -19,6 +21,11 @@ export interface ScriptedAgentOptions {
   model?: string
 }
 
+const optionsSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+})
+
 /** A step that could not be done; ends the run with `agent_error`. */
 class StepFailed extends Error {}
 
@@ -32,6 +39,7 @@ class StepFailed extends Error {}
  */
 export function scripted(steps: readonly ScriptedStep[], options: ScriptedAgentOptions = {}): AgentObject {
   checkSteps(steps)
+  parseOptions(optionsSchema, options, { api: 'agents.scripted()', error: invalidOptions })
   const script = [...steps]
   return { agentName: options.name ?? 'scripted', run: (ctx) => runScripted(script, options, ctx) }
 }

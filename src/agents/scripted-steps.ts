@@ -1,4 +1,6 @@
-import { describeValue, EvalboxError } from '../errors.ts'
+import { z } from 'zod'
+import { parseOptions } from '../core/validate.ts'
+import { describeValue, EvalboxError, invalidOptions } from '../errors.ts'
 import type { AgentContext } from './types.ts'
 
 /** Writes a file (parent folders created). Path relative to the workdir, or absolute. */
@@ -47,48 +49,53 @@ export function stepKind(step: unknown): StepKind | undefined {
   return found.length === 1 ? found[0] : undefined
 }
 
+const STEP_SCHEMAS = {
+  write: z.strictObject({
+    write: z.string().min(1),
+    content: z.union([z.string(), z.instanceof(Uint8Array)], 'must be a string or bytes'),
+  }),
+  edit: z.strictObject({ edit: z.string().min(1), find: z.string().min(1), replace: z.string() }),
+  run: z.strictObject({
+    run: z.union(
+      [z.string().min(1), z.array(z.string()).min(1)],
+      'must be a command string or an argv array',
+    ),
+    expectExit: z.number().int().optional(),
+  }),
+  say: z.strictObject({ say: z.string() }),
+  wait: z.strictObject({
+    wait: z.number().nonnegative('must be a non-negative number of milliseconds').finite(),
+  }),
+  finish: z.strictObject({ finish: z.string() }),
+} satisfies Record<Exclude<StepKind, 'function'>, z.ZodType>
+
 function bad(index: number, step: unknown, why: string): EvalboxError {
   return new EvalboxError(
     'INVALID_OPTIONS',
-    `agents.scripted: step ${index + 1} ${describeValue(step)} ${why}`,
+    `agents.scripted(): \`steps[${index}]\` ${describeValue(step)} ${why}`,
   )
 }
 
-/** Validates the steps at definition time; errors name the step and what is wrong. */
+/** Validates the steps at definition time; errors name the step, the field and what is wrong. */
 export function checkSteps(steps: readonly ScriptedStep[]): void {
   if (!Array.isArray(steps)) {
     throw new EvalboxError(
       'INVALID_OPTIONS',
-      `agents.scripted: expected an array of steps, got ${describeValue(steps)}`,
+      `agents.scripted(): expected an array of steps, got ${describeValue(steps)}`,
     )
   }
   steps.forEach((step, index) => {
     const kind = stepKind(step)
-    const s = step as unknown as Record<string, unknown>
-    const isText = (key: string) => typeof s[key] === 'string'
     if (kind === undefined) {
       throw bad(index, step, `is not a step: use one of ${KINDS.join(', ')}, or a function`)
     }
-    if (kind === 'write' && !(isText('write') && (isText('content') || s.content instanceof Uint8Array))) {
-      throw bad(index, step, 'needs a path in `write` and a string or bytes in `content`')
-    }
-    if (kind === 'edit' && !(isText('edit') && isText('find') && isText('replace') && s.find !== '')) {
-      throw bad(index, step, 'needs `edit` (a path), a non-empty `find` and `replace` strings')
-    }
-    if (kind === 'run') {
-      const run = s.run
-      const ok =
-        typeof run === 'string'
-          ? run !== ''
-          : Array.isArray(run) && run.length > 0 && run.every((a) => typeof a === 'string')
-      if (!ok) throw bad(index, step, 'needs `run` as a command string or a non-empty argv array')
-      if (s.expectExit !== undefined && !Number.isInteger(s.expectExit))
-        throw bad(index, step, 'has a non-integer `expectExit`')
-    }
-    if ((kind === 'say' || kind === 'finish') && !isText(kind))
-      throw bad(index, step, `needs a string in \`${kind}\``)
-    if (kind === 'wait' && !(typeof s.wait === 'number' && Number.isFinite(s.wait) && s.wait >= 0)) {
-      throw bad(index, step, 'needs `wait` as a non-negative number of milliseconds')
+    if (kind !== 'function') {
+      parseOptions(STEP_SCHEMAS[kind], step, {
+        api: 'agents.scripted()',
+        error: invalidOptions,
+        prefix: ['steps', index],
+        fix: 'Fix the step.',
+      })
     }
     if (kind === 'finish' && index !== steps.length - 1) {
       throw bad(index, step, 'is not the last step: `finish` ends the run, so move it to the end')

@@ -62,7 +62,7 @@ describe('loadFixtures', () => {
   test('names the file, the field and the bad value', async () => {
     const path = write('bad.json', { ...base, expectedTool: 'cat', payloadFile: 'bad.json' })
     await expect(loadFixtures(dir)).rejects.toThrow(
-      `Fixture ${path} is invalid: \`expectedTool\` Invalid option: expected one of "read"|"grep"|"tail", got \`"cat"\` (string). Fix these fields`,
+      `Fixture ${path} is invalid: \`expectedTool\` must be "read", "grep" or "tail", got \`"cat"\` (string). Fix these fields`,
     )
     write('bad.json', { ...base, payload: { generator: 'log-lines', lines: 10, insertAt: 11 } })
     await expect(loadFixtures(dir)).rejects.toThrow(

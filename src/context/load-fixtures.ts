@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import { describeValue, EvalboxError, errorMessage } from '../errors.ts'
+import { check } from '../core/validate.ts'
+import { EvalboxError, errorMessage } from '../errors.ts'
 import { type ContextFixture, contextFixtureSchema } from './fixture-schema.ts'
 
 /** A validated fixture and where it came from. */
@@ -10,32 +11,6 @@ export type LoadedFixture = ContextFixture & {
   readonly file: string | undefined
   /** Absolute path of `payloadFile`, when the fixture has one. */
   readonly payloadPath: string | undefined
-}
-
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let at = value
-  for (const key of path) {
-    if (typeof at !== 'object' || at === null) return undefined
-    at = (at as Record<PropertyKey, unknown>)[key]
-  }
-  return at
-}
-
-function describeIssues(
-  value: unknown,
-  issues: readonly { code: string; path: readonly PropertyKey[]; message: string }[],
-): string {
-  return issues
-    .map((issue) => {
-      const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'
-      // Custom issues already name the value; zod's own messages name only the expectation.
-      const got =
-        issue.code === 'custom' || issue.path.length === 0
-          ? ''
-          : `, got ${describeValue(valueAt(value, issue.path))}`
-      return `\`${field}\` ${issue.message}${got}`
-    })
-    .join('; ')
 }
 
 function nameOf(value: unknown): string {
@@ -49,11 +24,11 @@ function nameOf(value: unknown): string {
  */
 export function parseFixture(value: unknown, options: { file?: string; baseDir: string }): LoadedFixture {
   const source = options.file ?? nameOf(value)
-  const parsed = contextFixtureSchema.safeParse(value)
-  if (!parsed.success) {
+  const parsed = check(contextFixtureSchema, value, { root: 'a fixture object' })
+  if (!parsed.ok) {
     throw new EvalboxError(
       'INVALID_OPTIONS',
-      `Fixture ${source} is invalid: ${describeIssues(value, parsed.error.issues)}. Fix these fields (the format is described in examples/file-backed-context/README.md).`,
+      `Fixture ${source} is invalid: ${parsed.problem}. Fix these fields (the format is described in examples/file-backed-context/README.md).`,
     )
   }
   const fixture = parsed.data

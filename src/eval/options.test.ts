@@ -27,7 +27,7 @@ describe('eval options are validated at definition time', () => {
       /`sandbox.limits.memory`.*got `"lots"` \(string\)/,
     )
     expect(() => validateEvalTestOptions('x', { graders: [contains('a'), 'b'] })).toThrowError(
-      /`graders.1`.*got `"b"`/,
+      /`graders\[1\]`.*got `"b"`/,
     )
   })
 
@@ -45,12 +45,12 @@ describe('eval options are validated at definition time', () => {
 
   test('rows must have an input; the row index is part of the path', () => {
     expect(() => validateDescribeEvalOptions('set', { data: [{ input: 1 }, { name: 'two' }] })).toThrowError(
-      /describeEval\("set"\): `data.1.input` is required, got `undefined`/,
+      /describeEval\("set"\): `data\[1\].input` is required, got `undefined`/,
     )
     expect(() =>
       validateDescribeEvalOptions('set', { data: [{ input: 1 }, { input: null, name: 'two' }] }),
     ).not.toThrow()
-    expect(() => validateRows('set', [{ input: 1 }, { input: 2, name: '' }])).toThrowError(/`data.1.name`/)
+    expect(() => validateRows('set', [{ input: 1 }, { input: 2, name: '' }])).toThrowError(/`data\[1\].name`/)
     expect(() => validateDescribeEvalOptions('set', { data: 'rows.json' })).toThrowError(
       /describeEval\("set"\): `data`/,
     )
@@ -79,7 +79,7 @@ describe('eval options are validated at definition time', () => {
       ],
       [{ limits: { disk: '10k' } }, /`sandbox\.limits\.disk` must be a size of at least 1 MiB.*got `"10k"`/],
       [{ image: 'x; touch y' }, /`sandbox\.image` must be a Docker image reference.*got `"x; touch y"`/],
-      [{ capAdd: ['ALL'] }, /`sandbox\.capAdd\.0` must be a Linux capability name.*got `"ALL"`/],
+      [{ capAdd: ['ALL'] }, /`sandbox\.capAdd\[0\]` must be a Linux capability name.*got `"ALL"`/],
       [{ runtime: 'runsc --debug' }, /`sandbox\.runtime` must be a runtime name.*got `"runsc --debug"`/],
     ]
     for (const [sandbox, message] of cases) {
@@ -112,7 +112,7 @@ describe('eval options are validated at definition time', () => {
         validateDescribeEvalOptions('x', {
           data: [{ input: 1 }, { input: 2, sandbox: { workspace: 'linked/ssl' } }],
         }),
-      ).toThrowError(/`data\.1\.sandbox\.workspace`/)
+      ).toThrowError(/`data\[1\]\.sandbox\.workspace`/)
       expect(() => validateEvalTestOptions('x', { sandbox: { workspace: 'fixture' } })).not.toThrow()
       expect(() =>
         validateEvalTestOptions('x', { sandbox: { workspace: join(root, 'fixture') } }),

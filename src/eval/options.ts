@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Agent } from '../agents/types.ts'
-import { describeValue, EvalboxError } from '../errors.ts'
+import { parseOptions } from '../core/validate.ts'
+import { EvalboxError, invalidOptions } from '../errors.ts'
 import type { Grader } from '../graders/types.ts'
 import { outsideRoot } from '../sandbox/paths.ts'
 import type { SandboxOption } from '../sandbox/spec.ts'
@@ -115,11 +116,22 @@ const evalOptionsShape = {
   skip: z.union([z.boolean(), z.string()]).optional(),
 }
 
-const evalTestSchema = z.strictObject({
-  ...evalOptionsShape,
-  input: z.unknown().optional(),
-  expected: z.unknown().optional(),
-})
+/** An eval runs an agent or a task, never both: refused where the eval is defined. */
+const agentOrTask = (options: { agent?: unknown; task?: unknown }) =>
+  options.agent === undefined || options.task === undefined
+
+const oneRunner = {
+  message: 'cannot be given with `agent` (an eval runs an agent or a task; keep one)',
+  path: ['task'],
+}
+
+const evalTestSchema = z
+  .strictObject({
+    ...evalOptionsShape,
+    input: z.unknown().optional(),
+    expected: z.unknown().optional(),
+  })
+  .refine(agentOrTask, oneRunner)
 
 const rowSchema = z.looseObject({
   input: z.custom<unknown>((v) => v !== undefined, 'is required'),
@@ -129,13 +141,15 @@ const rowSchema = z.looseObject({
   sandbox: sandboxOptionSchema.optional(),
 })
 
-const describeEvalSchema = z.strictObject({
-  ...evalOptionsShape,
-  data: z.custom<unknown>(
-    (v) => Array.isArray(v) || typeof v === 'function',
-    'must be an array of rows or a function',
-  ),
-})
+const describeEvalSchema = z
+  .strictObject({
+    ...evalOptionsShape,
+    data: z.custom<unknown>(
+      (v) => Array.isArray(v) || typeof v === 'function',
+      'must be an array of rows or a function',
+    ),
+  })
+  .refine(agentOrTask, oneRunner)
 
 /** Validates `evalTest` options; throws an error naming the eval, the field and the value. */
 export function validateEvalTestOptions<I>(evalName: string, options: unknown): EvalTestOptions<I> {
@@ -154,9 +168,9 @@ export function validateDescribeEvalOptions<I>(evalName: string, options: unknow
 
 /** Validates rows produced by a `data` function. */
 export function validateRows<I>(evalName: string, rows: unknown): readonly EvalRow<I>[] {
-  const valid = validate(evalName, 'describeEval', z.array(rowSchema), rows, 'data') as EvalRow<I>[]
+  const valid = validate(evalName, 'describeEval', z.array(rowSchema), rows, ['data']) as EvalRow<I>[]
   for (const [index, row] of valid.entries()) {
-    confinePaths(evalName, 'describeEval', `data.${index}.sandbox`, row.sandbox)
+    confinePaths(evalName, 'describeEval', `data[${index}].sandbox`, row.sandbox)
   }
   return valid
 }
@@ -175,35 +189,13 @@ function confinePaths(evalName: string, api: string, field: string, sandbox: San
   }
 }
 
-function validate(evalName: string, api: string, schema: z.ZodType, value: unknown, prefix?: string) {
-  if (typeof value !== 'object' || value === null) {
-    throw new EvalboxError(
-      'INVALID_OPTIONS',
-      `${api}("${evalName}"): expected an options object, got ${describeValue(value)}.`,
-    )
-  }
-  const parsed = schema.safeParse(value)
-  if (parsed.success) return value
-  const issue = parsed.error.issues[0]!
-  const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)]
-  const field = path.join('.') || '(options)'
-  const bad = valueAt(value, issue.path)
-  const what =
-    issue.code === 'unrecognized_keys'
-      ? `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`
-      : `\`${field}\` ${lowerFirst(issue.message.replace(/^Invalid input: /, ''))}, got ${describeValue(bad)}`
-  throw new EvalboxError('INVALID_OPTIONS', `${api}("${evalName}"): ${what}. Fix the eval's options.`)
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1)
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let current = root
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null) return undefined
-    current = (current as Record<PropertyKey, unknown>)[key]
-  }
-  return current
+/** Parses with the shared validator; the input is returned as given (functions kept as they are). */
+function validate(evalName: string, api: string, schema: z.ZodType, value: unknown, prefix?: string[]) {
+  parseOptions(schema, value, {
+    api: `${api}("${evalName}")`,
+    error: invalidOptions,
+    fix: "Fix the eval's options.",
+    prefix,
+  })
+  return value
 }

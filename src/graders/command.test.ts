@@ -102,7 +102,7 @@ describe('graders.command', () => {
   test('bad input: an unknown place, and a verifier without a fixture, are clear errors', async () => {
     // @ts-expect-error: not a place
     expect(() => command('true', { in: 'container' })).toThrow(
-      "graders.command: expected `in` to be 'verifier' or 'agent-sandbox', got `\"container\"`",
+      'graders.command(): `in` must be "verifier" or "agent-sandbox", got `"container"` (string)',
     )
     await expect(command('node --test', { in: 'verifier' })(graderContext(''))).rejects.toThrow(
       /needs the case's workspace fixture.*or pass `in: 'agent-sandbox'`/,

@@ -1,7 +1,8 @@
-import { describeValue, EvalboxError } from '../errors.ts'
+import { z } from 'zod'
+import { EvalboxError } from '../errors.ts'
 import { TRUNCATED_NOTE } from '../sandbox/output-capture.ts'
 import type { ExecResult, Sandbox } from '../sandbox/types.ts'
-import { defineGrader } from './define.ts'
+import { defineGrader, graderOptions } from './define.ts'
 import type { Grader, GraderContext } from './types.ts'
 import { detectFramework } from './unit-tests/detect.ts'
 import { ALL_TEST_GLOBS, FRAMEWORK_DEFAULTS } from './unit-tests/frameworks.ts'
@@ -51,6 +52,16 @@ export interface CommandGraderOptions {
   tests?: readonly string[]
 }
 
+const commandOptionsSchema = z.strictObject({
+  cwd: z.string().min(1).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  exitCode: z.number().int().optional(),
+  name: z.string().min(1).optional(),
+  in: z.enum(['verifier', 'agent-sandbox']).optional(),
+  tests: z.array(z.string().min(1)).optional(),
+})
+
 // A test runner, as a command word: `pytest`, `python3 -m pytest`, `node --test`, `npm test`...
 const TEST_RUNNER =
   /(?:^|[\s;&|(])(?:[^\s;&|()]*\/)?(?:py\.?test|python[\d.]*\s+(?:\S+\s+)*-m\s+(?:pytest|unittest)|node\s+(?:\S+\s+)*--test|(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?(?:test|t)|npx\s+(?:\S+\s+)*(?:vitest|jest|mocha)|vitest|jest|mocha|go\s+test|cargo\s+(?:test|nextest)|mvnw?\s+(?:\S+\s+)*(?:test|verify)|gradlew?\s+(?:\S+\s+)*test|deno\s+test|bun\s+test)(?=$|[\s;&|)])/
@@ -74,14 +85,10 @@ export function isTestCommand(label: string): boolean {
  * @example graders.command('node --test')
  */
 export function command(cmd: string | readonly string[], options: CommandGraderOptions = {}): Grader {
+  graderOptions('graders.command()', z.union([z.string().min(1), z.array(z.string()).min(1)]), cmd, 'command')
+  graderOptions('graders.command()', commandOptionsSchema, options)
   const argv = typeof cmd === 'string' ? ['sh', '-c', cmd] : [...cmd]
   const label = typeof cmd === 'string' ? cmd : cmd.join(' ')
-  if (options.in !== undefined && options.in !== 'verifier' && options.in !== 'agent-sandbox') {
-    throw new EvalboxError(
-      'GRADER_CONFIG',
-      `graders.command: expected \`in\` to be 'verifier' or 'agent-sandbox', got ${describeValue(options.in)}`,
-    )
-  }
   const name = options.name ?? `command(${label})`
   const want = options.exitCode ?? 0
   const timeoutMs = options.timeoutMs ?? 120_000

@@ -1,4 +1,31 @@
+import { z } from 'zod'
+import { parseOptions } from '../core/validate.ts'
+import { graderConfig } from '../errors.ts'
 import type { Grade, Grader, GraderContext } from './types.ts'
+
+/**
+ * Checks a grader factory's argument where the eval is defined: `api` names the factory
+ * (`graders.command()`), `prefix` the argument when it is not the options object.
+ */
+export function graderOptions<S extends z.ZodType>(
+  api: string,
+  schema: S,
+  value: unknown,
+  prefix?: string,
+): z.output<S> {
+  return parseOptions(schema, value, { api, error: graderConfig, prefix: prefix ? [prefix] : undefined })
+}
+
+/** A judge model: a model name, a client from `createModelClient`, or options for one. */
+export const judgeModelSchema = z.custom<unknown>(
+  (v) => (typeof v === 'string' && v !== '') || (typeof v === 'object' && v !== null),
+  'must be a model name, a client from createModelClient() or options for one',
+)
+
+const defineOptionsSchema = z.strictObject({
+  passAt: z.number().min(0).max(1).optional(),
+  needsSandbox: z.boolean().optional(),
+})
 
 /** What a grader function may return; `defineGrader` turns it into a `Grade`. */
 export type GraderVerdict =
@@ -26,6 +53,14 @@ export function defineGrader(
   fn: (ctx: GraderContext) => GraderVerdict | Promise<GraderVerdict>,
   options: DefineGraderOptions = {},
 ): Grader {
+  graderOptions('defineGrader()', z.string().min(1), name, 'name')
+  graderOptions(
+    'defineGrader()',
+    z.custom((v) => typeof v === 'function', 'must be a function'),
+    fn,
+    'fn',
+  )
+  graderOptions('defineGrader()', defineOptionsSchema, options)
   const passAt = options.passAt ?? 1
   const grader = async (ctx: GraderContext): Promise<Grade> => toGrade(name, await fn(ctx), passAt)
   return Object.assign(grader, { graderName: name, needsSandbox: options.needsSandbox ?? false })

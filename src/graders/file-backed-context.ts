@@ -1,12 +1,13 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { z } from 'zod'
 import type { ContextFixtureResult } from '../context/bench-report.ts'
 import type { ContextFixtureInput } from '../context/fixture-schema.ts'
 import { type LoadedFixture, loadFixture, loadFixtures, parseFixture } from '../context/load-fixtures.ts'
 import { renderResultsMarkdown } from '../context/render-results.ts'
 import { DEFAULT_INLINE_BUDGET_TOKENS, runContextFixture } from '../context/run-fixture.ts'
 import { describeValue, EvalboxError } from '../errors.ts'
-import { defineGrader } from './define.ts'
+import { defineGrader, graderOptions } from './define.ts'
 import type { Grader } from './types.ts'
 
 /** A fixture as the grader takes it: a JSON file path, or the fixture itself. */
@@ -27,6 +28,21 @@ export interface FileBackedContextGraderOptions {
   /** Lines one read, grep or tail call returns. @default 200 */
   pageLines?: number
 }
+
+// A fixture object is checked by its own schema (`parseFixture`), which names its fields.
+const source = z.union(
+  [z.string().min(1), z.looseObject({})],
+  'must be a fixture JSON path or a fixture object',
+)
+
+const optionsSchema = z.strictObject({
+  fixture: source.optional(),
+  fixtures: z.union([z.string().min(1), z.array(source)]).optional(),
+  artifacts: z.boolean().optional(),
+  baseDir: z.string().min(1).optional(),
+  inlineBudgetTokens: z.number().int().positive().optional(),
+  pageLines: z.number().int().positive().optional(),
+})
 
 function isDirectory(path: string): boolean {
   try {
@@ -83,6 +99,7 @@ function explain(results: readonly ContextFixtureResult[], artifacts: boolean): 
  * @example graders.fileBackedContext({ fixture: 'examples/file-backed-context/fixtures/long-command-output.json' })
  */
 export function fileBackedContext(options: FileBackedContextGraderOptions): Grader {
+  graderOptions('graders.fileBackedContext()', optionsSchema, options)
   const list = sources(options)
   const baseDir = resolve(options.baseDir ?? process.cwd())
   const loaders = list.map((source) => loader(source, baseDir))

@@ -1,5 +1,6 @@
+import { z } from 'zod'
 import { describeValue, EvalboxError } from '../errors.ts'
-import { defineGrader, snippet } from './define.ts'
+import { defineGrader, graderOptions, snippet } from './define.ts'
 import { extractJson } from './json-text.ts'
 import type { Grader } from './types.ts'
 
@@ -38,6 +39,7 @@ export function jsonSchema(schema: StandardSchema, name = 'jsonSchema'): Grader 
       `graders.jsonSchema() needs a Standard Schema (zod 3.24+/4, valibot, arktype...), got ${describeValue(schema)}. Pass one, e.g. graders.jsonSchema(z.object({ city: z.string() }))`,
     )
   }
+  graderOptions('graders.jsonSchema()', z.string().min(1), name, 'name')
   return defineGrader(name, async ({ output, value }) => {
     let data = value
     if (typeof value === 'string' || value === undefined) {

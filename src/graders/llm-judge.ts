@@ -1,5 +1,6 @@
+import { z } from 'zod'
 import { describeValue, EvalboxError } from '../errors.ts'
-import { defineGrader, snippet } from './define.ts'
+import { defineGrader, graderOptions, judgeModelSchema, snippet } from './define.ts'
 import { askForJson, type JudgeModel, type JudgeParse, judgeCost, lazyJudgeClient } from './judge-model.ts'
 import type { Grader, GraderContext } from './types.ts'
 
@@ -28,19 +29,28 @@ function bad(message: string): never {
   throw new EvalboxError('GRADER_CONFIG', `graders.llmJudge(): ${message}`)
 }
 
+const optionsSchema = z.strictObject({
+  rubric: z.string().refine((rubric) => rubric.trim() !== '', 'must say what a good output is'),
+  scale: z
+    .tuple([z.number().finite(), z.number().finite()], 'must be [lowest, highest], such as [1, 5]')
+    .refine(([lo, hi]) => lo < hi, 'must be [lowest, highest] with lowest < highest, such as [1, 5]')
+    .optional(),
+  threshold: z.number().finite().optional(),
+  model: judgeModelSchema.optional(),
+  criteria: z
+    .union([
+      z.array(z.string().refine((name) => name.trim() !== '', 'must name a criterion')).min(1),
+      z
+        .record(z.string(), z.string())
+        .refine((given) => Object.keys(given).length > 0, 'must name at least one criterion'),
+    ])
+    .optional(),
+  name: z.string().min(1).optional(),
+})
+
 function checkOptions(options: LlmJudgeOptions) {
-  if (typeof options?.rubric !== 'string' || options.rubric.trim() === '')
-    bad(`Expected \`rubric\` to be a non-empty string, got ${describeValue(options?.rubric)}`)
-  const scale: readonly unknown[] = Array.isArray(options.scale)
-    ? options.scale
-    : options.scale === undefined
-      ? [1, 5]
-      : []
-  const [lo, hi] = scale as [number, number]
-  if (scale.length !== 2 || !Number.isFinite(lo) || !Number.isFinite(hi) || lo >= hi)
-    bad(
-      `Expected \`scale\` to be [lowest, highest] with lowest < highest, got ${describeValue(options.scale)}`,
-    )
+  graderOptions('graders.llmJudge()', optionsSchema, options)
+  const [lo, hi] = options.scale ?? [1, 5]
   const threshold = options.threshold ?? (lo + hi) / 2
   if (!Number.isFinite(threshold) || threshold < lo || threshold > hi)
     bad(
@@ -51,8 +61,6 @@ function checkOptions(options: LlmJudgeOptions) {
   const criteria: Array<[string, string]> = Array.isArray(given)
     ? given.map((name) => [name, ''])
     : Object.entries(given as Record<string, string>)
-  if (criteria.length === 0 || criteria.some(([name]) => typeof name !== 'string' || name.trim() === ''))
-    bad(`Expected \`criteria\` to name at least one criterion, got ${describeValue(options.criteria)}`)
   return { lo, hi, threshold, criteria }
 }
 

@@ -1,4 +1,11 @@
+import { z } from 'zod'
+import { graderOptions } from './define.ts'
 import type { Grade, Grader, GraderContext } from './types.ts'
+
+const graderSchema = z.custom<Grader>(
+  (v) => typeof v === 'function' && typeof (v as Partial<Grader>).graderName === 'string',
+  'must be a grader (made with graders.* or defineGrader)',
+)
 
 /**
  * Passes when `grader` fails: for evals that check a grader itself ("a tampered test must be
@@ -10,6 +17,8 @@ import type { Grade, Grader, GraderContext } from './types.ts'
  * @example graders: [graders.not(graders.unitTests())]
  */
 export function not(grader: Grader, options: { name?: string } = {}): Grader {
+  graderOptions('graders.not()', graderSchema, grader, 'grader')
+  graderOptions('graders.not()', z.strictObject({ name: z.string().min(1).optional() }), options)
   const name = options.name ?? `not(${grader.graderName})`
   const negated = async (ctx: GraderContext): Promise<Grade> => {
     const inner = await grader(ctx)

@@ -1,6 +1,10 @@
 import { isDeepStrictEqual } from 'node:util'
-import { defineGrader, snippet } from './define.ts'
+import { z } from 'zod'
+import { defineGrader, graderOptions, snippet } from './define.ts'
 import type { Grader } from './types.ts'
+
+const textOptionsSchema = z.strictObject({ ignoreCase: z.boolean().optional() })
+const equalsOptionsSchema = z.strictObject({ normalizeWhitespace: z.boolean().optional() })
 
 export interface TextMatchOptions {
   /** Compare without regard to case. @default false */
@@ -12,8 +16,9 @@ export interface TextMatchOptions {
  * the fraction of needles found.
  */
 export function contains(needle: string | readonly string[], options: TextMatchOptions = {}): Grader {
+  graderOptions('graders.contains()', z.union([z.string(), z.array(z.string()).min(1)]), needle, 'needle')
+  graderOptions('graders.contains()', textOptionsSchema, options)
   const needles = typeof needle === 'string' ? [needle] : [...needle]
-  if (needles.length === 0) throw new Error('graders.contains() needs at least one string to look for')
   const fold = options.ignoreCase ? (s: string) => s.toLowerCase() : (s: string) => s
   const wanted = needles.map(fold)
   return defineGrader(`contains(${needles.map((n) => JSON.stringify(n)).join(', ')})`, ({ output }) => {
@@ -33,6 +38,12 @@ export function contains(needle: string | readonly string[], options: TextMatchO
 
 /** Passes when the output matches the regular expression. */
 export function matches(pattern: RegExp): Grader {
+  graderOptions(
+    'graders.matches()',
+    z.instanceof(RegExp, { error: 'must be a RegExp, such as /fixed/i' }),
+    pattern,
+    'pattern',
+  )
   return defineGrader(`matches(${pattern})`, ({ output }) => {
     pattern.lastIndex = 0
     const found = pattern.exec(output)
@@ -56,6 +67,7 @@ export interface EqualsOptions {
  */
 export function equals(...args: [expected?: unknown, options?: EqualsOptions]): Grader {
   const [expected, options = {}] = args
+  graderOptions('graders.equals()', equalsOptionsSchema, options)
   // `equals()` means the row's expected value; `equals(undefined)` really means undefined.
   const useRow = args.length === 0
   const normalize = options.normalizeWhitespace ?? true

@@ -1,12 +1,12 @@
 import { isDeepStrictEqual } from 'node:util'
+import { z } from 'zod'
 import type { AgentResult } from '../agents/types.ts'
-import { describeValue, EvalboxError } from '../errors.ts'
 import {
   formatToolCall,
   type TranscriptEvent,
   toolCalls as transcriptToolCalls,
 } from '../transcript/index.ts'
-import { defineGrader, type GraderVerdict } from './define.ts'
+import { defineGrader, type GraderVerdict, graderOptions } from './define.ts'
 import type { Grader } from './types.ts'
 
 /** An expected tool call: a name (or pattern), optionally with parameters its input must have. */
@@ -35,6 +35,30 @@ export interface ToolCallsOptions {
   name?: string
 }
 
+const optionsSchema = z.strictObject({
+  ordered: z.boolean().optional(),
+  requireAll: z.boolean().optional(),
+  allowExtras: z.boolean().optional(),
+  params: z.enum(['fuzzy', 'strict']).optional(),
+  extraPenalty: z.number().min(0).max(1).optional(),
+  name: z.string().min(1).optional(),
+})
+
+const expectedSchema = z.array(
+  z.union(
+    [
+      z.string().min(1),
+      z.instanceof(RegExp),
+      z.strictObject({
+        name: z.union([z.string().min(1), z.instanceof(RegExp)]),
+        params: z.record(z.string(), z.unknown()).optional(),
+      }),
+    ],
+    'must be a tool name, a RegExp or { name, params? }',
+  ),
+  'must be a list of expected calls, such as ["Read", { name: "Bash", params: { command: "npm test" } }]',
+)
+
 interface Call {
   readonly name: string
   /** Undefined when only the tool summary is known. */
@@ -46,18 +70,9 @@ interface Wanted {
   readonly params: Readonly<Record<string, unknown>> | undefined
 }
 
-function toWanted(item: ExpectedToolCall, index: number): Wanted {
+function toWanted(item: ExpectedToolCall): Wanted {
   if (typeof item === 'string' || item instanceof RegExp) return { name: item, params: undefined }
-  if (
-    typeof item === 'object' &&
-    item !== null &&
-    (typeof item.name === 'string' || item.name instanceof RegExp)
-  )
-    return { name: item.name, params: item.params }
-  throw new EvalboxError(
-    'GRADER_CONFIG',
-    `graders.toolCalls(): expected call ${index + 1} must be a tool name or { name, params? }, got ${describeValue(item)}`,
-  )
+  return { name: item.name, params: item.params }
 }
 
 function test(re: RegExp, text: string): boolean {
@@ -152,18 +167,10 @@ function pair(
  * @example graders.toolCalls(['Read', { name: 'Write', params: { file_path: 'review.md' } }], { ordered: true })
  */
 export function toolCalls(expected: readonly ExpectedToolCall[], options: ToolCallsOptions = {}): Grader {
-  if (!Array.isArray(expected))
-    throw new EvalboxError(
-      'GRADER_CONFIG',
-      `graders.toolCalls() needs a list of expected calls, got ${describeValue(expected)}`,
-    )
+  graderOptions('graders.toolCalls()', expectedSchema, expected, 'expected')
+  graderOptions('graders.toolCalls()', optionsSchema, options)
   const wanted = expected.map(toWanted)
   const mode = options.params ?? 'fuzzy'
-  if (mode !== 'fuzzy' && mode !== 'strict')
-    throw new EvalboxError(
-      'GRADER_CONFIG',
-      `Expected \`params\` to be 'fuzzy' or 'strict', got ${describeValue(mode)}`,
-    )
   const penalty = options.extraPenalty ?? 1 / Math.max(1, wanted.length)
   const ordered = options.ordered ?? false
   const requireAll = options.requireAll ?? true

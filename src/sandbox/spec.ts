@@ -1,14 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
-import {
-  isCapability,
-  isImageReference,
-  isRuntimeName,
-  MIN_DISK_BYTES,
-  MIN_MEMORY_BYTES,
-  MIN_PIDS,
-  sizeBytes,
-} from './docker/container-config.ts'
+import { isCapability, isImageReference, isRuntimeName, MIN_PIDS } from './docker/container-config.ts'
+import { MIN_DISK_BYTES, MIN_MEMORY_BYTES, sizeBytes, sizeExpected } from './size.ts'
 
 /** Which provider runs a case. */
 export type SandboxProviderName = 'auto' | 'local' | 'docker'
@@ -79,10 +72,8 @@ export interface SandboxSpec {
 /** What the `sandbox` option accepts: a provider name or a full spec. */
 export type SandboxOption = SandboxProviderName | SandboxSpec
 
-const size = (min: number, minText: string) =>
-  z
-    .union([z.string(), z.number()])
-    .refine((value) => sizeBytes(value) >= min, `must be a size of at least ${minText}, like "512m" or "2g"`)
+const size = (min: number) =>
+  z.union([z.string(), z.number()]).refine((value) => sizeBytes(value) >= min, `must be ${sizeExpected(min)}`)
 
 /** CPUs of this machine, or no bound when the engine is elsewhere (it checks itself). */
 function maxCpus(): number {
@@ -90,7 +81,8 @@ function maxCpus(): number {
   return !host || host.startsWith('unix://') ? availableParallelism() : Number.POSITIVE_INFINITY
 }
 
-const specSchema = z.strictObject({
+/** A sandbox spec object (the project's `sandbox`, or an eval's when not a provider name). */
+export const sandboxSpecSchema = z.strictObject({
   provider: z.enum(['auto', 'local', 'docker']).optional(),
   workspace: z.string().min(1).optional(),
   allowOutsideRoot: z.boolean().optional(),
@@ -105,7 +97,7 @@ const specSchema = z.strictObject({
   build: z.strictObject({ context: z.string().min(1), dockerfile: z.string().min(1).optional() }).optional(),
   limits: z
     .strictObject({
-      memory: size(MIN_MEMORY_BYTES, '6 MiB').optional(),
+      memory: size(MIN_MEMORY_BYTES).optional(),
       cpus: z
         .number()
         .positive()
@@ -118,7 +110,7 @@ const specSchema = z.strictObject({
         .int()
         .min(MIN_PIDS, `must be at least ${MIN_PIDS} (init, the command and evalbox's helpers need some)`)
         .optional(),
-      disk: size(MIN_DISK_BYTES, '1 MiB').optional(),
+      disk: size(MIN_DISK_BYTES).optional(),
     })
     .optional(),
   network: z.enum(['none', 'bridge']).optional(),
@@ -145,7 +137,8 @@ const specSchema = z.strictObject({
     .optional(),
 })
 
-export const sandboxOptionSchema = z.union([z.enum(['auto', 'local', 'docker']), specSchema])
+/** The `sandbox` option of an eval or a data row: a provider name or a spec. */
+export const sandboxOptionSchema = z.union([z.enum(['auto', 'local', 'docker']), sandboxSpecSchema])
 
 /** Turns an option into a spec and lays it over the project defaults (eval wins). */
 export function resolveSandboxSpec(

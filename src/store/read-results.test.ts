@@ -50,10 +50,10 @@ describe('loadRunFile', () => {
     expect(loaded.not_run).toEqual([])
     expect(warnings).toEqual([
       expect.stringMatching(
-        /^Skipped an invalid entry tests\[2\] \("c"\) of .*bad-entries\.json \(`passed`: .*boolean/,
+        /^Skipped an invalid entry tests\[2\] \("c"\) of .*bad-entries\.json \(`passed` must be a boolean/,
       ),
-      expect.stringMatching(/^Skipped an invalid entry tests\[3\] of .*\(`name`: /),
-      expect.stringMatching(/^Skipped an invalid entry not_run\[0\] \("later"\) of .*\(`status`: /),
+      expect.stringMatching(/^Skipped an invalid entry tests\[3\] of .*\(`name` /),
+      expect.stringMatching(/^Skipped an invalid entry not_run\[0\] \("later"\) of .*\(`status` /),
     ])
     // The run's own fields are still checked.
     const broken = put('bad-header.json', { ...good, branch: 7 })

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import type { z } from 'zod'
+import { check } from '../core/validate.ts'
 import { EvalboxError, errorMessage } from '../errors.ts'
 import {
   notRunEntrySchema,
@@ -48,15 +49,6 @@ export interface ListRunsOptions {
 
 type ReadOutcome = { ok: true; run: RunFile } | { ok: false; error: EvalboxError }
 
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = ''
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`
-    else out += out === '' ? String(key) : `.${String(key)}`
-  }
-  return out === '' ? '(top level)' : out
-}
-
 /** Options for {@link loadRunFile}. */
 export interface LoadRunFileOptions {
   /**
@@ -71,12 +63,11 @@ export interface LoadRunFileOptions {
 function validEntries(path: string, run: RunFile, warn: (message: string) => void): RunFile {
   const keep = <T>(list: readonly unknown[], field: string, schema: z.ZodType<T>): T[] =>
     list.flatMap((item, i) => {
-      const parsed = schema.safeParse(item)
-      if (parsed.success) return [parsed.data]
-      const issue = parsed.error.issues[0]
+      const parsed = check(schema, item, { max: 1 })
+      if (parsed.ok) return [parsed.data]
       const name = (item as { name?: unknown } | null)?.name
       const where = `${field}[${i}]${typeof name === 'string' ? ` ("${name}")` : ''}`
-      const why = issue ? `\`${formatPath(issue.path)}\`: ${issue.message}` : 'invalid'
+      const why = parsed.problem
       warn(
         `Skipped an invalid entry ${where} of ${path} (${why}); the rest of the run is used. Fix or remove the entry.`,
       )
@@ -121,12 +112,10 @@ function readRun(path: string, schema: z.ZodType<unknown> = runFileSchema): Read
     const message = `${path} has schema_version ${version}, newer than this evalbox understands (${SCHEMA_VERSION}). Upgrade evalbox (npm install -D evalbox@latest) to read it.`
     return { ok: false, error: new EvalboxError('RESULT_SCHEMA_TOO_NEW', message) }
   }
-  const parsed = schema.safeParse(data)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    const where = issue ? `\`${formatPath(issue.path)}\`: ${issue.message}` : 'unknown problem'
-    const message = `${path} is not a valid evalbox run file: ${where}. Fix or remove the file.`
-    return { ok: false, error: new EvalboxError('RESULT_FILE_INVALID', message, { cause: parsed.error }) }
+  const parsed = check(schema, data, { max: 1 })
+  if (!parsed.ok) {
+    const message = `${path} is not a valid evalbox run file: ${parsed.problem}. Fix or remove the file.`
+    return { ok: false, error: new EvalboxError('RESULT_FILE_INVALID', message) }
   }
   return { ok: true, run: parsed.data as RunFile }
 }

@@ -1,7 +1,14 @@
 import type { Plugin } from 'vite'
+import { z } from 'zod'
 import { EvalReporter } from '../reporter/eval-reporter.ts'
-import { checkSecretNames } from '../secrets/redact.ts'
-import { type EvalboxProjectOptions, registerProject } from './run-state.ts'
+import {
+  type EvalboxProjectOptions,
+  parseProjectOptions,
+  projectOptionsShape,
+  registerProject,
+} from './run-state.ts'
+
+const pluginOptionsSchema = z.strictObject(projectOptionsShape)
 
 /**
  * The Vite plugin of an evals project. When the project is part of the run (Vitest calls
@@ -9,7 +16,7 @@ import { type EvalboxProjectOptions, registerProject } from './run-state.ts'
  * reporter never runs for `--project unit` alone.
  */
 export function evalboxPlugin(options: EvalboxProjectOptions = {}): Plugin {
-  checkSecretNames(options.secrets)
+  parseProjectOptions('evalboxPlugin()', pluginOptionsSchema, options)
   return {
     name: 'evalbox',
     configureVitest({ vitest, project }) {

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
+import { z } from 'zod'
 import { DEFAULT_GRADE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../eval/defaults.ts'
 import { evalboxPlugin } from './plugin.ts'
-import type { EvalboxProjectOptions } from './run-state.ts'
+import { type EvalboxProjectOptions, parseProjectOptions, projectOptionsShape } from './run-state.ts'
 
 /** Options of `evalsProject()`. */
 export interface EvalsProjectOptions extends EvalboxProjectOptions {
@@ -17,6 +18,19 @@ export interface EvalsProjectOptions extends EvalboxProjectOptions {
   test?: NonNullable<TestProjectInlineConfiguration['test']>
 }
 
+const projectSchema = z.strictObject({
+  ...projectOptionsShape,
+  name: z.string().min(1).optional(),
+  include: z.array(z.string().min(1)).min(1).optional(),
+  maxConcurrency: z.number().int().positive().optional(),
+  test: z
+    .custom<object>(
+      (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+      'must be an object of Vitest test options',
+    )
+    .optional(),
+})
+
 /**
  * The Vitest project that runs evals: eval files, eval-friendly timeouts, the run's
  * globalSetup and the plugin that adds the eval reporter.
@@ -25,6 +39,7 @@ export interface EvalsProjectOptions extends EvalboxProjectOptions {
  * export default defineConfig({ test: { projects: [evalsProject()] } })
  */
 export function evalsProject(options: EvalsProjectOptions = {}): TestProjectInlineConfiguration {
+  parseProjectOptions('evalsProject()', projectSchema, options)
   const { name = 'evals', include = ['evals/**/*.eval.ts'], maxConcurrency = 5, test = {}, ...rest } = options
   return {
     plugins: [evalboxPlugin(rest)],

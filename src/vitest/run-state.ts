@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { isAbsolute, join, resolve } from 'node:path'
+import { z } from 'zod'
 import type { GateFailOn } from '../compare/gate.ts'
-import { EvalboxError } from '../errors.ts'
+import { parseOptions } from '../core/validate.ts'
+import { EvalboxError, invalidOptions } from '../errors.ts'
 import type { RunSettings } from '../eval/settings.ts'
 import { probeEngine } from '../sandbox/engine-probe.ts'
-import type { SandboxSpec } from '../sandbox/spec.ts'
+import { type SandboxSpec, sandboxSpecSchema } from '../sandbox/spec.ts'
 import { type RunInfo, readRunInfo } from '../store/run-info.ts'
 
 /** Project-level options, given to `evalsProject()` / `evalboxPlugin()`. */
@@ -71,6 +73,51 @@ export interface ReporterGateOptions {
   alpha?: number
   /** What fails the gate. @default ['regression'] */
   failOn?: GateFailOn[]
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/** The fields of {@link EvalboxProjectOptions}, strict: `evalsProject()` adds its own. */
+export const projectOptionsShape = {
+  resultsDir: z.string().min(1).optional(),
+  sandbox: sandboxSpecSchema.optional(),
+  timeout: z.number().int().positive('must be a positive number of milliseconds').optional(),
+  version: z.string().min(1).optional(),
+  branch: z.string().min(1).optional(),
+  compare: z.boolean().optional(),
+  partialThrottleMs: z.number().int().nonnegative().optional(),
+  gate: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        baseline: z.string().min(1).optional(),
+        alpha: z.number().gt(0).lt(1).optional(),
+        failOn: z.array(z.enum(['regression', 'new-failure'] satisfies GateFailOn[])).optional(),
+      }),
+    ])
+    .optional(),
+  junit: z.union([z.string().min(1), z.literal(false)]).optional(),
+  github: z.boolean().optional(),
+  progress: z.boolean().optional(),
+  secrets: z
+    .array(
+      z
+        .string()
+        .regex(
+          ENV_NAME,
+          'must be an environment variable name such as "MY_SERVICE_PASSPHRASE" (name the variables whose values are secret, never the values)',
+        ),
+    )
+    .optional(),
+}
+
+/**
+ * Checks project options where they are written (the Vitest config), so a misspelled key or
+ * a bad value stops the run before any case instead of being ignored.
+ */
+export function parseProjectOptions<T>(api: string, schema: z.ZodType, options: T): T {
+  parseOptions(schema, options, { api, error: invalidOptions, fix: 'Fix the options in the Vitest config.' })
+  return options
 }
 
 /**

@@ -120,7 +120,7 @@ describe('plantBugs', { timeout: 60_000 }, () => {
       /must be outside the fixture/,
     )
     await expect(plantBugs(fixture, { out, operators: ['typo' as never] })).rejects.toThrow(
-      /Unknown operator `"typo"`/,
+      /`operators\[0\]` must be "off-by-one", .*got `"typo"`/,
     )
   })
 })

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
-import { describeValue, EvalboxError } from '../../errors.ts'
+import { z } from 'zod'
+import { parseOptions } from '../../core/validate.ts'
+import { EvalboxError, invalidOptions } from '../../errors.ts'
 import type { GroundTruth } from '../planted-bugs/ground-truth.ts'
 import { applyMutations, type PlannedBug } from './apply.ts'
 import { defaultTestCommand, listSources } from './files.ts'
@@ -48,38 +50,34 @@ export interface PlantedCase {
   readonly groundTruth: GroundTruth
 }
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!Number.isInteger(value) || value < 1)
-    throw new EvalboxError(
-      'INVALID_OPTIONS',
-      `Expected \`${name}\` to be a positive integer, got ${describeValue(value)}`,
-    )
-  return value
-}
+const positive = z.number().int().positive().optional()
+
+const optionsSchema = z.strictObject({
+  out: z.string().min(1, 'must name the folder to write cases to'),
+  operators: z.array(z.enum(OPERATORS as [OperatorName, ...OperatorName[]])).optional(),
+  count: positive,
+  bugsPerCase: positive,
+  seed: z.number().int().optional(),
+  testCommand: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  testTimeoutMs: positive,
+  exclude: z.array(z.string().min(1)).optional(),
+  minimumDetection: positive,
+  maxFalsePositives: z.number().int().nonnegative().optional(),
+  signal: z.instanceof(AbortSignal).optional(),
+})
 
 function checkOptions(fixture: string, options: PlantBugsOptions) {
-  if (typeof options?.out !== 'string' || options.out === '')
-    throw new EvalboxError(
-      'INVALID_OPTIONS',
-      `plantBugs() needs \`out\`, the folder to write cases to, got ${describeValue(options?.out)}`,
-    )
+  parseOptions(optionsSchema, options, { api: 'plantBugs()', error: invalidOptions })
   const inside = relative(resolve(fixture), resolve(options.out))
   if (inside === '' || (!inside.startsWith('..') && !inside.startsWith('/')))
     throw new EvalboxError(
       'INVALID_OPTIONS',
-      `\`out\` (${options.out}) must be outside the fixture ${fixture}`,
-    )
-  const unknown = (options.operators ?? []).filter((op) => !OPERATORS.includes(op))
-  if (unknown.length > 0)
-    throw new EvalboxError(
-      'INVALID_OPTIONS',
-      `Unknown operator ${describeValue(unknown[0])}; use one of ${OPERATORS.map((op) => `'${op}'`).join(', ')}`,
+      `plantBugs(): \`out\` (${options.out}) must be outside the fixture ${fixture}. Pick another folder.`,
     )
   return {
-    count: positiveInteger('count', options.count, 5),
-    bugsPerCase: positiveInteger('bugsPerCase', options.bugsPerCase, 1),
-    timeoutMs: positiveInteger('testTimeoutMs', options.testTimeoutMs, 60_000),
+    count: options.count ?? 5,
+    bugsPerCase: options.bugsPerCase ?? 1,
+    timeoutMs: options.testTimeoutMs ?? 60_000,
   }
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { z } from 'zod'
+import { check } from '../../core/validate.ts'
 import { describeValue, EvalboxError, errorMessage } from '../../errors.ts'
 
 /** One planted bug: where it is, what it is, and words a review of it would likely use. */
@@ -87,28 +88,17 @@ const groundTruthSchema = z
       })
   })
 
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (text, key) =>
-      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
-    '',
-  )
-}
-
 /**
  * Validates ground truth (an object, or JSON text read from `source`) and normalises it:
  * `line_range` becomes `lines`, a single line becomes `[n, n]`, paths lose a leading `./`.
  * Errors name the field: ``ground truth `bugs[1].lines`: ... (in gt.json)``.
  */
 export function parseGroundTruth(value: unknown, source = 'the groundTruth option'): GroundTruth {
-  const result = groundTruthSchema.safeParse(value)
-  if (!result.success) {
-    const problems = result.error.issues
-      .slice(0, 5)
-      .map((issue) => `\`${fieldPath(issue.path) || '(root)'}\`: ${issue.message}`)
+  const result = check(groundTruthSchema, value, { root: 'a ground-truth object' })
+  if (!result.ok) {
     throw new EvalboxError(
       'GRADER_CONFIG',
-      `Invalid planted-bug ground truth in ${source}: ${problems.join('; ')}. ` +
+      `Invalid planted-bug ground truth in ${source}: ${result.problem}. ` +
         'Expected { bugs: [{ id, file, lines: [start, end], description, keywords }], minimum_detection, max_false_positives }.',
     )
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { check } from '../../core/validate.ts'
 import type { ModelClient } from '../../models/index.ts'
 import { askForJson, type JudgeCall, type JudgeParse } from '../judge-model.ts'
 import type { GroundTruth } from './ground-truth.ts'
@@ -47,11 +48,8 @@ const answerSchema = z.object({
 })
 
 function parseVerdict(truth: GroundTruth, value: unknown): JudgeParse<ModelVerdict> {
-  const result = answerSchema.safeParse(value)
-  if (!result.success) {
-    const issue = result.error.issues[0]!
-    return { error: `\`${issue.path.join('.') || '(root)'}\`: ${issue.message}` }
-  }
+  const result = check(answerSchema, value, { max: 1 })
+  if (!result.ok) return { error: result.problem }
   const byId = new Map(result.data.bugs.map((bug) => [bug.id, bug]))
   const lacking = truth.bugs.filter((bug) => !byId.has(bug.id)).map((bug) => bug.id)
   if (lacking.length > 0) return { error: `the answer has no entry for the bugs ${lacking.join(', ')}` }

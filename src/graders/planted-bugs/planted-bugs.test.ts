@@ -99,7 +99,9 @@ describe('plantedBugs, deterministic matching', () => {
       /max_false_positives/,
     )
     expect(() => plantedBugs({ groundTruth: join(dir, 'absent.json') })).toThrow(/absent\.json/)
-    expect(() => plantedBugs({ groundTruth: truth, report: { path: 'x' } as never })).toThrow(/`report`/)
+    expect(() => plantedBugs({ groundTruth: truth, report: { path: 'x' } as never })).toThrow(
+      /unknown option `report.path`.*known: `file`/,
+    )
     expect(() => plantedBugs({ groundTruth: truth, confirmOnFail: -1 })).toThrow(/confirmOnFail/)
   })
 })

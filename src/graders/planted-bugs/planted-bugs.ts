@@ -1,13 +1,13 @@
 import { extname } from 'node:path'
-import { describeValue, EvalboxError } from '../../errors.ts'
-import { defineGrader, type GraderVerdict } from '../define.ts'
+import { z } from 'zod'
+import { defineGrader, type GraderVerdict, graderOptions, judgeModelSchema } from '../define.ts'
 import { type JudgeModel, judgeCost, lazyJudgeClient } from '../judge-model.ts'
 import type { Grader, GraderContext } from '../types.ts'
 import { parseFindings } from './findings.ts'
 import { type GroundTruth, type GroundTruthInput, loadGroundTruth, parseGroundTruth } from './ground-truth.ts'
 import { judgePassed, judgeReview } from './llm-verdict.ts'
 import { type MatchOptions, matchFindings } from './match.ts'
-import { checkReportSource, type ReportSource, readReport } from './report-source.ts'
+import { type ReportSource, readReport } from './report-source.ts'
 
 /** Ground truth: a JSON file path, the object, or a function of the case (for data rows). */
 export type GroundTruthOption =
@@ -34,6 +34,31 @@ export interface PlantedBugsOptions extends MatchOptions {
   /** Grade name. @default 'plantedBugs' */
   name?: string
 }
+
+const optionsSchema = z.strictObject({
+  groundTruth: z.custom<unknown>(
+    (v) =>
+      (typeof v === 'string' && v !== '') || typeof v === 'function' || (typeof v === 'object' && v !== null),
+    'must be a ground-truth JSON path, the ground truth itself or a function of the case',
+  ),
+  report: z
+    .union(
+      [
+        z.literal('output'),
+        z.strictObject({ file: z.string().min(1) }),
+        z.custom((v) => typeof v === 'function'),
+      ],
+      "must be 'output', { file: 'review.md' } or a function",
+    )
+    .optional(),
+  judge: z.enum(['match', 'llm']).optional(),
+  model: judgeModelSchema.optional(),
+  confirmOnFail: z.number().int().nonnegative().optional(),
+  name: z.string().min(1).optional(),
+  lineTolerance: z.number().int().nonnegative().optional(),
+  minKeywords: z.number().int().nonnegative().optional(),
+  minExplanationWords: z.number().int().nonnegative().optional(),
+})
 
 function resolveTruth(option: GroundTruthOption): (ctx: GraderContext) => Promise<GroundTruth> {
   if (typeof option === 'function')
@@ -72,24 +97,10 @@ function summary(truth: GroundTruth, detected: string[], missed: string[], fp: n
  * @example graders.plantedBugs({ groundTruth: 'cases/c1/ground-truth.json', report: { file: 'review.md' } })
  */
 export function plantedBugs(options: PlantedBugsOptions): Grader {
-  if (typeof options !== 'object' || options === null || options.groundTruth === undefined)
-    throw new EvalboxError(
-      'GRADER_CONFIG',
-      `graders.plantedBugs() needs { groundTruth }, got ${describeValue(options)}`,
-    )
+  graderOptions('graders.plantedBugs()', optionsSchema, options)
   const judge = options.judge ?? 'match'
-  if (judge !== 'match' && judge !== 'llm')
-    throw new EvalboxError(
-      'GRADER_CONFIG',
-      `Expected \`judge\` to be 'match' or 'llm', got ${describeValue(judge)}`,
-    )
   const confirmOnFail = options.confirmOnFail ?? 2
-  if (!Number.isInteger(confirmOnFail) || confirmOnFail < 0)
-    throw new EvalboxError(
-      'GRADER_CONFIG',
-      `Expected \`confirmOnFail\` to be an integer ≥ 0, got ${describeValue(options.confirmOnFail)}`,
-    )
-  const report = checkReportSource(options.report ?? 'output')
+  const report = options.report ?? 'output'
   const truthFor = resolveTruth(options.groundTruth)
   const client = lazyJudgeClient(options.model)
 

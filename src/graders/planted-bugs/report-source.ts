@@ -1,4 +1,4 @@
-import { describeValue, EvalboxError, errorMessage, SandboxUnavailableError } from '../../errors.ts'
+import { errorMessage, SandboxUnavailableError } from '../../errors.ts'
 import type { GraderContext } from '../types.ts'
 
 /**
@@ -12,21 +12,6 @@ export type ReportSource =
 
 /** The review text, or `missing` saying why there is none (an agent failure, graded 0). */
 export type ReportText = { readonly text: string } | { readonly missing: string }
-
-/** Checks a `report` option at definition time. */
-export function checkReportSource(report: unknown): ReportSource {
-  if (report === 'output' || typeof report === 'function') return report as ReportSource
-  if (
-    typeof report === 'object' &&
-    report !== null &&
-    typeof (report as { file?: unknown }).file === 'string'
-  )
-    return report as { file: string }
-  throw new EvalboxError(
-    'GRADER_CONFIG',
-    `Expected \`report\` to be 'output', { file: 'review.md' } or a function, got ${describeValue(report)}`,
-  )
-}
 
 /** Reads the review. A missing file is the agent's failure; a dead sandbox is rethrown. */
 export async function readReport(source: ReportSource, ctx: GraderContext): Promise<ReportText> {

@@ -1,4 +1,5 @@
-import { describeValue, EvalboxError } from '../../errors.ts'
+import { z } from 'zod'
+import { graderOptions } from '../define.ts'
 import { FRAMEWORKS, type UnitTestFramework } from './types.ts'
 
 /** Options of `graders.unitTests`. */
@@ -69,70 +70,42 @@ export interface ResolvedUnitTestsOptions {
   name: string
 }
 
-function invalid(field: string, value: unknown, expected: string): EvalboxError {
-  return new EvalboxError(
-    'GRADER_CONFIG',
-    `unitTests: expected \`${field}\` to be ${expected}, got ${describeValue(value)}`,
-  )
-}
+const globs = z.array(z.string().min(1))
 
-function stringList(field: string, value: unknown): readonly string[] | undefined {
-  if (value === undefined) return undefined
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {
-    throw invalid(field, value, 'an array of non-empty strings')
-  }
-  return value
-}
-
-function solutionFiles(value: unknown): readonly string[] | undefined {
-  const globs = stringList('solutionFiles', value)
-  if (globs?.length === 0) {
-    throw invalid(
-      'solutionFiles',
-      value,
-      "at least one glob such as 'src/**' (leave it out to take every change)",
-    )
-  }
-  return globs
-}
+const optionsSchema = z.strictObject({
+  command: z
+    .union([
+      z.string().refine((command) => command.trim() !== '', 'must be a non-empty shell command'),
+      z.array(z.string().min(1)).min(1),
+    ])
+    .optional(),
+  framework: z.enum(['auto', ...FRAMEWORKS]).optional(),
+  tests: globs.optional(),
+  solutionFiles: globs
+    .min(1, "must have at least one glob such as 'src/**' (leave it out to take every change)")
+    .optional(),
+  failToPass: z.array(z.string().min(1)).optional(),
+  passToPass: z.array(z.string().min(1)).optional(),
+  timeoutMs: z.number().int().positive('must be a positive number of milliseconds').optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  name: z.string().min(1).optional(),
+})
 
 /** Checks options at definition time; errors name the field, the value and the fix. */
 export function resolveUnitTestsOptions(options: UnitTestsOptions): ResolvedUnitTestsOptions {
-  if (typeof options !== 'object' || options === null) throw invalid('options', options, 'an object')
+  graderOptions('graders.unitTests()', optionsSchema, options)
   const { command } = options
-  let argv: string[] = []
-  if (typeof command === 'string') {
-    if (command.trim() === '') throw invalid('command', command, 'a non-empty shell command')
-    argv = ['sh', '-c', command]
-  } else if (command !== undefined) {
-    argv = [...(stringList('command', command) ?? [])]
-    if (argv.length === 0) throw invalid('command', command, 'a non-empty argv array or a shell string')
-  }
-  const framework = options.framework ?? 'auto'
-  if (framework !== 'auto' && !FRAMEWORKS.includes(framework)) {
-    throw invalid('framework', framework, `'auto' or one of ${FRAMEWORKS.map((f) => `'${f}'`).join(', ')}`)
-  }
-  const timeoutMs = options.timeoutMs ?? 600_000
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-    throw invalid('timeoutMs', timeoutMs, 'a positive integer (milliseconds)')
-  }
-  const env = options.env ?? {}
-  if (typeof env !== 'object' || env === null || Object.values(env).some((v) => typeof v !== 'string')) {
-    throw invalid('env', env, 'an object of string values')
-  }
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-    throw invalid('name', options.name, 'a non-empty string')
-  }
+  const argv = command === undefined ? [] : typeof command === 'string' ? ['sh', '-c', command] : [...command]
   return {
     argv,
     label: command === undefined ? undefined : typeof command === 'string' ? command : argv.join(' '),
-    framework,
-    tests: stringList('tests', options.tests),
-    solutionFiles: solutionFiles(options.solutionFiles),
-    failToPass: stringList('failToPass', options.failToPass) ?? [],
-    passToPass: stringList('passToPass', options.passToPass) ?? [],
-    timeoutMs,
-    env,
+    framework: options.framework ?? 'auto',
+    tests: options.tests,
+    solutionFiles: options.solutionFiles,
+    failToPass: options.failToPass ?? [],
+    passToPass: options.passToPass ?? [],
+    timeoutMs: options.timeoutMs ?? 600_000,
+    env: options.env ?? {},
     name: options.name ?? 'unit tests',
   }
 }

@@ -31,10 +31,12 @@ describeUnitTestsLive('local', hasPytest ? [NODE_PROJECT, PYTEST_PROJECT] : [NOD
 
 describe('unitTests options and failures', () => {
   test('bad options are refused at definition time, naming the field and value', () => {
-    expect(() => unitTests({ timeoutMs: -5 })).toThrow('expected `timeoutMs` to be a positive integer')
+    expect(() => unitTests({ timeoutMs: -5 })).toThrow(
+      '`timeoutMs` must be a positive number of milliseconds, got `-5`',
+    )
     // @ts-expect-error: not a framework
     expect(() => unitTests({ framework: 'mocha' })).toThrow(/`framework`.*got `"mocha"`/)
-    expect(() => unitTests({ failToPass: [''] })).toThrow('`failToPass` to be an array of non-empty strings')
+    expect(() => unitTests({ failToPass: [''] })).toThrow('`failToPass[0]` must not be empty, got `""`')
     expect(() => unitTests({ command: ' ' })).toThrow('`command`')
   })
 
@@ -137,7 +139,7 @@ describe('unitTests options and failures', () => {
     })
     expect(grade.explanation).toContain('changes outside solutionFiles were not applied: NOTES.md (deleted)')
     expect(grade.explanation).toContain('which were refused (the fixture')
-    expect(() => unitTests({ solutionFiles: [] })).toThrow(/`solutionFiles` to be at least one glob/)
+    expect(() => unitTests({ solutionFiles: [] })).toThrow(/`solutionFiles` must have at least one glob/)
   })
 
   test('a patch that no longer applies is a grader error, not a failing grade', async () => {

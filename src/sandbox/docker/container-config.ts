@@ -1,6 +1,7 @@
 import { posix } from 'node:path'
 import type { ContainerCreateOptions } from 'dockerode'
 import { describeValue, EvalboxError } from '../../errors.ts'
+import { MIN_DISK_BYTES, MIN_MEMORY_BYTES, sizeBytes, sizeExpected } from '../size.ts'
 import type { PullPolicy } from './images.ts'
 import type { Owner } from './tar-in.ts'
 
@@ -22,10 +23,6 @@ export const DEFAULT_LIMITS = { memory: '2g', pids: 1024, disk: '1g' } as const
 export const DEFAULT_USER = '1000:1000'
 /** `$HOME` of a docker sandbox unless `env.HOME` says otherwise: a writable folder. */
 export const DEFAULT_HOME = '/home/sandbox'
-/** Below this Docker refuses a memory limit. */
-export const MIN_MEMORY_BYTES = 6 * 1024 ** 2
-/** Below this tmpfs folders cannot hold even a small workspace. */
-export const MIN_DISK_BYTES = 1024 ** 2
 /** Init, `sleep` and evalbox's own helper commands need a few processes before any command runs. */
 export const MIN_PIDS = 16
 
@@ -125,24 +122,16 @@ export interface ResolvedDockerOptions
   writable: string[]
 }
 
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }
+export { MIN_DISK_BYTES, MIN_MEMORY_BYTES } from '../size.ts'
 
-/** A size (`'512m'`, `'1.5g'`, `67108864`) in bytes, or `NaN` when it is not one. */
-export function sizeBytes(value: unknown): number {
-  if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : Number.NaN
-  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([bkmgt]?)b?\s*$/i.exec(value) : null
-  return match ? Math.floor(Number(match[1]) * UNITS[match[2]!.toLowerCase()]!) : Number.NaN
-}
-
-/** Parses a memory size (`'512m'`, `'1.5g'`, `67108864`) into bytes. */
+/** Parses a memory size (`'512m'`, `'1.5g'`, `67108864`; see `../size.ts`) into bytes. */
 export function parseMemory(value: string | number): number {
-  return parseSize('limits.memory', value, MIN_MEMORY_BYTES, '6 MiB')
+  return parseSize('limits.memory', value, MIN_MEMORY_BYTES)
 }
 
-function parseSize(option: string, value: unknown, min: number, minText: string): number {
+function parseSize(option: string, value: unknown, min: number): number {
   const bytes = sizeBytes(value)
-  if (!(bytes >= min))
-    throw invalid(option, value, `a size of at least ${minText}, such as '512m' or 536870912`)
+  if (!(bytes >= min)) throw invalid(option, value, sizeExpected(min))
   return bytes
 }
 
@@ -221,7 +210,7 @@ export function resolveDockerOptions(options: DockerSandboxOptions): ResolvedDoc
     writable: [...new Set(dirs)],
     env,
     memoryBytes: parseMemory(limits.memory),
-    diskBytes: parseSize('limits.disk', limits.disk, MIN_DISK_BYTES, '1 MiB'),
+    diskBytes: parseSize('limits.disk', limits.disk, MIN_DISK_BYTES),
     pids: limits.pids,
     cpus: limits.cpus,
     network,
