@@ -56,4 +56,21 @@ describe('bad input in and around the results directory', () => {
     expect(run.exitCode).toBe(1)
     expect(run.stdout + run.stderr).toMatch(/evalTest\("too eager"\): `repeats` .*got `0` \(number\)/)
   })
+
+  test('a misspelled project option fails the Vitest run with a did-you-mean, before any case', async () => {
+    const dir = copyFixture('basic')
+    writeFileSync(
+      join(dir, 'vitest.config.ts'),
+      "import { evalsProject } from 'evalbox/vitest'\nimport { defineConfig } from 'vitest/config'\n" +
+        "export default defineConfig({ test: { projects: [evalsProject({ sandbox: { imgae: 'x' } })] } })\n",
+    )
+    const run = await runVitest(dir, ['--project', 'evals'])
+    expect(run.exitCode).toBe(1)
+    const text = run.stdout + run.stderr
+    expect(text).toContain(
+      'evalsProject(): unknown option `sandbox.imgae`, given `"x"` (string): did you mean `image`? Fix the options in the Vitest config.',
+    )
+    expect(text).not.toMatch(/Total: /)
+    expect(resultFiles(join(dir, '.evals'))).toEqual([])
+  })
 })

@@ -88,9 +88,12 @@ export function describeIssues(
   const parts: string[] = []
   for (const issue of unknown) {
     const known = options.schema ? keysAt(options.schema, issue.path) : []
+    // A key the object already has is not what a misspelling meant.
+    const given = valueAt(value, issue.path) as Record<string, unknown> | undefined
+    const free = known.filter((key) => given?.[key] === undefined)
     for (const key of (issue as z.core.$ZodIssueUnrecognizedKeys).keys) {
       const path = [...issue.path, key]
-      const guess = closest(key, known)
+      const guess = closest(key, free)
       if (guess) suggested.add(formatPath([...issue.path, guess]))
       const hint = guess
         ? `: did you mean \`${guess}\`?`
@@ -161,7 +164,8 @@ export function closest(word: string, known: readonly string[]): string | undefi
       bestDistance = distance
     }
   }
-  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined
+  const close = bestDistance <= Math.max(1, Math.floor(word.length / 3)) && bestDistance < word.length
+  return close ? best : undefined
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */

@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { scripted } from '../agents/scripted-agent.ts'
 import { contains } from '../graders/text.ts'
+import { describeEval, evalTest } from './eval-test.ts'
 import { validateDescribeEvalOptions, validateEvalTestOptions, validateRows } from './options.ts'
 
 describe('eval options are validated at definition time', () => {
@@ -35,6 +37,33 @@ describe('eval options are validated at definition time', () => {
     expect(() => validateEvalTestOptions('x', { timout: 5, task: () => 1 })).toThrowError(
       /unknown option `timout`/,
     )
+  })
+
+  test('a misspelled option gets a did-you-mean, at any depth, sandbox included', () => {
+    expect(() => validateEvalTestOptions('x', { task: () => 1, gradTimeout: 5 })).toThrowError(
+      'evalTest("x"): unknown option `gradTimeout`, given `5` (number): did you mean `gradeTimeout`? Fix the eval\'s options.',
+    )
+    expect(() => validateEvalTestOptions('x', { sandbox: { imgae: 'node:22' } })).toThrowError(
+      /unknown option `sandbox\.imgae`, given `"node:22"` \(string\): did you mean `image`\?/,
+    )
+    expect(() => validateEvalTestOptions('x', { sandbox: 'dockr' })).toThrowError(
+      /`sandbox` must be "auto", "local" or "docker" \(did you mean "docker"\?\), got `"dockr"`/,
+    )
+    expect(() => validateDescribeEvalOptions('set', { data: [], repeat: 2 })).toThrowError(
+      /describeEval\("set"\): unknown option `repeat`.*did you mean `repeats`\?/,
+    )
+  })
+
+  test('an agent and a task together are refused where the eval is defined, not when it runs', () => {
+    const both = { agent: scripted([]), task: () => 'x' }
+    const refusal = /`task` cannot be given with `agent` \(an eval runs an agent or a task; keep one\)/
+    expect(() => validateEvalTestOptions('both', both)).toThrowError(refusal)
+    expect(() => validateDescribeEvalOptions('both', { ...both, data: [{ input: 1 }] })).toThrowError(refusal)
+    // evalTest and describeEval check before they register any test.
+    expect(() => evalTest('both', both)).toThrowError(
+      /evalTest\("both"\): `task` cannot be given with `agent`/,
+    )
+    expect(() => describeEval('both', { ...both, data: [] })).toThrowError(/describeEval\("both"\)/)
   })
 
   test('a non-object is refused with its type', () => {

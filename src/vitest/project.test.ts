@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest'
+import { EvalboxError } from '../errors.ts'
+import { evalboxPlugin } from './plugin.ts'
 import { evalsProject } from './project.ts'
 
 describe('evalsProject', () => {
@@ -27,5 +29,42 @@ describe('evalsProject', () => {
       expect.stringMatching(/redact-console\.(ts|js)$/),
       'evals/setup.ts',
     ])
+  })
+
+  test('options are validated where they are written: the example of issue 11 is refused', () => {
+    const run = () => evalsProject({ sandbox: { imgae: 'x' }, timeout: -5 } as never)
+    expect(run).toThrow(EvalboxError)
+    expect(run).toThrow(
+      'evalsProject(): unknown option `sandbox.imgae`, given `"x"` (string): did you mean `image`?; ' +
+        '`timeout` must be a positive number of milliseconds, got `-5` (number). Fix the options in the Vitest config.',
+    )
+  })
+
+  test('a misspelled key of the project or of a nested option gets a did-you-mean; bad values are named', () => {
+    expect(() => evalsProject({ maxConcurency: 2 } as never)).toThrow(
+      /unknown option `maxConcurency`.*did you mean `maxConcurrency`\?/,
+    )
+    expect(() => evalsProject({ gate: { failon: ['regression'] } } as never)).toThrow(
+      /unknown option `gate\.failon`.*did you mean `failOn`\?/,
+    )
+    expect(() => evalsProject({ gate: { failOn: ['regresion'] } } as never)).toThrow(
+      /`gate\.failOn\[0\]` must be "regression" or "new-failure" \(did you mean "regression"\?\)/,
+    )
+    expect(() => evalsProject({ sandbox: { limits: { memory: 'lots' } } })).toThrow(
+      /`sandbox\.limits\.memory` must be a size of at least 6 MiB.*got `"lots"` \(string\)/,
+    )
+    expect(() => evalsProject({ secrets: ['sk-ant-value'] })).toThrow(
+      /`secrets\[0\]` must be an environment variable name .*never the values/,
+    )
+    expect(() => evalsProject({ include: 'evals/*.ts' } as never)).toThrow(/`include` must be an array/)
+  })
+
+  test('evalboxPlugin checks the same project options', () => {
+    expect(() => evalboxPlugin({ resultDir: '.evals' } as never)).toThrow(
+      /^evalboxPlugin\(\): unknown option `resultDir`.*did you mean `resultsDir`\?/,
+    )
+    expect(() =>
+      evalsProject({ version: '1.0.0', gate: false, junit: false, sandbox: { image: 'node:22' } }),
+    ).not.toThrow()
   })
 })
