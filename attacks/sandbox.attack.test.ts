@@ -112,7 +112,7 @@ describe('bad sandbox options fail at definition time, naming the option and the
         /evalTest\("copies a linked folder"\): `sandbox\.workspace` "fixture-link" resolves to "\/etc"/,
       )
       expect(run.stdout).toMatch(
-        /describeEval\("rows"\): `data\.1\.sandbox\.workspace` "fixture-link" resolves to "\/etc"/,
+        /describeEval\("rows"\): `data\[1\]\.sandbox\.workspace` "fixture-link" resolves to "\/etc"/,
       )
     },
   )

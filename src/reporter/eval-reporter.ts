@@ -5,7 +5,13 @@ import { createRedactor } from '../secrets/redact.ts'
 import { recoverInterruptedRuns } from '../store/recover.ts'
 import { RunWriter, type WrittenRun } from '../store/run-writer.ts'
 import { onInterrupt } from '../vitest/interrupt.ts'
-import { currentRun, type EvalboxProjectOptions, type RunState } from '../vitest/run-state.ts'
+import {
+  currentRun,
+  type EvalboxProjectOptions,
+  parseProjectOptions,
+  type RunState,
+  reporterOptionsSchema,
+} from '../vitest/run-state.ts'
 import { checkJunitOption, writeCiOutputs } from './ci-output.ts'
 import { concludeRun } from './conclude.ts'
 import { tierOf, toEntry, toNotRunEntry } from './entries.ts'
@@ -45,6 +51,7 @@ export class EvalReporter implements Reporter {
   private stopInterruptHook: (() => void) | undefined
 
   constructor(private readonly options: EvalReporterOptions) {
+    parseProjectOptions('new EvalReporter()', reporterOptionsSchema, options)
     this.projects = new Set(options.projects)
     this.gate = resolveGateSettings(options.gate, process.env)
     checkJunitOption(options.junit)

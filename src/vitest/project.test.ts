@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { EvalboxError } from '../errors.ts'
+import { EvalReporter } from '../reporter/eval-reporter.ts'
 import { evalboxPlugin } from './plugin.ts'
 import { evalsProject } from './project.ts'
 
@@ -57,6 +58,13 @@ describe('evalsProject', () => {
       /`secrets\[0\]` must be an environment variable name .*never the values/,
     )
     expect(() => evalsProject({ include: 'evals/*.ts' } as never)).toThrow(/`include` must be an array/)
+  })
+
+  test('new EvalReporter() checks its options too', () => {
+    expect(() => new EvalReporter({ projects: ['evals'], progres: false } as never)).toThrow(
+      /^new EvalReporter\(\): unknown option `progres`.*did you mean `progress`\?/,
+    )
+    expect(() => new EvalReporter({ projects: ['evals'], gate: { alpha: 1 } })).not.toThrow()
   })
 
   test('evalboxPlugin checks the same project options', () => {

@@ -91,12 +91,14 @@ export const projectOptionsShape = {
       z.literal(false),
       z.strictObject({
         baseline: z.string().min(1).optional(),
-        alpha: z.number().gt(0).lt(1).optional(),
+        alpha: z.number().gt(0).max(1).optional(),
         failOn: z.array(z.enum(['regression', 'new-failure'] satisfies GateFailOn[])).optional(),
       }),
     ])
     .optional(),
-  junit: z.union([z.string().min(1), z.literal(false)]).optional(),
+  junit: z
+    .union([z.string().refine((path) => path.trim() !== '', 'must be a file path'), z.literal(false)])
+    .optional(),
   github: z.boolean().optional(),
   progress: z.boolean().optional(),
   secrets: z
@@ -110,6 +112,13 @@ export const projectOptionsShape = {
     )
     .optional(),
 }
+
+/** Options of `new EvalReporter()`: the project's, plus the projects it reports on. */
+export const reporterOptionsSchema = z.strictObject({
+  ...projectOptionsShape,
+  projects: z.array(z.string()),
+  print: z.custom<(text: string) => void>((v) => typeof v === 'function', 'must be a function').optional(),
+})
 
 /**
  * Checks project options where they are written (the Vitest config), so a misspelled key or
