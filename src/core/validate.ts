@@ -120,7 +120,8 @@ export function describeIssues(
   }
   const max = options.max ?? 5
   const shown = parts.slice(0, max)
-  if (parts.length > max) shown.push(`${parts.length - max} more`)
+  const more = parts.length - max
+  if (more > 0) shown.push(`and ${more} more problem${more === 1 ? '' : 's'}`)
   return shown.join('; ')
 }
 
