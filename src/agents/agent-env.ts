@@ -7,13 +7,15 @@ import { z } from 'zod'
  */
 export type AgentEnv = Readonly<Record<string, string>> | readonly string[]
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** An environment variable name, as the shell takes it. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
 const ITEM = /^[A-Za-z_][A-Za-z0-9_]*(=[\s\S]*)?$/
 
 /** An environment variable name, such as `ANTHROPIC_API_KEY`. */
 export const envNameSchema = z
   .string()
-  .regex(NAME, 'must be an environment variable name such as "ANTHROPIC_API_KEY"')
+  .regex(ENV_NAME, 'must be an environment variable name such as "ANTHROPIC_API_KEY"')
 
 /** The `env` option of the agents: checked where the agent is defined. */
 export const agentEnvSchema = z.union([
@@ -28,7 +30,7 @@ export const agentEnvSchema = z.union([
   z
     .record(z.string(), z.string())
     .refine(
-      (env) => Object.keys(env).every((name) => NAME.test(name)),
+      (env) => Object.keys(env).every((name) => ENV_NAME.test(name)),
       'must have environment variable names as keys, such as { LOG_LEVEL: "debug" }',
     ),
 ])

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { isAbsolute, join, resolve } from 'node:path'
 import { z } from 'zod'
+import { ENV_NAME } from '../agents/agent-env.ts'
 import type { GateFailOn } from '../compare/gate.ts'
 import { parseOptions } from '../core/validate.ts'
 import { EvalboxError, invalidOptions } from '../errors.ts'
@@ -74,8 +75,6 @@ export interface ReporterGateOptions {
   /** What fails the gate. @default ['regression'] */
   failOn?: GateFailOn[]
 }
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /** The fields of {@link EvalboxProjectOptions}, strict: `evalsProject()` adds its own. */
 export const projectOptionsShape = {
