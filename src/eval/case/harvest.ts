@@ -5,13 +5,13 @@ import {
   harvestPatch,
   prepareWorkspaceBaseline,
   type WorkspaceBaseline,
-} from '../agents/harvest.ts'
-import { createPatchRegistry, type PatchRegistry } from '../agents/patch-registry.ts'
-import { EvalboxError, errorMessage } from '../errors.ts'
-import type { SandboxSpec } from '../sandbox/spec.ts'
-import type { CopyOutReport, Sandbox } from '../sandbox/types.ts'
-import type { TestEntry } from '../store/schema.ts'
-import type { CaseFiles } from './case-files.ts'
+} from '../../agents/harvest.ts'
+import { createPatchRegistry, type PatchRegistry } from '../../agents/patch-registry.ts'
+import { EvalboxError, errorMessage } from '../../errors.ts'
+import type { SandboxSpec } from '../../sandbox/spec.ts'
+import type { CopyOutReport, Sandbox } from '../../sandbox/types.ts'
+import type { TestEntry } from '../../store/schema.ts'
+import type { CaseFiles } from './files.ts'
 
 /** One registry per run directory; it shares patch hashes across workers through files. */
 const registries = new Map<string, PatchRegistry>()
