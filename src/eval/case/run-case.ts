@@ -102,28 +102,22 @@ export async function executeCase(
       if (result.exitReason === 'sandbox_error') infraError = result.error
       let patch: RunOutput['patch']
       if (sandbox && baseline !== undefined) {
-        try {
-          const harvested = await harvestWorkspace(
-            sandbox,
-            baseline,
-            files,
-            settings.runDir,
-            plan.key,
-            plan.sandboxSpec,
-          )
-          harvest = harvested.entry
+        const harvested = await harvestWorkspace(
+          sandbox,
+          baseline,
+          files,
+          settings.runDir,
+          plan.key,
+          plan.sandboxSpec,
+        )
+        if ('error' in harvested) infraError ??= harvested.error
+        else {
+          harvest = harvested.harvest
+          patch = harvested.patch
           // Proven untouched, and nothing but the agent touches the sandbox (no body, no grader
           // that runs commands): the output folder is still empty at the end, so no copy is needed.
           outputsEmpty =
             harvested.untouched && !spec.body && !plan.graders.some((grader) => grader.needsSandbox)
-          patch = {
-            diff: harvested.diff,
-            files: harvested.files,
-            path: harvested.entry.patchPath || undefined,
-          }
-        } catch (error) {
-          // Never graded as "the agent changed nothing": what it changed is unknown.
-          infraError ??= `could not harvest the agent's changes: ${errorMessage(error)}`
         }
       }
       return { output: result.output, value: result.output, agent: result, ...(patch && { patch }) }
