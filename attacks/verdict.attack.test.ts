@@ -85,3 +85,18 @@ describe('graders.command runs test commands in a verifier', () => {
     })
   }
 })
+
+describe('a grade cannot rewrite the result entry', () => {
+  attack(
+    'a grader sets passed, cost_usd and name through metadata.entry: ignored, and the grade says so',
+    () => {
+      const name = 'a grader rewrites the result entry through metadata.entry'
+      const entry = cases.get(name)
+      expect(entry).toMatchObject({ name, passed: false, score: 0, cost_usd: 0.25, detection_rate: 3 })
+      expect(grade(name, 'forger').metadata).toMatchObject({
+        entry: { detection_rate: 3 },
+        entryIgnored: expect.stringContaining('ignored `passed`, `cost_usd`, `name`, `score`'),
+      })
+    },
+  )
+})

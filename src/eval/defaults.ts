@@ -4,3 +4,5 @@ export const DEFAULT_TIMEOUT_MS = 300_000
 export const DEFAULT_GRADE_TIMEOUT_MS = 120_000
 /** Bytes of agent output kept per channel (agent.log, the transcript) of a case. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024
+/** Output longer than this is kept in the run directory (`output.txt`) instead of inline. */
+export const MAX_INLINE_OUTPUT = 16_384

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { CaseFiles } from '../eval/case-files.ts'
+import { CaseFiles } from '../eval/case/files.ts'
 import { createRedactor } from '../secrets/redact.ts'
 import { JOURNAL_DIR, Journal, readJournal } from './journal.ts'
 import { recoverInterruptedRuns } from './recover.ts'

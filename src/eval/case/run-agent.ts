@@ -1,9 +1,24 @@
-import { createByteBudget } from '../agents/output-stream.ts'
-import type { Agent, AgentContext, AgentResult } from '../agents/types.ts'
-import { errorMessage, SandboxUnavailableError } from '../errors.ts'
-import { beginAgentStep } from '../sandbox/agent-step.ts'
-import type { CaseRun } from './case-run.ts'
-import { DEFAULT_MAX_OUTPUT_BYTES } from './defaults.ts'
+import { createByteBudget } from '../../agents/output-stream.ts'
+import type { Agent, AgentContext, AgentResult } from '../../agents/types.ts'
+import { errorMessage, SandboxUnavailableError } from '../../errors.ts'
+import { beginAgentStep } from '../../sandbox/agent-step.ts'
+import type { Sandbox } from '../../sandbox/types.ts'
+import type { CaseFiles } from './files.ts'
+
+/** What the agent step needs. */
+export interface AgentStepInput {
+  readonly sandbox: Sandbox
+  readonly prompt: string
+  readonly input: unknown
+  readonly timeoutMs: number
+  readonly maxOutputBytes: number
+  /** Aborted when the test is canceled. */
+  readonly signal: AbortSignal
+  /** Processes started in the sandbox before the agent (by the eval's body) keep running. */
+  readonly keepEarlier: boolean
+  /** Where its log and kept files go. */
+  readonly files: CaseFiles
+}
 
 /**
  * Runs the case's agent with the case's time and output budgets. The agent gets a signal
@@ -13,14 +28,14 @@ import { DEFAULT_MAX_OUTPUT_BYTES } from './defaults.ts'
  * When the agent step ends — normally or not — every process it started in the sandbox is
  * stopped and its view of the sandbox closed, before the harvest and the graders.
  */
-export async function runAgent(agent: Agent, run: CaseRun): Promise<AgentResult> {
-  const maxOutputBytes = run.spec.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
+export async function runAgent(agent: Agent, run: AgentStepInput): Promise<AgentResult> {
+  const { maxOutputBytes } = run
   const budget = createByteBudget(maxOutputBytes)
   const log = (chunk: string | Uint8Array) => {
     const part = budget.take(chunk)
     if (part.length > 0) run.files.log(part)
   }
-  const result = await runWithin(agent, run, log, maxOutputBytes)
+  const result = await runWithin(agent, run, log)
   if (budget.dropped === 0) return result
   run.files.log(
     `\nevalbox: agent.log stopped at maxOutputBytes (${maxOutputBytes} bytes); ${budget.dropped} more bytes were dropped\n`,
@@ -28,26 +43,20 @@ export async function runAgent(agent: Agent, run: CaseRun): Promise<AgentResult>
   return { ...result, outputTruncated: { ...result.outputTruncated, log: budget.dropped } }
 }
 
-async function runWithin(
-  agent: Agent,
-  run: CaseRun,
-  log: AgentContext['log'],
-  maxOutputBytes: number,
-): Promise<AgentResult> {
+async function runWithin(agent: Agent, run: AgentStepInput, log: AgentContext['log']): Promise<AgentResult> {
   // What the eval's body started before `ctx.run()` is not the agent's and keeps running.
-  const step = run.sandbox && (await beginAgentStep(run.sandbox, { keepEarlier: Boolean(run.spec.body) }))
+  const step = await beginAgentStep(run.sandbox, { keepEarlier: run.keepEarlier })
   const started = performance.now()
-  const timeoutMs = run.timeoutMs
+  const { timeoutMs, maxOutputBytes, signal: testSignal } = run
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(new Error('timeout')), timeoutMs)
-  const context = run.context()
-  const testSignal = context.signal
   const onCancel = () => controller.abort(new Error('canceled'))
-  testSignal.addEventListener('abort', onCancel, { once: true })
+  if (testSignal.aborted) onCancel()
+  else testSignal.addEventListener('abort', onCancel, { once: true })
   const ctx: AgentContext = {
-    sandbox: step ? step.sandbox : context.sandbox,
-    prompt: run.prompt ?? (typeof run.spec.input === 'string' ? run.spec.input : ''),
-    input: run.spec.input,
+    sandbox: step.sandbox,
+    prompt: run.prompt,
+    input: run.input,
     signal: controller.signal,
     timeoutMs,
     maxOutputBytes,
@@ -82,7 +91,7 @@ async function runWithin(
   } finally {
     clearTimeout(timer)
     testSignal.removeEventListener('abort', onCancel)
-    await step?.end()
+    await step.end()
   }
 }
 

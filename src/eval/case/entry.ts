@@ -1,7 +1,8 @@
-import { errorMessage } from '../errors.ts'
-import { redactDeep } from '../secrets/deep.ts'
-import type { TestEntry } from '../store/schema.ts'
-import type { CaseRun, CaseSpec } from './case-run.ts'
+import { errorMessage } from '../../errors.ts'
+import { redactDeep } from '../../secrets/deep.ts'
+import type { TestEntry } from '../../store/schema.ts'
+import { MAX_INLINE_OUTPUT } from '../defaults.ts'
+import { type CaseResult, exitReason, failureMessage } from './result.ts'
 
 /** Entry fields a recorded metric may set directly (seed-002 numbers). */
 const ENTRY_NUMBERS = new Set([
@@ -15,34 +16,33 @@ const ENTRY_NUMBERS = new Set([
   'timeout_at_turn',
 ])
 
-/** Output longer than this is kept in the run directory instead of inline. */
-export const MAX_INLINE_OUTPUT = 16_384
-
 /**
  * The result entry of a finished case: plain JSON for `task.meta.evalbox`. The reporter
  * adds what only it knows (pass/fail after retries, attempts, file). Every string of it is
  * redacted here, in the worker, so no secret reaches the main process or a result file.
  */
-export function buildEntry(run: CaseRun, spec: CaseSpec, durationMs: number, thrown: unknown): TestEntry {
-  const agent = run.output?.agent
+export function buildEntry(result: CaseResult): TestEntry {
+  const { spec, prompt, redactor, sandboxSpec } = result.plan
+  const { thrown } = result
+  const agent = result.output?.agent
   const metrics = agent?.metrics
-  const summary = run.summary
+  const summary = result.summary
   const entry: TestEntry = {
     name: spec.testName,
     suite: spec.suite,
     tier: spec.options.tier ?? 'e2e',
-    passed: thrown === undefined && run.failureMessage() === undefined,
-    duration_ms: Math.round(durationMs),
-    cost_usd: (metrics?.costUsd ?? 0) + judgeCost(run.summary?.grades),
+    passed: thrown === undefined && failureMessage(result) === undefined,
+    duration_ms: Math.round(result.durationMs),
+    cost_usd: (metrics?.costUsd ?? 0) + judgeCost(summary?.grades),
     case_name: spec.caseName,
   }
   if (spec.repeats > 1) {
     entry.repeat = spec.repeat
     entry.repeats = spec.repeats
   }
-  if (run.prompt !== undefined) entry.prompt = run.prompt
+  if (prompt !== undefined) entry.prompt = prompt
   // Redacted before it is cut, so the cut never splits a secret.
-  const output = run.output?.output === undefined ? undefined : run.redactor.redact(run.output.output)
+  const output = result.output?.output === undefined ? undefined : redactor.redact(result.output.output)
   if (output !== undefined) {
     if (output.length > MAX_INLINE_OUTPUT) {
       entry.output = `${output.slice(0, MAX_INLINE_OUTPUT)}\n… (${output.length - MAX_INLINE_OUTPUT} more characters in output.txt)`
@@ -50,8 +50,8 @@ export function buildEntry(run: CaseRun, spec: CaseSpec, durationMs: number, thr
       entry.output = output
     }
   }
-  const exitReason = run.exitReason()
-  if (exitReason) entry.exit_reason = exitReason
+  const reason = exitReason(result)
+  if (reason) entry.exit_reason = reason
   if (metrics) {
     entry.turns_used = metrics.turns
     entry.tool_summary = metrics.toolSummary
@@ -75,29 +75,31 @@ export function buildEntry(run: CaseRun, spec: CaseSpec, durationMs: number, thr
     for (const grade of summary.grades) Object.assign(entry, liftedFields(grade.metadata))
   }
   if (spec.options.threshold !== undefined) entry.threshold = spec.options.threshold
-  if (Object.keys(run.metrics).length > 0) {
-    entry.metrics = { ...run.metrics }
-    for (const [key, value] of Object.entries(run.metrics)) {
+  if (Object.keys(result.metrics).length > 0) {
+    entry.metrics = { ...result.metrics }
+    for (const [key, value] of Object.entries(result.metrics)) {
       if (ENTRY_NUMBERS.has(key) && typeof value === 'number') (entry as Record<string, unknown>)[key] = value
     }
   }
-  const error = thrown !== undefined ? errorMessage(thrown) : (run.infraError ?? agent?.error)
+  const error = thrown !== undefined ? errorMessage(thrown) : (result.infraError ?? agent?.error)
   if (error) entry.error = error
   if (agent?.outputTruncated && Object.keys(agent.outputTruncated).length > 0)
     entry.output_truncated = { ...agent.outputTruncated }
-  if (run.harvest) entry.harvest = run.harvest
-  if (run.outputsNote) entry.metrics = { ...entry.metrics, outputs: run.outputsNote }
-  if (run.sandbox) {
-    entry.sandbox = { provider: run.sandbox.provider, id: run.sandbox.id }
-    if (run.sandboxSpec?.image) entry.sandbox.image = run.sandboxSpec.image
+  if (result.harvest) entry.harvest = result.harvest
+  if (result.outputsNote) entry.metrics = { ...entry.metrics, outputs: result.outputsNote }
+  if (result.sandbox) {
+    entry.sandbox = { provider: result.sandbox.provider, id: result.sandbox.id }
+    if (sandboxSpec?.image) entry.sandbox.image = sandboxSpec.image
   }
-  if (run.files.relativeDir) entry.run_dir = run.files.relativeDir
-  if (run.files.error) entry.run_dir_error = run.files.error
-  if (Object.keys(run.files.artifacts).length > 0) entry.artifacts = { ...run.files.artifacts }
-  if (run.files.withheld.length > 0) entry.withheld = [...run.files.withheld]
+  if (result.files.relativeDir) entry.run_dir = result.files.relativeDir
+  if (result.files.error) entry.run_dir_error = result.files.error
+  if (Object.keys(result.files.artifacts).length > 0) entry.artifacts = { ...result.files.artifacts }
+  if (result.files.withheld.length > 0) entry.withheld = [...result.files.withheld]
   const metadata = { ...spec.options.metadata, ...spec.rowMetadata }
   if (Object.keys(metadata).length > 0) entry.metadata = metadata
-  return redactDeep(entry, run.redactor.redact, true)
+  const redacted = redactDeep(entry, redactor.redact, true)
+  redacted.started_at = result.startedAt.toISOString()
+  return redacted
 }
 
 /** What judges (LLM graders) spent; cached calls cost nothing. */
@@ -110,7 +112,10 @@ function judgeCost(grades: readonly { metadata?: Record<string, unknown> }[] | u
   return usd
 }
 
-/** Seed-002 fields a grader reports through `metadata.entry` (planted-bug counts, judge scores). */
+/**
+ * Seed-002 fields a grader reports through `metadata.entry` (planted-bug counts, judge scores):
+ * only those it may set are left there by the grade step (`GRADE_ENTRY_FIELDS`).
+ */
 function liftedFields(metadata: Record<string, unknown> | undefined): Partial<TestEntry> {
   const fields = metadata?.entry
   return typeof fields === 'object' && fields !== null ? (fields as Partial<TestEntry>) : {}

@@ -5,13 +5,13 @@ import {
   harvestPatch,
   prepareWorkspaceBaseline,
   type WorkspaceBaseline,
-} from '../agents/harvest.ts'
-import { createPatchRegistry, type PatchRegistry } from '../agents/patch-registry.ts'
-import { EvalboxError, errorMessage } from '../errors.ts'
-import type { SandboxSpec } from '../sandbox/spec.ts'
-import type { CopyOutReport, Sandbox } from '../sandbox/types.ts'
-import type { TestEntry } from '../store/schema.ts'
-import type { CaseFiles } from './case-files.ts'
+} from '../../agents/harvest.ts'
+import { createPatchRegistry, type PatchRegistry } from '../../agents/patch-registry.ts'
+import { EvalboxError, errorMessage } from '../../errors.ts'
+import type { SandboxSpec } from '../../sandbox/spec.ts'
+import type { CopyOutReport, Sandbox } from '../../sandbox/types.ts'
+import type { TestEntry } from '../../store/schema.ts'
+import type { CaseFiles } from './files.ts'
 
 /** One registry per run directory; it shares patch hashes across workers through files. */
 const registries = new Map<string, PatchRegistry>()
@@ -49,9 +49,21 @@ export async function baselineWorkspace(
   }
 }
 
+/** What harvesting the agent's work found, or why it could not (an infrastructure failure). */
+export type Harvested =
+  | {
+      /** The entry's `harvest`. */
+      readonly harvest: NonNullable<TestEntry['harvest']>
+      /** The patch for the graders (`ctx.patch`). */
+      readonly patch: { diff: string; files: string[]; path?: string }
+      /** The workspace is proven untouched. */
+      readonly untouched: boolean
+    }
+  | { readonly error: string }
+
 /**
- * The agent's patch: kept as `patch.diff`, its changed files listed, and checked against the
- * other cases of the run for duplicates.
+ * Step 2b, after the agent: its patch, kept as `patch.diff`, its changed files listed, and
+ * checked against the other cases of the run for duplicates.
  */
 export async function harvestWorkspace(
   sandbox: Sandbox,
@@ -60,23 +72,29 @@ export async function harvestWorkspace(
   runDir: string,
   caseKey: string,
   spec?: SandboxSpec,
-): Promise<{ entry: NonNullable<TestEntry['harvest']>; diff: string; files: string[]; untouched: boolean }> {
-  const { patch, files: changed, untouched } = await harvestPatch(sandbox, baseline, harvestLimits(spec))
-  const patchPath = (await files.keep('patch.diff', patch, 'patch')) ?? ''
-  let registry = registries.get(runDir)
-  if (!registry) {
-    registry = createPatchRegistry(runDir ? { dir: join(runDir, 'patches') } : {})
-    registries.set(runDir, registry)
+): Promise<Harvested> {
+  try {
+    const { patch, files: changed, untouched } = await harvestPatch(sandbox, baseline, harvestLimits(spec))
+    const patchPath = (await files.keep('patch.diff', patch, 'patch')) ?? ''
+    let registry = registries.get(runDir)
+    if (!registry) {
+      registry = createPatchRegistry(runDir ? { dir: join(runDir, 'patches') } : {})
+      registries.set(runDir, registry)
+    }
+    const duplicateOf = registry.duplicateOf(caseKey, patch)
+    const harvest = {
+      filesChanged: changed.length,
+      patchPath,
+      isDuplicate: duplicateOf !== undefined,
+      files: changed,
+      ...(duplicateOf !== undefined && { duplicateOf }),
+    }
+    const kept = { diff: patch, files: changed, path: patchPath || undefined }
+    return { harvest, patch: kept, untouched: untouched === true }
+  } catch (error) {
+    // Never graded as "the agent changed nothing": what it changed is unknown.
+    return { error: `could not harvest the agent's changes: ${errorMessage(error)}` }
   }
-  const duplicateOf = registry.duplicateOf(caseKey, patch)
-  const entry = {
-    filesChanged: changed.length,
-    patchPath,
-    isDuplicate: duplicateOf !== undefined,
-    files: changed,
-    ...(duplicateOf !== undefined && { duplicateOf }),
-  }
-  return { entry, diff: patch, files: changed, untouched: untouched === true }
 }
 
 /**

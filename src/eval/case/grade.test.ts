@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { defineGrader } from '../graders/define.ts'
-import type { Grader } from '../graders/types.ts'
-import { type GraderInput, runGraders, summarizeGrades } from './grading.ts'
+import { defineGrader } from '../../graders/define.ts'
+import type { Grader } from '../../graders/types.ts'
+import { type GraderInput, runGraders, summarizeGrades } from './grade.ts'
 
 const input: GraderInput = {
   input: 'q',
