@@ -81,13 +81,8 @@ export async function executeCase(
   }
 
   const execute = async (): Promise<RunOutput> => {
+    // Both at once is refused when the eval is defined (eval options).
     const { agent, task } = spec.options
-    if (agent && task) {
-      throw new EvalboxError(
-        'INVALID_OPTIONS',
-        `eval "${spec.testName}" has both \`agent\` and \`task\`; keep one.`,
-      )
-    }
     if (agent) {
       const result = await runAgent(agent, {
         sandbox: sandboxOrThrow(),
