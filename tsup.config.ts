@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { defineConfig } from 'tsup'
+import { bundleClient } from './src/report/bundle-client.ts'
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
   version: string
@@ -36,7 +37,11 @@ export default defineConfig({
       },
     },
   ],
-  define: { __EVALBOX_VERSION__: JSON.stringify(version) },
+  define: {
+    __EVALBOX_VERSION__: JSON.stringify(version),
+    // The HTML report's page script, bundled from src/report/client/ (see bundle-client.ts).
+    __EVALBOX_PAGE_SCRIPT__: JSON.stringify(bundleClient()),
+  },
   // Peer and runtime dependencies stay imports; dockerode is loaded only when Docker is used.
   external: ['vitest', 'vitest/node', 'vitest/config', 'vite', 'dockerode', 'zod', 'diff', 'tar-stream'],
 })

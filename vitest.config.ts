@@ -1,8 +1,13 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { bundleClient } from './src/report/bundle-client.ts'
 import { evalsProject } from './src/vitest/index.ts'
 
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
+
+// Tests import src/ directly, so the HTML report's page script is bundled here as tsup bundles
+// it into the built package (see src/report/bundle-client.ts).
+const define = { __EVALBOX_PAGE_SCRIPT__: JSON.stringify(bundleClient()) }
 
 // This repo's own evals import 'evalbox' from source, so they run without a build.
 const evals = evalsProject({ sandbox: { image: 'evalbox-base:bookworm-1' } })
@@ -11,6 +16,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        define,
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts'],
@@ -18,6 +24,7 @@ export default defineConfig({
         },
       },
       {
+        define,
         test: {
           name: 'docker',
           include: ['src/**/*.docker.test.ts'],

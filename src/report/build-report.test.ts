@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeRun, makeTest } from '../compare/__fixtures__/runs.ts'
-import { type ResultsFixture, resultsFixture } from './__fixtures__/results-dir.ts'
+import { type ResultsFixture, resultsFixture, shardedResults } from './__fixtures__/results-dir.ts'
 import { buildReport } from './build-report.ts'
 import type { ReportData, ReportRun } from './types.ts'
 
@@ -44,6 +44,28 @@ describe('buildReport', () => {
       caseKey: 'paginate › fixes paginate',
     })
     expect(data.comparison?.commentary[0]).toContain('fixes paginate')
+  })
+
+  it("embeds each run's previous run: finalized, same tier, older", () => {
+    const data = buildReport(fx.dir)
+    expect(data.runs.map((r) => [r.file, r.previous])).toEqual([
+      [fx.files.e2eNew, fx.files.e2eMid],
+      [fx.files.judgeNew, fx.files.judgeOld],
+      [fx.files.e2eMid, fx.files.e2eOld],
+      [fx.files.judgeOld, null],
+      [fx.files.e2eOld, null],
+    ])
+  })
+
+  it('never picks a shard as the previous run of a whole run, as evalbox compare does not', () => {
+    const files = shardedResults(join(fx.dir, 'sharded'))
+    const data = buildReport(join(fx.dir, 'sharded'))
+    expect(data.comparison).toMatchObject({ before: files.whole, after: files.newest })
+    expect(data.runs.map((r) => [r.file, r.previous])).toEqual([
+      [files.newest, files.whole],
+      [files.shard, files.whole],
+      [files.whole, null],
+    ])
   })
 
   it('makes one table row per test, not-run entries included, with formatted numbers', () => {

@@ -144,7 +144,11 @@ export function buildReport(dir: string, options: BuildReportOptions = {}): Repo
     used += attachDetails(l, limits)
   }
 
-  const runs = loaded.map((l) => l.view).sort((a, b) => time(b) - time(a) || (b.file < a.file ? -1 : 1))
+  // Newest first, as `listRuns` orders them: the picker takes the first candidate.
+  loaded.sort((a, b) => time(b.view) - time(a.view) || (b.view.file < a.view.file ? -1 : 1))
+  const inPage = loaded.map((l) => l.summary)
+  for (const l of loaded) l.view.previous = previousOf(l.summary, inPage)?.file ?? null
+  const runs = loaded.map((l) => l.view)
   return {
     dir: root,
     generatedAt: (options.now?.() ?? new Date()).toISOString(),

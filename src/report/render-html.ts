@@ -1,29 +1,24 @@
 import { createHash } from 'node:crypto'
-import { BOOT_SCRIPT } from './client/boot.ts'
-import { CASE_TABLE_SCRIPT } from './client/case-table.ts'
-import { CHARTS_SCRIPT } from './client/charts.ts'
-import { DOM_SCRIPT } from './client/dom.ts'
-import { SIDE_BY_SIDE_SCRIPT } from './client/side-by-side.ts'
 import { jsonForScript } from './embed-json.ts'
 import { PAGE_SHELL } from './page-shell.ts'
 import { PAGE_STYLE } from './page-style.ts'
-import { type ChartLayout, trendCharts } from './trend-chart.ts'
-import type { ReportData } from './types.ts'
+import { trendCharts } from './trend-chart.ts'
+import { DATA_ELEMENT_ID, type ReportData, type ReportModel } from './types.ts'
 
-/** What the page script reads from the embedded JSON block. */
-export interface ReportModel {
-  data: ReportData
-  charts: ChartLayout[]
+export { DATA_ELEMENT_ID, type ReportModel } from './types.ts'
+
+// The page script (src/report/client/, bundled by bundle-client.ts): tsup inlines it into the
+// package at build time, vitest.config.ts when tests import src/ directly.
+declare const __EVALBOX_PAGE_SCRIPT__: string | undefined
+
+/** The page script, one IIFE that runs on load. */
+export function pageScript(): string {
+  if (typeof __EVALBOX_PAGE_SCRIPT__ === 'string') return __EVALBOX_PAGE_SCRIPT__
+  // Only a setup of this repository can get here; the built package always has the script.
+  throw new Error(
+    'The report page script was not bundled in: build with tsup, or run src/ under a Vitest project of vitest.config.ts that defines __EVALBOX_PAGE_SCRIPT__ (see src/report/bundle-client.ts).',
+  )
 }
-
-/** The page script: helpers first, boot last (it runs on load). */
-export const PAGE_SCRIPT = `(function () {
-'use strict';
-${DOM_SCRIPT}${CHARTS_SCRIPT}${CASE_TABLE_SCRIPT}${SIDE_BY_SIDE_SCRIPT}${BOOT_SCRIPT}})();
-`
-
-/** The id of the `<script type="application/json">` block holding the {@link ReportModel}. */
-export const DATA_ELEMENT_ID = 'evalbox-report-data'
 
 /**
  * The report as one self-contained HTML page: inline CSS, inline script, the data as an
@@ -33,7 +28,8 @@ export const DATA_ELEMENT_ID = 'evalbox-report-data'
  */
 export function renderReportHtml(data: ReportData): string {
   const model: ReportModel = { data, charts: trendCharts(data.runs) }
-  const hash = createHash('sha256').update(PAGE_SCRIPT).digest('base64')
+  const script = pageScript()
+  const hash = createHash('sha256').update(script).digest('base64')
   const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${hash}'`
   return `<!doctype html>
 <html lang="en">
@@ -49,7 +45,7 @@ export function renderReportHtml(data: ReportData): string {
 <body>
 ${PAGE_SHELL}
 <script type="application/json" id="${DATA_ELEMENT_ID}">${jsonForScript(model)}</script>
-<script>${PAGE_SCRIPT}</script>
+<script>${script}</script>
 </body>
 </html>
 `

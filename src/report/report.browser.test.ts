@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type ResultsFixture, resultsFixture } from './__fixtures__/results-dir.ts'
+import { type ResultsFixture, resultsFixture, shardedResults } from './__fixtures__/results-dir.ts'
 import { buildReport } from './build-report.ts'
 import { renderReportHtml } from './render-html.ts'
 
@@ -38,6 +38,8 @@ describe.skipIf(!available && !required)('evalbox report in Chromium', () => {
   let page: Page
   let url: string
   let smallUrl: string
+  let shardUrl: string
+  let sharded: ReturnType<typeof shardedResults>
   const problems: string[] = []
   const requests: string[] = []
 
@@ -54,6 +56,10 @@ describe.skipIf(!available && !required)('evalbox report in Chromium', () => {
     const small = join(work, 'small.html')
     writeFileSync(small, renderReportHtml(buildReport(fx.dir, { maxTextBytes: 40 })))
     smallUrl = pathToFileURL(small).href
+    sharded = shardedResults(join(work, 'sharded'))
+    const shardPage = join(work, 'sharded.html')
+    writeFileSync(shardPage, renderReportHtml(buildReport(join(work, 'sharded'))))
+    shardUrl = pathToFileURL(shardPage).href
     context = await chromium.launchPersistentContext(join(work, 'profile'), {
       executablePath: CHROMIUM,
       args: ARGS,
@@ -192,6 +198,18 @@ describe.skipIf(!available && !required)('evalbox report in Chromium', () => {
     expect(await page.textContent('#sbs-left-pane .note')).toBe('This case is not in this run.')
   })
 
+  it('opens a clicked row against the previous whole run, never a shard of a later run', async () => {
+    await page.goto(shardUrl)
+    await page.click('#case-table tbody tr[data-key="suite › adds a flag"]')
+    expect(await page.getAttribute('#sbs-right-pane', 'data-run')).toBe(sharded.newest)
+    expect(await page.getAttribute('#sbs-left-pane', 'data-run')).toBe(sharded.whole)
+    expect(await page.inputValue('#sbs-case')).toBe('suite › adds a flag')
+    await page.selectOption('#run-select', sharded.shard)
+    await page.click('#case-table tbody tr[data-key="suite › fixes paginate"]')
+    expect(await page.getAttribute('#sbs-right-pane', 'data-run')).toBe(sharded.shard)
+    expect(await page.getAttribute('#sbs-left-pane', 'data-run')).toBe(sharded.whole)
+  })
+
   it('marks outputs and patches cut to the size limit as truncated', async () => {
     await page.goto(smallUrl)
     const bytes = Buffer.byteLength(`Fixed it. ${fx.injection} Done.`)
@@ -208,7 +226,7 @@ describe.skipIf(!available && !required)('evalbox report in Chromium', () => {
   it('kept the planted markup as text: no img, no dialog, no errors, no requests', async () => {
     expect(await page.$$eval('img', (nodes) => nodes.length)).toBe(0)
     expect(problems).toEqual([])
-    expect(requests.filter((r) => r !== url && r !== smallUrl)).toEqual([])
+    expect(requests.filter((r) => r !== url && r !== smallUrl && r !== shardUrl)).toEqual([])
   })
 
   it('takes a screenshot', async () => {

@@ -107,6 +107,7 @@ export function runView(file: string, run: RunFile): { view: ReportRun; tests: M
     costText: formatCost(run.total_cost_usd),
     cases,
     detailsOmitted: false,
+    previous: null,
   }
   return { view, tests }
 }

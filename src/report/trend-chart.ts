@@ -1,39 +1,4 @@
-import type { ReportRun } from './types.ts'
-
-/** One run's point in a trend chart; `title` is its tooltip. */
-export interface ChartPoint {
-  x: number
-  y: number
-  /** The run's file, so a click can select it. */
-  run: string
-  title: string
-  partial: boolean
-}
-
-/** The runs of one tier, oldest first. */
-export interface ChartSeries {
-  tier: string
-  color: string
-  points: ChartPoint[]
-}
-
-/** An axis label at a position (x for the time axis, y for the value axis). */
-export interface ChartTick {
-  at: number
-  label: string
-}
-
-/** A trend chart laid out in SVG user units; the page only draws it. */
-export interface ChartLayout {
-  id: 'pass-rate' | 'cost'
-  title: string
-  width: number
-  height: number
-  plot: { left: number; top: number; right: number; bottom: number }
-  yTicks: ChartTick[]
-  xTicks: ChartTick[]
-  series: ChartSeries[]
-}
+import type { ChartLayout, ChartPoint, ChartTick, ReportRun } from './types.ts'
 
 const WIDTH = 560
 const HEIGHT = 240

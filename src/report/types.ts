@@ -96,6 +96,12 @@ export interface ReportRun {
   cases: ReportCase[]
   /** True when case details were left out to keep the page within its size budget. */
   detailsOmitted: boolean
+  /**
+   * The run a click on one of this run's cases opens beside it: its previous finalized,
+   * unsharded run of the same tier among the runs in the page (same branch preferred), picked
+   * by the rule of `evalbox compare`; null when there is none.
+   */
+  previous: string | null
 }
 
 /** The two runs the side-by-side view opens with, and what changed between them. */
@@ -127,3 +133,47 @@ export interface ReportData {
   /** Per-field cap on embedded outputs and patches, in bytes. */
   maxTextBytes: number
 }
+
+/** One run's point in a trend chart; `title` is its tooltip. */
+export interface ChartPoint {
+  x: number
+  y: number
+  /** The run's file, so a click can select it. */
+  run: string
+  title: string
+  partial: boolean
+}
+
+/** The runs of one tier, oldest first. */
+export interface ChartSeries {
+  tier: string
+  color: string
+  points: ChartPoint[]
+}
+
+/** An axis label at a position (x for the time axis, y for the value axis). */
+export interface ChartTick {
+  at: number
+  label: string
+}
+
+/** A trend chart laid out in SVG user units; the page only draws it. */
+export interface ChartLayout {
+  id: 'pass-rate' | 'cost'
+  title: string
+  width: number
+  height: number
+  plot: { left: number; top: number; right: number; bottom: number }
+  yTicks: ChartTick[]
+  xTicks: ChartTick[]
+  series: ChartSeries[]
+}
+
+/** What the page script reads from the embedded JSON block. */
+export interface ReportModel {
+  data: ReportData
+  charts: ChartLayout[]
+}
+
+/** The id of the `<script type="application/json">` block holding the {@link ReportModel}. */
+export const DATA_ELEMENT_ID = 'evalbox-report-data'

@@ -174,3 +174,25 @@ export function resultsFixture(): ResultsFixture {
   }
   return { dir, files, injection: INJECTION, remove: () => rmSync(dir, { recursive: true, force: true }) }
 }
+
+/**
+ * Test-only: writes three e2e runs into `dir` (created): a whole run, one shard of a later
+ * run, and the newest whole run. The newest run's previous run is the whole one: a shard is
+ * part of a run, never the baseline of a whole run.
+ */
+export function shardedResults(dir: string): { whole: string; shard: string; newest: string } {
+  mkdirSync(dir, { recursive: true })
+  const save = (name: string, run: RunFile) => {
+    writeFileSync(join(dir, name), JSON.stringify(run, null, 2))
+    return name
+  }
+  const tests = (passed: boolean) => [makeTest('fixes paginate', { passed }), makeTest('adds a flag')]
+  return {
+    whole: save('whole.json', makeRun(tests(true), { timestamp: '2026-01-01T10:00:00.000Z' })),
+    shard: save(
+      'shard-1.json',
+      makeRun(tests(true), { timestamp: '2026-01-02T10:00:00.000Z', shard: '1/2' }),
+    ),
+    newest: save('newest.json', makeRun(tests(false), { timestamp: '2026-01-03T10:00:00.000Z' })),
+  }
+}

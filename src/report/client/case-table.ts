@@ -1,11 +1,18 @@
-/**
- * Page script: the case table of the selected run, with a run selector, a filter box and
- * sorting by any column (numbers numerically, empty cells last).
- */
-export const CASE_TABLE_SCRIPT = `
-var tableState = { run: null, sortKey: null, sortDir: 1, filter: '' };
+import type { ReportCase, ReportRun } from '../types.ts'
+import { byId, clear, el, option, statusClass } from './dom.ts'
 
-var COLUMNS = [
+// The case table of the selected run, with a run selector, a filter box and sorting by any
+// column (numbers numerically, empty cells last).
+
+interface Column {
+  /** The field sorted on; the `data-sort` of its header in the page shell. */
+  key: 'name' | 'suite' | 'status' | 'score' | 'cost_usd' | 'turns' | 'duration_ms' | 'exitReason'
+  /** The field shown. */
+  text: 'name' | 'suite' | 'status' | 'scoreText' | 'costText' | 'turns' | 'durationText' | 'exitReason'
+  num?: boolean
+}
+
+const COLUMNS: readonly Column[] = [
   { key: 'name', text: 'name' },
   { key: 'suite', text: 'suite' },
   { key: 'status', text: 'status' },
@@ -14,97 +21,124 @@ var COLUMNS = [
   { key: 'turns', text: 'turns', num: true },
   { key: 'duration_ms', text: 'durationText', num: true },
   { key: 'exitReason', text: 'exitReason' },
-];
+]
 
-function compareCells(a, b, key, numeric) {
-  var x = a[key];
-  var y = b[key];
-  var xEmpty = x === null || x === undefined || x === '';
-  var yEmpty = y === null || y === undefined || y === '';
-  if (xEmpty || yEmpty) return xEmpty === yEmpty ? 0 : xEmpty ? 1 : -1;
-  if (numeric) return (x - y) * tableState.sortDir;
-  return String(x).localeCompare(String(y)) * tableState.sortDir;
+/** The table's controls, wired once; `show` fills it with a run. */
+export interface CaseTable {
+  show(run: ReportRun): void
 }
 
-function visibleCases(run) {
-  var query = tableState.filter.trim().toLowerCase();
-  var cases = run.cases.filter(function (c) {
-    if (!query) return true;
-    return [c.name, c.suite, c.status, c.exitReason].join(' ').toLowerCase().indexOf(query) !== -1;
-  });
-  if (tableState.sortKey) {
-    var column = COLUMNS.filter(function (col) { return col.key === tableState.sortKey; })[0];
-    cases = cases
-      .map(function (c, i) { return { c: c, i: i }; })
-      .sort(function (a, b) { return compareCells(a.c, b.c, column.key, column.num) || a.i - b.i; })
-      .map(function (pair) { return pair.c; });
+type Cell = string | number | null | undefined
+
+function isEmpty(value: Cell): boolean {
+  return value === null || value === undefined || value === ''
+}
+
+/**
+ * Wires the run selector, the filter box and the sortable headers. A click on a row calls
+ * `onOpen` with the case's key and the run's file; choosing a run calls `onRunChange`.
+ */
+export function setupCaseTable(
+  runs: readonly ReportRun[],
+  onOpen: (key: string, file: string) => void,
+  onRunChange: (file: string) => void,
+): CaseTable {
+  const state: { run: ReportRun | null; sort: Column | null; dir: 1 | -1; filter: string } = {
+    run: null,
+    sort: null,
+    dir: 1,
+    filter: '',
   }
-  return cases;
-}
 
-function renderRunSummary(run) {
-  var parts = [run.file, run.tier + ', ' + run.branch + ' @ ' + run.git_sha.slice(0, 7), run.timeText,
-    run.passRateText, 'cost ' + run.costText];
-  if (run.skipped > 0) parts.push(run.skipped + ' not run');
-  if (run.partial) parts.push('partial: the run did not finish');
-  byId('run-summary').textContent = parts.join(' · ');
-  var note = byId('run-note');
-  note.hidden = !run.detailsOmitted;
-  note.textContent = run.detailsOmitted
-    ? 'Case details (outputs, grades, tool calls, patches) of this run were left out to keep the page small; rebuild with fewer --runs to include them.'
-    : '';
-}
+  function compareCells(a: ReportCase, b: ReportCase, column: Column): number {
+    const x: Cell = a[column.key]
+    const y: Cell = b[column.key]
+    if (isEmpty(x) || isEmpty(y)) return isEmpty(x) === isEmpty(y) ? 0 : isEmpty(x) ? 1 : -1
+    if (column.num) return (Number(x) - Number(y)) * state.dir
+    return String(x).localeCompare(String(y)) * state.dir
+  }
 
-function renderCaseRows(onOpen) {
-  var run = tableState.run;
-  var body = document.querySelector('#case-table tbody');
-  clear(body);
-  var cases = visibleCases(run);
-  cases.forEach(function (c) {
-    var tr = el('tr');
-    tr.setAttribute('data-key', c.key);
-    COLUMNS.forEach(function (col) {
-      var td = el('td', col.num ? 'num' : '', c[col.text] === null ? '' : c[col.text]);
-      if (col.key === 'status') td.className = statusClass(c.status);
-      if (col.key === 'name' && c.reason) td.title = c.reason;
-      tr.appendChild(td);
-    });
-    tr.addEventListener('click', function () { onOpen(c.key, run.file); });
-    body.appendChild(tr);
-  });
-  byId('case-count').textContent = 'Showing ' + cases.length + ' of ' + run.cases.length + ' cases';
-}
+  function visibleCases(run: ReportRun): ReportCase[] {
+    const query = state.filter.trim().toLowerCase()
+    const cases = run.cases.filter(
+      (c) => !query || [c.name, c.suite, c.status, c.exitReason].join(' ').toLowerCase().includes(query),
+    )
+    const column = state.sort
+    if (!column) return cases
+    return cases
+      .map((c, i) => ({ c, i }))
+      .sort((a, b) => compareCells(a.c, b.c, column) || a.i - b.i)
+      .map((pair) => pair.c)
+  }
 
-function setupCaseTable(runs, onOpen, onRunChange) {
-  var select = byId('run-select');
-  runs.forEach(function (run) {
-    var label = run.timeText + ' · ' + run.tier + ' · ' + run.passRateText + ' · ' + run.file + (run.partial ? ' (partial)' : '');
-    select.appendChild(option(run.file, label));
-  });
-  select.addEventListener('change', function () { onRunChange(select.value); });
-  byId('case-filter').addEventListener('input', function (event) {
-    tableState.filter = event.target.value;
-    renderCaseRows(onOpen);
-  });
-  var headers = document.querySelectorAll('#case-table th');
-  for (var i = 0; i < headers.length; i++) {
-    (function (th) {
-      th.querySelector('button').addEventListener('click', function () {
-        var key = th.getAttribute('data-sort');
-        tableState.sortDir = tableState.sortKey === key ? -tableState.sortDir : 1;
-        tableState.sortKey = key;
-        for (var j = 0; j < headers.length; j++) headers[j].removeAttribute('aria-sort');
-        th.setAttribute('aria-sort', tableState.sortDir === 1 ? 'ascending' : 'descending');
-        renderCaseRows(onOpen);
-      });
-    })(headers[i]);
+  function renderRunSummary(run: ReportRun): void {
+    const parts = [
+      run.file,
+      `${run.tier}, ${run.branch} @ ${run.git_sha.slice(0, 7)}`,
+      run.timeText,
+      run.passRateText,
+      `cost ${run.costText}`,
+    ]
+    if (run.skipped > 0) parts.push(`${run.skipped} not run`)
+    if (run.partial) parts.push('partial: the run did not finish')
+    byId('run-summary').textContent = parts.join(' · ')
+    const note = byId('run-note')
+    note.hidden = !run.detailsOmitted
+    note.textContent = run.detailsOmitted
+      ? 'Case details (outputs, grades, tool calls, patches) of this run were left out to keep the page small; rebuild with fewer --runs to include them.'
+      : ''
+  }
+
+  function renderCaseRows(): void {
+    const run = state.run
+    if (!run) return
+    const body = document.querySelector('#case-table tbody')!
+    clear(body)
+    const cases = visibleCases(run)
+    for (const c of cases) {
+      const tr = el('tr')
+      tr.setAttribute('data-key', c.key)
+      for (const column of COLUMNS) {
+        const td = el('td', column.num ? 'num' : '', c[column.text])
+        if (column.key === 'status') td.className = statusClass(c.status)
+        if (column.key === 'name' && c.reason) td.title = c.reason
+        tr.appendChild(td)
+      }
+      tr.addEventListener('click', () => onOpen(c.key, run.file))
+      body.appendChild(tr)
+    }
+    byId('case-count').textContent = `Showing ${cases.length} of ${run.cases.length} cases`
+  }
+
+  const select = byId<HTMLSelectElement>('run-select')
+  for (const run of runs) {
+    const label = `${run.timeText} · ${run.tier} · ${run.passRateText} · ${run.file}${run.partial ? ' (partial)' : ''}`
+    select.appendChild(option(run.file, label))
+  }
+  select.addEventListener('change', () => onRunChange(select.value))
+  const filter = byId<HTMLInputElement>('case-filter')
+  filter.addEventListener('input', () => {
+    state.filter = filter.value
+    renderCaseRows()
+  })
+  const headers = [...document.querySelectorAll<HTMLTableCellElement>('#case-table th')]
+  for (const th of headers) {
+    th.querySelector('button')?.addEventListener('click', () => {
+      const column = COLUMNS.find((col) => col.key === th.getAttribute('data-sort')) ?? null
+      state.dir = state.sort === column ? (state.dir === 1 ? -1 : 1) : 1
+      state.sort = column
+      for (const other of headers) other.removeAttribute('aria-sort')
+      th.setAttribute('aria-sort', state.dir === 1 ? 'ascending' : 'descending')
+      renderCaseRows()
+    })
+  }
+
+  return {
+    show(run) {
+      state.run = run
+      select.value = run.file
+      renderRunSummary(run)
+      renderCaseRows()
+    },
   }
 }
-
-function showRun(run, onOpen) {
-  tableState.run = run;
-  byId('run-select').value = run.file;
-  renderRunSummary(run);
-  renderCaseRows(onOpen);
-}
-`

@@ -1,189 +1,218 @@
-/**
- * Page script: one case in two runs, side by side: the case's numbers, output, error,
- * grades, tool calls and patch (diff lines coloured by their first character).
- */
-export const SIDE_BY_SIDE_SCRIPT = String.raw`
-var sbs = { left: '', right: '', caseKey: '' };
+import type {
+  CaseDetail,
+  ReportCase,
+  ReportData,
+  ReportGrade,
+  ReportRun,
+  TextBlock,
+  ToolCallList,
+} from '../types.ts'
+import { byId, clear, el, formatBytes, option, statusClass } from './dom.ts'
 
-function textBlock(pane, block, className, missing) {
-  if (!block) {
-    pane.appendChild(el('p', 'hint', missing));
-    return;
-  }
-  if (block.truncated) {
-    pane.appendChild(el('p', 'truncated', 'truncated: showing the first ' + formatBytes(data.maxTextBytes) + ' of ' + formatBytes(block.bytes)));
-  }
-  pane.appendChild(el('pre', className, block.text));
+// One case in two runs, side by side: the case's numbers, output, error, grades, tool calls
+// and patch (diff lines coloured by their first character).
+
+/** The view's controls, wired once. */
+export interface SideBySide {
+  /** Shows case `caseKey` of run `left` (empty for none) beside the same case of run `right`. */
+  show(left: string, right: string, caseKey: string): void
+  /** Shows case `key` of run `file` beside the same case in that run's previous run. */
+  openCase(key: string, file: string): void
 }
 
-function diffClass(line) {
-  if (line.indexOf('+++') === 0 || line.indexOf('---') === 0) return 'diff-meta';
-  if (line.indexOf('diff ') === 0 || line.indexOf('index ') === 0) return 'diff-meta';
-  if (line.indexOf('@@') === 0) return 'diff-hunk';
-  if (line.charAt(0) === '+') return 'diff-add';
-  if (line.charAt(0) === '-') return 'diff-del';
-  return '';
+function diffClass(line: string): string {
+  if (line.startsWith('+++') || line.startsWith('---')) return 'diff-meta'
+  if (line.startsWith('diff ') || line.startsWith('index ')) return 'diff-meta'
+  if (line.startsWith('@@')) return 'diff-hunk'
+  if (line.startsWith('+')) return 'diff-add'
+  if (line.startsWith('-')) return 'diff-del'
+  return ''
 }
 
-function diffBlock(pane, block) {
-  if (!block) {
-    pane.appendChild(el('p', 'hint', 'No patch recorded.'));
-    return;
+function facts(pane: HTMLElement, c: ReportCase): void {
+  const dl = el('dl', 'facts')
+  const pairs: Array<[string, string | number | null]> = [
+    ['Status', c.status],
+    ['Score', c.scoreText],
+    ['Cost', c.costText],
+    ['Turns', c.turns],
+    ['Duration', c.durationText],
+    ['Exit reason', c.exitReason],
+  ]
+  for (const [label, value] of pairs) {
+    if (value === null || value === '') continue
+    dl.appendChild(el('dt', '', label))
+    dl.appendChild(el('dd', label === 'Status' ? statusClass(c.status) : '', value))
   }
-  if (block.truncated) {
-    pane.appendChild(el('p', 'truncated', 'truncated: showing the first ' + formatBytes(data.maxTextBytes) + ' of ' + formatBytes(block.bytes)));
-  }
-  var pre = el('pre', 'diff');
-  block.text.replace(/\n$/, '').split('\n').forEach(function (line) {
-    pre.appendChild(el('span', diffClass(line), line === '' ? ' ' : line));
-  });
-  pane.appendChild(pre);
+  pane.appendChild(dl)
 }
 
-function facts(pane, c) {
-  var dl = el('dl', 'facts');
-  [['Status', c.status], ['Score', c.scoreText], ['Cost', c.costText], ['Turns', c.turns],
-    ['Duration', c.durationText], ['Exit reason', c.exitReason]].forEach(function (pair) {
-    if (pair[1] === null || pair[1] === undefined || pair[1] === '') return;
-    dl.appendChild(el('dt', '', pair[0]));
-    dl.appendChild(el('dd', pair[0] === 'Status' ? statusClass(c.status) : '', pair[1]));
-  });
-  pane.appendChild(dl);
-}
-
-function grades(pane, list) {
-  pane.appendChild(el('h4', '', 'Grades'));
+function grades(pane: HTMLElement, list: readonly ReportGrade[]): void {
+  pane.appendChild(el('h4', '', 'Grades'))
   if (list.length === 0) {
-    pane.appendChild(el('p', 'hint', 'No grades recorded.'));
-    return;
+    pane.appendChild(el('p', 'hint', 'No grades recorded.'))
+    return
   }
-  var table = el('table', 'grades');
-  list.forEach(function (g) {
-    var tr = el('tr');
-    tr.appendChild(el('td', '', g.name));
-    tr.appendChild(el('td', g.pass ? 'status-pass' : 'status-fail', g.pass ? 'PASS' : 'FAIL'));
-    tr.appendChild(el('td', 'num', g.score === null ? 'unscored' : g.score.toFixed(2)));
-    tr.appendChild(el('td', 'explanation', g.explanation));
-    table.appendChild(tr);
-  });
-  pane.appendChild(table);
+  const table = el('table', 'grades')
+  for (const g of list) {
+    const tr = el('tr')
+    tr.appendChild(el('td', '', g.name))
+    tr.appendChild(el('td', g.pass ? 'status-pass' : 'status-fail', g.pass ? 'PASS' : 'FAIL'))
+    tr.appendChild(el('td', 'num', g.score === null ? 'unscored' : g.score.toFixed(2)))
+    tr.appendChild(el('td', 'explanation', g.explanation))
+    table.appendChild(tr)
+  }
+  pane.appendChild(table)
 }
 
-function toolCalls(pane, list) {
-  pane.appendChild(el('h4', '', 'Tool calls' + (list ? ' (' + (list.calls.length + list.omitted) + ')' : '')));
+function toolCalls(pane: HTMLElement, list: ToolCallList | null): void {
+  pane.appendChild(el('h4', '', `Tool calls${list ? ` (${list.calls.length + list.omitted})` : ''}`))
   if (!list) {
-    pane.appendChild(el('p', 'hint', 'No tool calls recorded.'));
-    return;
+    pane.appendChild(el('p', 'hint', 'No tool calls recorded.'))
+    return
   }
-  var ol = el('ol', 'tool-calls');
-  list.calls.forEach(function (call) { ol.appendChild(el('li', '', call)); });
-  pane.appendChild(ol);
-  if (list.omitted > 0) pane.appendChild(el('p', 'truncated', list.omitted + ' more calls not listed'));
-  pane.appendChild(el('p', 'hint', 'from ' + list.source));
+  const ol = el('ol', 'tool-calls')
+  for (const call of list.calls) ol.appendChild(el('li', '', call))
+  pane.appendChild(ol)
+  if (list.omitted > 0) pane.appendChild(el('p', 'truncated', `${list.omitted} more calls not listed`))
+  pane.appendChild(el('p', 'hint', `from ${list.source}`))
 }
 
-function renderPane(pane, run, key) {
-  clear(pane);
-  pane.setAttribute('data-run', run ? run.file : '');
-  if (!run) {
-    pane.appendChild(el('p', 'hint', 'No earlier run to compare with.'));
-    return;
+/** Wires the view's selectors for the runs of `data`. */
+export function setupSideBySide(data: ReportData, runsByFile: ReadonlyMap<string, ReportRun>): SideBySide {
+  const view = { left: '', right: '', caseKey: '' }
+
+  function truncatedNote(pane: HTMLElement, block: TextBlock): void {
+    if (!block.truncated) return
+    const note = `truncated: showing the first ${formatBytes(data.maxTextBytes)} of ${formatBytes(block.bytes)}`
+    pane.appendChild(el('p', 'truncated', note))
   }
-  pane.appendChild(el('h3', '', run.file + (run.partial ? ' (partial)' : '')));
-  pane.appendChild(el('p', 'meta', run.tier + ' · ' + run.timeText + ' · ' + run.branch + ' @ ' + run.git_sha.slice(0, 7)));
-  var c = run.cases.filter(function (x) { return x.key === key; })[0];
-  if (!c) {
-    pane.appendChild(el('p', 'note', 'This case is not in this run.'));
-    return;
+
+  function textBlock(pane: HTMLElement, block: TextBlock | null, className: string, missing: string): void {
+    if (!block) {
+      pane.appendChild(el('p', 'hint', missing))
+      return
+    }
+    truncatedNote(pane, block)
+    pane.appendChild(el('pre', className, block.text))
   }
-  facts(pane, c);
-  var d = c.detail;
-  if (!d) {
-    pane.appendChild(el('p', 'note', 'Details of this run were left out to keep the page small.'));
-    return;
+
+  function diffBlock(pane: HTMLElement, block: TextBlock | null): void {
+    if (!block) {
+      pane.appendChild(el('p', 'hint', 'No patch recorded.'))
+      return
+    }
+    truncatedNote(pane, block)
+    const pre = el('pre', 'diff')
+    for (const line of block.text.replace(/\n$/, '').split('\n')) {
+      pre.appendChild(el('span', diffClass(line), line === '' ? ' ' : line))
+    }
+    pane.appendChild(pre)
   }
-  if (d.notes.length > 0) {
-    var ul = el('ul', 'notes');
-    d.notes.forEach(function (n) { ul.appendChild(el('li', '', n)); });
-    pane.appendChild(ul);
+
+  function details(pane: HTMLElement, d: CaseDetail): void {
+    if (d.notes.length > 0) {
+      const ul = el('ul', 'notes')
+      for (const n of d.notes) ul.appendChild(el('li', '', n))
+      pane.appendChild(ul)
+    }
+    pane.appendChild(el('h4', '', 'Output'))
+    textBlock(pane, d.output, 'output', 'No output recorded.')
+    if (d.error) {
+      pane.appendChild(el('h4', '', 'Error'))
+      textBlock(pane, d.error, 'error', '')
+    }
+    grades(pane, d.grades)
+    toolCalls(pane, d.toolCalls)
+    pane.appendChild(el('h4', '', 'Patch'))
+    diffBlock(pane, d.patch)
   }
-  pane.appendChild(el('h4', '', 'Output'));
-  textBlock(pane, d.output, 'output', 'No output recorded.');
-  if (d.error) {
-    pane.appendChild(el('h4', '', 'Error'));
-    textBlock(pane, d.error, 'error', '');
+
+  function renderPane(pane: HTMLElement, run: ReportRun | undefined, key: string): void {
+    clear(pane)
+    pane.setAttribute('data-run', run ? run.file : '')
+    if (!run) {
+      pane.appendChild(el('p', 'hint', 'No earlier run to compare with.'))
+      return
+    }
+    pane.appendChild(el('h3', '', run.file + (run.partial ? ' (partial)' : '')))
+    pane.appendChild(
+      el('p', 'meta', `${run.tier} · ${run.timeText} · ${run.branch} @ ${run.git_sha.slice(0, 7)}`),
+    )
+    const c = run.cases.find((x) => x.key === key)
+    if (!c) {
+      pane.appendChild(el('p', 'note', 'This case is not in this run.'))
+      return
+    }
+    facts(pane, c)
+    if (!c.detail) {
+      pane.appendChild(el('p', 'note', 'Details of this run were left out to keep the page small.'))
+      return
+    }
+    details(pane, c.detail)
   }
-  grades(pane, d.grades);
-  toolCalls(pane, d.toolCalls);
-  pane.appendChild(el('h4', '', 'Patch'));
-  diffBlock(pane, d.patch);
-}
 
-function renderCommentary() {
-  var list = byId('sbs-commentary');
-  clear(list);
-  var cmp = data.comparison;
-  if (!cmp || cmp.before !== sbs.left || cmp.after !== sbs.right) return;
-  cmp.commentary.forEach(function (line) { list.appendChild(el('li', '', line)); });
-}
+  function renderCommentary(): void {
+    const list = byId('sbs-commentary')
+    clear(list)
+    const cmp = data.comparison
+    // The takeaways are about the pair the page opened with, not any other.
+    if (!cmp || cmp.before !== view.left || cmp.after !== view.right) return
+    for (const line of cmp.commentary) list.appendChild(el('li', '', line))
+  }
 
-function fillCaseSelect() {
-  var select = byId('sbs-case');
-  clear(select);
-  var seen = {};
-  [sbs.right, sbs.left].forEach(function (file) {
-    var run = runsByFile[file];
-    if (!run) return;
-    run.cases.forEach(function (c) {
-      if (seen[c.key]) return;
-      seen[c.key] = true;
-      select.appendChild(option(c.key, c.key));
-    });
-  });
-  if (!seen[sbs.caseKey]) sbs.caseKey = select.options.length > 0 ? select.options[0].value : '';
-  select.value = sbs.caseKey;
-}
+  function fillCaseSelect(): void {
+    const select = byId<HTMLSelectElement>('sbs-case')
+    clear(select)
+    const seen = new Set<string>()
+    for (const file of [view.right, view.left]) {
+      for (const c of runsByFile.get(file)?.cases ?? []) {
+        if (seen.has(c.key)) continue
+        seen.add(c.key)
+        select.appendChild(option(c.key, c.key))
+      }
+    }
+    if (!seen.has(view.caseKey)) view.caseKey = select.options[0]?.value ?? ''
+    select.value = view.caseKey
+  }
 
-function renderSideBySide() {
-  byId('sbs-left').value = sbs.left;
-  byId('sbs-right').value = sbs.right;
-  fillCaseSelect();
-  renderCommentary();
-  renderPane(byId('sbs-left-pane'), runsByFile[sbs.left], sbs.caseKey);
-  renderPane(byId('sbs-right-pane'), runsByFile[sbs.right], sbs.caseKey);
-}
+  function render(): void {
+    byId<HTMLSelectElement>('sbs-left').value = view.left
+    byId<HTMLSelectElement>('sbs-right').value = view.right
+    fillCaseSelect()
+    renderCommentary()
+    renderPane(byId('sbs-left-pane'), runsByFile.get(view.left), view.caseKey)
+    renderPane(byId('sbs-right-pane'), runsByFile.get(view.right), view.caseKey)
+  }
 
-function previousRun(file) {
-  var run = runsByFile[file];
-  var older = data.runs.filter(function (r) {
-    return r.tier === run.tier && !r.partial && r.file !== run.file && Date.parse(r.timestamp) < Date.parse(run.timestamp);
-  });
-  return older.filter(function (r) { return r.branch === run.branch; })[0] || older[0] || null;
-}
+  for (const side of ['left', 'right'] as const) {
+    const select = byId<HTMLSelectElement>(`sbs-${side}`)
+    if (side === 'left') select.appendChild(option('', '(none)'))
+    for (const run of data.runs)
+      select.appendChild(option(run.file, `${run.timeText} · ${run.tier} · ${run.file}`))
+    select.addEventListener('change', () => {
+      view[side] = select.value
+      render()
+    })
+  }
+  const caseSelect = byId<HTMLSelectElement>('sbs-case')
+  caseSelect.addEventListener('change', () => {
+    view.caseKey = caseSelect.value
+    render()
+  })
 
-function setupSideBySide(runs) {
-  ['sbs-left', 'sbs-right'].forEach(function (id) {
-    var select = byId(id);
-    if (id === 'sbs-left') select.appendChild(option('', '(none)'));
-    runs.forEach(function (run) { select.appendChild(option(run.file, run.timeText + ' · ' + run.tier + ' · ' + run.file)); });
-    select.addEventListener('change', function () {
-      if (id === 'sbs-left') sbs.left = select.value;
-      else sbs.right = select.value;
-      renderSideBySide();
-    });
-  });
-  byId('sbs-case').addEventListener('change', function (event) {
-    sbs.caseKey = event.target.value;
-    renderSideBySide();
-  });
-}
+  function show(left: string, right: string, caseKey: string): void {
+    view.left = left
+    view.right = right
+    view.caseKey = caseKey
+    render()
+  }
 
-function openCase(key, file) {
-  var before = previousRun(file);
-  sbs.left = before ? before.file : '';
-  sbs.right = file;
-  sbs.caseKey = key;
-  renderSideBySide();
-  byId('side-by-side').scrollIntoView();
+  function openCase(key: string, file: string): void {
+    // The server picked each run's previous run by the rule of `evalbox compare`.
+    show(runsByFile.get(file)?.previous ?? '', file, key)
+    byId('side-by-side').scrollIntoView()
+  }
+
+  return { show, openCase }
 }
-`
