@@ -9,15 +9,16 @@ import {
   MIN_PIDS,
   sizeBytes,
 } from './docker/container-config.ts'
+import { isProviderName, providerChoices } from './providers.ts'
 
-/** Which provider runs a case. */
-export type SandboxProviderName = 'auto' | 'local' | 'docker'
+/** Which provider runs a case: `auto` or a registered provider (`sandbox/providers.ts`). */
+export type SandboxProviderName = 'auto' | 'local' | 'docker' | (string & {})
 
 /** How a case's sandbox is made. Every field is optional; project defaults fill the gaps. */
 export interface SandboxSpec {
   /**
    * `auto`: Docker when an engine answers and an image is set, otherwise local (one notice
-   * per run). `EVALBOX_SANDBOX=docker|local` overrides `auto`.
+   * per run). `EVALBOX_SANDBOX=docker|local` (any registered provider) overrides `auto`.
    * @default 'auto'
    */
   provider?: SandboxProviderName
@@ -90,8 +91,12 @@ function maxCpus(): number {
   return !host || host.startsWith('unix://') ? availableParallelism() : Number.POSITIVE_INFINITY
 }
 
+const providerName = z
+  .string()
+  .refine(isProviderName, { error: () => `must be ${providerChoices()} (the registered providers)` })
+
 const specSchema = z.strictObject({
-  provider: z.enum(['auto', 'local', 'docker']).optional(),
+  provider: providerName.optional(),
   workspace: z.string().min(1).optional(),
   allowOutsideRoot: z.boolean().optional(),
   image: z
@@ -145,7 +150,7 @@ const specSchema = z.strictObject({
     .optional(),
 })
 
-export const sandboxOptionSchema = z.union([z.enum(['auto', 'local', 'docker']), specSchema])
+export const sandboxOptionSchema = z.union([providerName, specSchema])
 
 /** Turns an option into a spec and lays it over the project defaults (eval wins). */
 export function resolveSandboxSpec(
