@@ -8,9 +8,13 @@ import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { copyFixture, readJson, resultFiles, runVitest, type VitestRun } from '../e2e/support/run-vitest.ts'
 import { contextHash } from '../src/sandbox/docker/build-image.ts'
 import { removeRunContainers, sweepOrphans } from '../src/sandbox/docker/lifecycle.ts'
+import {
+  requestImage,
+  type SandboxService,
+  startSandboxService,
+} from '../src/sandbox/docker/sandbox-service.ts'
 import { dockerAvailable, TEST_IMAGE } from '../src/sandbox/docker/test-support.ts'
 import { LABEL_RUN, runLabels, thisMachine } from '../src/sandbox/labels.ts'
-import { requestImage, type SandboxService, startSandboxService } from '../src/sandbox/sandbox-service.ts'
 import type { RunFile } from '../src/store/schema.ts'
 import { attack } from './support/attack.ts'
 

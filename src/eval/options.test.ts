@@ -47,7 +47,7 @@ describe('eval options are validated at definition time', () => {
       /unknown option `sandbox\.imgae`, given `"node:22"` \(string\): did you mean `image`\?/,
     )
     expect(() => validateEvalTestOptions('x', { sandbox: 'dockr' })).toThrowError(
-      /`sandbox` must be "auto", "local" or "docker" \(did you mean "docker"\?\), got `"dockr"`/,
+      /`sandbox` must be "docker", "local" or "auto" \(the registered providers\) \(did you mean "docker"\?\), got `"dockr"`/,
     )
     expect(() => validateDescribeEvalOptions('set', { data: [], repeat: 2 })).toThrowError(
       /describeEval\("set"\): unknown option `repeat`.*did you mean `repeats`\?/,

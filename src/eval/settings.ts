@@ -14,8 +14,8 @@ export interface RunSettings {
   resultsDir: string
   /** `runs/<runId>` under the results dir; case directories go inside. */
   runDir: string
-  /** What `sandbox: 'auto'` means in this run. */
-  autoProvider: 'docker' | 'local'
+  /** What `sandbox: 'auto'` prefers in this run: a provider name (see `sandbox/providers.ts`). */
+  autoProvider: string
   /** Why auto fell back to local (engine error), when it did. */
   autoReason?: string
   /** Project-level sandbox defaults (`evalsProject({ sandbox })`). */

@@ -118,3 +118,8 @@ function realpathLoose(path: string): string {
     return parent === path ? path : join(realpathLoose(parent), basename(path))
   }
 }
+
+/** Resolves a spec path (workspace, build context) against the project root. */
+export function hostPath(root: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(root, path)
+}

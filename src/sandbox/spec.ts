@@ -1,16 +1,18 @@
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
+import { closest } from '../core/validate.ts'
 import { isCapability, isImageReference, isRuntimeName, MIN_PIDS } from './docker/container-config.ts'
+import { isProviderName, providerChoices, providerNames } from './providers.ts'
 import { MIN_DISK_BYTES, MIN_MEMORY_BYTES, sizeBytes, sizeExpected } from './size.ts'
 
-/** Which provider runs a case. */
-export type SandboxProviderName = 'auto' | 'local' | 'docker'
+/** Which provider runs a case: `auto` or a registered provider (`sandbox/providers.ts`). */
+export type SandboxProviderName = 'auto' | 'local' | 'docker' | (string & {})
 
 /** How a case's sandbox is made. Every field is optional; project defaults fill the gaps. */
 export interface SandboxSpec {
   /**
    * `auto`: Docker when an engine answers and an image is set, otherwise local (one notice
-   * per run). `EVALBOX_SANDBOX=docker|local` overrides `auto`.
+   * per run). `EVALBOX_SANDBOX=docker|local` (any registered provider) overrides `auto`.
    * @default 'auto'
    */
   provider?: SandboxProviderName
@@ -81,9 +83,16 @@ function maxCpus(): number {
   return !host || host.startsWith('unix://') ? availableParallelism() : Number.POSITIVE_INFINITY
 }
 
+const providerName = z.string().refine(isProviderName, {
+  error: (issue) => {
+    const near = closest(String(issue.input), [...providerNames(), 'auto'])
+    return `must be ${providerChoices()} (the registered providers)${near ? ` (did you mean "${near}"?)` : ''}`
+  },
+})
+
 /** A sandbox spec object (the project's `sandbox`, or an eval's when not a provider name). */
 export const sandboxSpecSchema = z.strictObject({
-  provider: z.enum(['auto', 'local', 'docker']).optional(),
+  provider: providerName.optional(),
   workspace: z.string().min(1).optional(),
   allowOutsideRoot: z.boolean().optional(),
   image: z
@@ -138,7 +147,7 @@ export const sandboxSpecSchema = z.strictObject({
 })
 
 /** The `sandbox` option of an eval or a data row: a provider name or a spec. */
-export const sandboxOptionSchema = z.union([z.enum(['auto', 'local', 'docker']), sandboxSpecSchema])
+export const sandboxOptionSchema = z.union([providerName, sandboxSpecSchema])
 
 /** Turns an option into a spec and lays it over the project defaults (eval wins). */
 export function resolveSandboxSpec(

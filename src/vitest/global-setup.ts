@@ -1,23 +1,31 @@
 import type { TestProject } from 'vitest/node'
+import { runLabels } from '../sandbox/labels.ts'
+import { chooseProvider } from '../sandbox/open.ts'
+import { cleanupRun, prepareRun, type RunContext } from '../sandbox/providers.ts'
 import { checkResultsDirWritable } from '../store/results-dir.ts'
-import { prepareDockerRun } from './docker-run.ts'
-import { runCleanups } from './interrupt.ts'
-import { currentRun, decideAutoProvider } from './run-state.ts'
+import { onInterrupt, runCleanups } from './interrupt.ts'
+import { currentRun } from './run-state.ts'
 
 /**
  * The evals project's globalSetup, run once in the Vitest main process: it starts the run
- * (run id, results dir, which must be writable, else the run stops before any case), decides
- * what `sandbox: 'auto'` means, prepares Docker when the run can use it, and hands the
- * settings to the workers. Its teardown removes whatever the run
- * left (containers).
+ * (run id, results dir, which must be writable, else the run stops before any case), starts
+ * the sandbox providers the run can use (which decides what `sandbox: 'auto'` means), and
+ * hands the settings to the workers. Its teardown removes whatever the run left (containers).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const state = currentRun(project.name)
-  const first = state.engineNotice === undefined
-  if (first) checkResultsDirWritable(state.resultsDir)
-  await decideAutoProvider(state)
-  if (first && state.settings.autoProvider === 'docker') {
-    await prepareDockerRun(state, (message) => project.vitest.logger.log(message))
+  if (state.engineNotice === undefined) {
+    checkResultsDirWritable(state.resultsDir)
+    const { settings } = state
+    const run: RunContext = {
+      settings,
+      labels: runLabels(settings),
+      log: (message) => project.vitest.logger.log(message),
+      onInterrupt: (hook) => void onInterrupt(hook),
+      providerOf: (spec) => chooseProvider(spec, settings),
+    }
+    state.cleanups.add(() => cleanupRun(run))
+    state.engineNotice = await prepareRun(run)
   }
   project.provide('evalbox', state.settings)
   return () => runCleanups(state)

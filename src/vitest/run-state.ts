@@ -4,9 +4,8 @@ import { z } from 'zod'
 import { ENV_NAME } from '../agents/agent-env.ts'
 import type { GateFailOn } from '../compare/gate.ts'
 import { parseOptions } from '../core/validate.ts'
-import { EvalboxError, invalidOptions } from '../errors.ts'
+import { invalidOptions } from '../errors.ts'
 import type { RunSettings } from '../eval/settings.ts'
-import { probeEngine } from '../sandbox/engine-probe.ts'
 import { type SandboxSpec, sandboxSpecSchema } from '../sandbox/spec.ts'
 import { type RunInfo, readRunInfo } from '../store/run-info.ts'
 
@@ -141,7 +140,10 @@ export interface RunState {
   options: EvalboxProjectOptions
   info: RunInfo
   settings: RunSettings
-  /** Set once the engine was probed (globalSetup). */
+  /**
+   * Set once the run's sandbox providers were started (globalSetup): the notice printed when
+   * `auto` falls back to the local sandbox, else ''.
+   */
   engineNotice?: string
   /** Work to do when the run ends or is interrupted (remove containers...). */
   cleanups: Set<() => Promise<void>>
@@ -205,28 +207,4 @@ export function resetRun(): void {
 export function resolveResultsDir(root: string, option?: string): string {
   const dir = option ?? process.env.EVALBOX_DIR ?? '.evals'
   return isAbsolute(dir) ? dir : resolve(root, dir)
-}
-
-/**
- * Decides what `sandbox: 'auto'` means for this run (once). With `EVALBOX_SANDBOX=docker`
- * an engine that does not answer stops the run at once with a message saying what was tried.
- */
-export async function decideAutoProvider(state: RunState): Promise<void> {
-  if (state.engineNotice !== undefined) return
-  const forced = process.env.EVALBOX_SANDBOX
-  if (forced === 'local') {
-    state.engineNotice = ''
-    return
-  }
-  const probe = await probeEngine()
-  if (probe.ok) {
-    state.settings.autoProvider = 'docker'
-    state.engineNotice = ''
-    return
-  }
-  if (forced === 'docker') {
-    throw new EvalboxError('DOCKER_UNREACHABLE', `EVALBOX_SANDBOX=docker, but: ${probe.message}`)
-  }
-  state.settings.autoReason = probe.message
-  state.engineNotice = `sandbox 'auto' uses the local sandbox in this run: ${probe.message}`
 }

@@ -5,7 +5,6 @@ import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { SandboxUnavailableError } from '../../errors.ts'
-import { describeSandboxContract } from '../contract.ts'
 import type { Sandbox } from '../types.ts'
 import { createDockerSandbox } from './docker-sandbox.ts'
 import { getEngine } from './engine.ts'
@@ -14,8 +13,6 @@ import { dockerAvailable, TEST_IMAGE } from './test-support.ts'
 const docker = await dockerAvailable()
 
 describe.skipIf(!docker.ok)('docker sandbox', () => {
-  describeSandboxContract('docker', (opts) => createDockerSandbox({ image: TEST_IMAGE, ...opts }))
-
   const inspect = async (sandbox: Sandbox) => (await getEngine()).docker.getContainer(sandbox.id).inspect()
   let host: string
   beforeAll(async () => {

@@ -4,10 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { EvalboxError } from '../../errors.ts'
-import { describeSandboxContract } from '../contract.ts'
 import { createLocalSandbox } from './local-sandbox.ts'
-
-describeSandboxContract('local', (opts) => createLocalSandbox({ ...opts, label: 'contract' }))
 
 /** Whether `pid` runs: it exists and is not a zombie waiting to be reaped. */
 function running(pid: number): boolean {

@@ -3,9 +3,9 @@ import { realpath } from 'node:fs/promises'
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
-import { describeValue, EvalboxError, errorMessage } from '../errors.ts'
-import type { DockerSandboxOptions } from './docker/container-config.ts'
-import type { PullPolicy } from './docker/images.ts'
+import { describeValue, EvalboxError, errorMessage } from '../../errors.ts'
+import type { DockerSandboxOptions } from './container-config.ts'
+import type { PullPolicy } from './images.ts'
 
 /** What a worker asks for an image. */
 export interface ImageRequest {
@@ -60,8 +60,8 @@ const MAX_WARM = 64
 export async function startSandboxService(options: SandboxServiceOptions): Promise<SandboxService> {
   const { log = () => {} } = options
   const root = await realpath(options.root)
-  const { buildImage, ensureImage } = await import('./docker/images.ts')
-  const { drainPools, prewarmPool, takeFromPool } = await import('./docker/warm-pool.ts')
+  const { buildImage, ensureImage } = await import('./images.ts')
+  const { drainPools, prewarmPool, takeFromPool } = await import('./warm-pool.ts')
   const token = randomBytes(32).toString('base64url')
   const tokenDigest = digest(token)
   const done = new Map<string, Promise<string>>()

@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, onTestFinished, test } from 'vitest'
-import { EvalboxError } from '../errors.ts'
-import { attachDockerSandbox } from './docker/docker-sandbox.ts'
-import { dockerAvailable, TEST_IMAGE } from './docker/test-support.ts'
+import { EvalboxError } from '../../errors.ts'
+import { attachDockerSandbox } from './docker-sandbox.ts'
 import { requestImage, requestSandbox, startSandboxService } from './sandbox-service.ts'
+import { dockerAvailable, TEST_IMAGE } from './test-support.ts'
 
 const docker = await dockerAvailable()
 

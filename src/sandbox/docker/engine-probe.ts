@@ -1,7 +1,7 @@
 import http from 'node:http'
 import https from 'node:https'
-import { errorMessage } from '../errors.ts'
-import { engineOptions, unreachableError } from './docker/engine.ts'
+import { errorMessage } from '../../errors.ts'
+import { engineOptions, unreachableError } from './engine.ts'
 
 /** The outcome of asking the engine whether it is there. */
 export type ProbeResult = { ok: true; endpoint: string } | { ok: false; endpoint: string; message: string }
@@ -20,7 +20,7 @@ export async function probeEngine(timeoutMs = 2_000): Promise<ProbeResult> {
   }
   const { options, endpoint } = target
   if (options.protocol === 'ssh') {
-    const { pingEngine } = await import('./docker/engine.ts')
+    const { pingEngine } = await import('./engine.ts')
     return pingEngine().then(
       () => ({ ok: true, endpoint }) as const,
       (error: unknown) => ({ ok: false, endpoint, message: errorMessage(error) }) as const,

@@ -1,8 +1,9 @@
-import { EvalboxError } from '../errors.ts'
-import type { RunSettings } from '../eval/settings.ts'
-import type { DockerSandboxOptions } from './docker/container-config.ts'
-import { acquireDockerSandbox } from './docker/warm-pool.ts'
-import { hostPath } from './open.ts'
+import { EvalboxError } from '../../errors.ts'
+import type { RunSettings } from '../../eval/settings.ts'
+import { hostPath } from '../paths.ts'
+import type { SandboxSpec } from '../spec.ts'
+import type { Sandbox } from '../types.ts'
+import type { DockerSandboxOptions } from './container-config.ts'
 import {
   type ImageRequest,
   pingService,
@@ -10,8 +11,7 @@ import {
   requestSandbox,
   type ServiceAddress,
 } from './sandbox-service.ts'
-import type { SandboxSpec } from './spec.ts'
-import type { Sandbox } from './types.ts'
+import { acquireDockerSandbox } from './warm-pool.ts'
 
 /**
  * Makes a docker sandbox for a case from its spec. Builds (and pulls with policy 'always')
@@ -44,10 +44,7 @@ function serviceOf(settings: RunSettings): ServiceAddress | undefined {
  * pull policy the case would use.
  */
 export async function warmUpDocker(spec: SandboxSpec, settings: RunSettings): Promise<void> {
-  const [{ getEngine }, { imageFacts }] = await Promise.all([
-    import('./docker/engine.ts'),
-    import('./docker/images.ts'),
-  ])
+  const [{ getEngine }, { imageFacts }] = await Promise.all([import('./engine.ts'), import('./images.ts')])
   const service = serviceOf(settings)
   await Promise.allSettled([
     getEngine().then((engine) => {
@@ -104,7 +101,7 @@ async function resolveImage(spec: SandboxSpec, settings: RunSettings): Promise<s
   const service = serviceOf(settings)
   if (service) return requestImage(service, request)
   // Outside an evals project there is no main-process service: build or pull here.
-  const { buildImage, ensureImage } = await import('./docker/images.ts')
+  const { buildImage, ensureImage } = await import('./images.ts')
   if (request.build) return buildImage(request.build)
   await ensureImage(spec.image!, 'always')
   return spec.image!

@@ -1,0 +1,161 @@
+import { EvalboxError, type EvalboxErrorCode } from '../errors.ts'
+import type { RunSettings } from '../eval/settings.ts'
+import { dockerProvider } from './docker/provider.ts'
+import { localProvider } from './local/provider.ts'
+import type { SandboxSpec } from './spec.ts'
+import type { Sandbox } from './types.ts'
+
+/**
+ * A sandbox provider: one object per kind of sandbox (local temp dir, Docker container, ...).
+ * The rest of evalbox reaches providers only through this registry, so a new one is its
+ * folder plus one `registerProvider` line below. See docs/sandboxes.md, "Writing a provider".
+ */
+export interface SandboxProvider {
+  /** What `sandbox: { provider }` and `EVALBOX_SANDBOX` call it. */
+  readonly name: string
+  /**
+   * Whether `sandbox: 'auto'` may pick this provider for a spec (docker: the spec names an
+   * image or a build). Without it, only specs naming the provider get it.
+   */
+  serves?(spec: SandboxSpec): boolean
+  /**
+   * Asked once per run in the Vitest main process: undefined when the provider can work in
+   * this run, else why not (an engine or API server that does not answer). Without it, always.
+   */
+  probe?(): Promise<ProbeFailure | undefined>
+  /**
+   * Once per run in the main process, after a good probe, before the first case: remove what
+   * dead runs left (judged by the ownership labels), start run-level services, fill warm
+   * pools; hand workers what they need through `run.settings`.
+   */
+  prepareRun?(run: RunContext): Promise<void>
+  /** At the end of the run (teardown): remove everything of the run that is left. */
+  cleanupRun?(run: RunContext): Promise<void>
+  /**
+   * In a worker, before its first case with this provider: pay one-time costs (load a
+   * client, open a connection) off the cases' clocks. Errors are left to the cases.
+   */
+  warmUp?(spec: SandboxSpec, settings: RunSettings): Promise<void>
+  /** Makes a fresh sandbox for one case; it must pass the contract suite (`contract.ts`). */
+  open(spec: SandboxSpec, context: OpenContext): Promise<Sandbox>
+}
+
+/** Why a provider cannot work in this run. */
+export interface ProbeFailure {
+  code: EvalboxErrorCode
+  /** What was tried and how to fix it; printed as it is. */
+  message: string
+}
+
+/** A run, as the run-level hooks see it (Vitest main process). */
+export interface RunContext {
+  /** Handed to the workers after `prepareRun`: a provider may add to it (its service's address). */
+  settings: RunSettings
+  /** `runLabels(settings)`: run id, owner pid, machine id, boot id. Everything of the run carries them. */
+  labels: Record<string, string>
+  log(message: string): void
+  /** Adds a synchronous hook for SIGINT/SIGTERM (the process has a millisecond left). */
+  onInterrupt(hook: () => void): void
+  /** Which provider a spec gets in this run (after the probes). */
+  providerOf(spec: SandboxSpec): string
+}
+
+/** What `open` gets besides the spec. */
+export interface OpenContext {
+  settings: RunSettings
+  /** The host folder to copy into the workdir: absolute, checked against the project root. */
+  workspace: string | undefined
+  /** The run's labels plus the case's (`evalbox.case`): the sandbox must carry them. */
+  labels: Record<string, string>
+  /** The case, for names and logs. */
+  caseLabel: string
+}
+
+/** The provider `auto` falls back to: it needs nothing and serves every spec. */
+export const FALLBACK_PROVIDER = 'local'
+
+const registry = new Map<string, SandboxProvider>()
+
+/** Adds a provider. Its name must be new and not `auto`. */
+export function registerProvider(provider: SandboxProvider): void {
+  if (provider.name === 'auto' || registry.has(provider.name)) {
+    throw new EvalboxError(
+      'INVALID_OPTIONS',
+      `A sandbox provider named "${provider.name}" ${provider.name === 'auto' ? 'is not allowed ("auto" chooses one)' : 'is already registered'}; give it another name.`,
+    )
+  }
+  registry.set(provider.name, provider)
+}
+
+// The registry. Order matters for `auto` only: the first provider that serves a spec and
+// answered at the start of the run gets it; the fallback serves the rest.
+registerProvider(dockerProvider)
+registerProvider(localProvider)
+
+/** Names of the registered providers, in registry order. */
+export function providerNames(): string[] {
+  return [...registry.keys()]
+}
+
+/** Whether `name` is `auto` or a registered provider. */
+export function isProviderName(name: string): boolean {
+  return name === 'auto' || registry.has(name)
+}
+
+/** `"docker", "local" or "auto"`: the names a provider may be given, for messages. */
+export function providerChoices(): string {
+  const names = [...providerNames(), 'auto'].map((name) => `"${name}"`)
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`
+}
+
+/** The provider of that name; an unknown name is an `INVALID_OPTIONS` error listing the registered ones. */
+export function getProvider(name: string): SandboxProvider {
+  const provider = registry.get(name)
+  if (provider) return provider
+  throw new EvalboxError(
+    'INVALID_OPTIONS',
+    `Unknown sandbox provider "${name}": expected ${providerChoices()}. Fix \`sandbox.provider\`.`,
+  )
+}
+
+const prepared = new WeakMap<RunContext, SandboxProvider[]>()
+
+/**
+ * Starts a run's providers (main process, once per run). Every registered provider is
+ * probed (only the one named by `EVALBOX_SANDBOX`, when set: one that does not answer then
+ * stops the run), decides what `auto` means (`settings.autoProvider`), and is prepared if it
+ * answered. Returns the notice to print when `auto` falls back, else ''.
+ */
+export async function prepareRun(run: RunContext): Promise<string> {
+  const forced = process.env.EVALBOX_SANDBOX
+  const only = forced && forced !== 'auto' ? registry.get(forced) : undefined
+  const candidates = only ? [only] : [...registry.values()]
+  const failures = await Promise.all(candidates.map((provider) => provider.probe?.()))
+  const ready = candidates.filter((_, i) => !failures[i])
+  const refused = only && failures[0]
+  if (refused) throw new EvalboxError(refused.code, `EVALBOX_SANDBOX=${only.name}, but: ${refused.message}`)
+  const preferred = ready.find((provider) => provider.serves && provider.name !== FALLBACK_PROVIDER)
+  run.settings.autoProvider = preferred?.name ?? FALLBACK_PROVIDER
+  const lost = candidates.flatMap((provider, i) =>
+    provider.serves && provider.name !== FALLBACK_PROVIDER && failures[i] ? [failures[i].message] : [],
+  )
+  let notice = ''
+  if (!preferred && lost.length > 0) {
+    run.settings.autoReason = lost.join('; ')
+    notice = `sandbox 'auto' uses the ${FALLBACK_PROVIDER} sandbox in this run: ${run.settings.autoReason}`
+  }
+  const started: SandboxProvider[] = []
+  prepared.set(run, started)
+  for (const provider of ready) {
+    started.push(provider)
+    await provider.prepareRun?.(run)
+  }
+  return notice
+}
+
+/** Ends a run's providers (teardown): `cleanupRun` of every provider `prepareRun` started. */
+export async function cleanupRun(run: RunContext): Promise<void> {
+  const started = prepared.get(run) ?? []
+  prepared.delete(run)
+  await Promise.allSettled(started.map((provider) => provider.cleanupRun?.(run)))
+}
