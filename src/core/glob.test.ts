@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { findFiles, findFilesSync, globMatcher, matchesGlob, normalizeGlob } from './glob.ts'
+import { escapeGlob, findFiles, findFilesSync, globMatcher, matchesGlob, normalizeGlob } from './glob.ts'
 
 describe('matchesGlob: the one dialect', () => {
   test.each([
@@ -83,6 +83,12 @@ describe('matchesGlob: the one dialect', () => {
     expect(globMatcher(['!docs/**'])('src/a.ts')).toBe(true)
     expect(globMatcher(['!docs/**'])('docs/a.md')).toBe(false)
     expect(globMatcher([])('a')).toBe(false)
+  })
+
+  test('escapeGlob makes a path a glob of that path only', () => {
+    const glob = escapeGlob('app/[id]/{a,b}/(x)!+@*?.ts')
+    expect(matchesGlob('app/[id]/{a,b}/(x)!+@*?.ts', glob)).toBe(true)
+    expect(matchesGlob('app/i/a/(x)!+@xx.ts', glob)).toBe(false)
   })
 
   test('normalizeGlob writes the dialect for both libraries', () => {

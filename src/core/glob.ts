@@ -14,7 +14,8 @@ import picomatch from 'picomatch'
  * - A trailing `/` means the folder and everything under it (`tests/` is `tests/**`).
  * - `[ab]`, `[a-z]` classes; `[!ab]` and `[^ab]` both negate; `{a,b}` alternatives.
  * - Dotfiles are ordinary names: `**\/*.py` matches `.hidden/x.py`.
- * - Case-sensitive on every platform; a leading `./` is ignored, `\` in paths reads as `/`.
+ * - Case-sensitive on every platform; a leading `./` is ignored, `\` in paths reads as `/`,
+ *   `\` in a pattern escapes the next character.
  * - In a list, a pattern starting with `!` excludes: `['src/**', '!src/gen/**']`. A list of
  *   exclusions only matches everything they do not exclude; an empty list matches nothing.
  */
@@ -32,6 +33,11 @@ export function normalizeGlob(pattern: string): string {
     .replace(/^(?:\.\/)+/, '')
     .replace(/\/$/, '/**')
     .replace(/(^|[^\\])\[!/g, '$1[^')
+}
+
+/** A path as a glob that matches that path only: glob characters escaped with `\\`. */
+export function escapeGlob(path: string): string {
+  return path.replace(/[\\*?[\]{}()!+@]/g, '\\$&')
 }
 
 function split(globs: readonly string[]): { include: string[]; exclude: string[] } {
