@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeNotRun, makeRun, makeTest } from '../compare/__fixtures__/runs.ts'
 import type { RunFile } from '../store/schema.ts'
 import { cliSandbox } from './__fixtures__/harness.ts'
+import { useColor } from './context.ts'
 
 const cli = cliSandbox()
 const { root, dir } = cli
@@ -209,5 +210,26 @@ describe('usage', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
     const r = await run(['--version'])
     expect(r.stdout).toBe(`${pkg.version}\n`)
+  })
+})
+
+describe('colour', () => {
+  const ESC = '\u001b['
+  it('is off when the output is not a terminal, on with FORCE_COLOR, and NO_COLOR wins', async () => {
+    expect((await run(['show', NEW])).stdout).not.toContain(ESC)
+    const forced = (await run(['show', NEW], { FORCE_COLOR: '1' })).stdout
+    expect(forced).toContain(`${ESC}31mFAIL${ESC}39m`)
+    expect(forced.replaceAll(new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g'), '')).toBe(
+      (await run(['show', NEW])).stdout,
+    )
+    expect((await run(['show', NEW], { FORCE_COLOR: '0' })).stdout).not.toContain(ESC)
+    expect((await run(['show', NEW], { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).not.toContain(ESC)
+  })
+
+  it('follows the stream: a TTY gets colour unless NO_COLOR is set', () => {
+    const io = { cwd: root, stdout: { write: () => true }, stderr: { write: () => true } }
+    expect(useColor({ ...io, env: {} }, { write: () => true, isTTY: true })).toBe(true)
+    expect(useColor({ ...io, env: { NO_COLOR: '1' } }, { write: () => true, isTTY: true })).toBe(false)
+    expect(useColor({ ...io, env: {} }, { write: () => true, isTTY: false })).toBe(false)
   })
 })

@@ -1,5 +1,6 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { findFiles } from '../core/glob.ts'
 import { describeValue, EvalboxError } from '../errors.ts'
 import { assertSafeId, newArtifactId } from './artifact-ids.ts'
 import { formatReference } from './artifact-reference.ts'
@@ -143,14 +144,9 @@ export function createArtifactStore(root: string): ArtifactStore {
 
     async list(threadId) {
       const dir = threadDir(threadId)
-      let names: string[]
-      try {
-        names = await readdir(dir)
-      } catch (error) {
-        if (isMissing(error)) return []
-        throw error
-      }
-      const ids = names.filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length))
+      // A thread with no artifact yet has no folder: that lists as empty.
+      const names = await findFiles(dir, '*.json', { deep: 1 })
+      const ids = names.map((name) => name.slice(0, -'.json'.length))
       const artifacts = await Promise.all(ids.map((id) => get(threadId, id)))
       return artifacts.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
     },

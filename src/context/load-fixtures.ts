@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
+import { findFiles } from '../core/glob.ts'
 import { check } from '../core/validate.ts'
 import { EvalboxError, errorMessage } from '../errors.ts'
 import { type ContextFixture, contextFixtureSchema } from './fixture-schema.ts'
@@ -71,9 +72,11 @@ export async function loadFixture(file: string): Promise<LoadedFixture> {
  */
 export async function loadFixtures(dir: string): Promise<LoadedFixture[]> {
   const root = resolve(dir)
-  let names: string[]
+  let files: string[]
   try {
-    names = await readdir(root)
+    // A missing folder would list as empty; a fixture folder must exist.
+    await stat(root)
+    files = await findFiles(root, '*.json', { deep: 1 })
   } catch (error) {
     throw new EvalboxError(
       'INVALID_OPTIONS',
@@ -81,7 +84,6 @@ export async function loadFixtures(dir: string): Promise<LoadedFixture[]> {
       { cause: error },
     )
   }
-  const files = names.filter((name) => name.endsWith('.json')).sort()
   const fixtures = await Promise.all(files.map((name) => loadFixture(join(root, name))))
   fixtures.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   for (let index = 1; index < fixtures.length; index++) {

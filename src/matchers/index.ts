@@ -30,5 +30,4 @@ declare module 'vitest' {
   interface AsymmetricMatchersContaining extends Omit<EvalboxMatchers<unknown>, 'toContainFile'> {}
 }
 
-export { globToRegExp, matchesGlob } from './glob.ts'
 export { filesOfDiff } from './received.ts'

@@ -56,6 +56,21 @@ describe('toOnlyTouch', () => {
       'toOnlyTouch() needs a harvested patch',
     )
   })
+  test.each([
+    // the one dialect (src/core/glob.ts): classes, trailing `/`, plain names, dotfiles, case, `!`
+    [['src/[ab].js'], ['src/a.js', 'src/b.js'], true],
+    [['src/[!c].js'], ['src/a.js', 'src/c.js'], false],
+    [['src/'], ['src/a.js', 'src/deep/b.js'], true],
+    [['src/**'], ['src'], true],
+    [['src'], ['src/a.js'], false],
+    [['**/*.js'], ['.config/a.js'], true],
+    [['SRC/**'], ['src/a.js'], false],
+    [['src/**', '!src/gen/**'], ['src/a.js', 'src/gen/b.js'], false],
+    [['!docs/**'], ['src/a.js'], true],
+  ])('toOnlyTouch(%j) on %j: %s', (globs, files, pass) => {
+    if (pass) expect({ patch: 'diff', files }).toOnlyTouch(globs)
+    else expect({ patch: 'diff', files }).not.toOnlyTouch(globs)
+  })
 })
 
 describe('toContainFile', () => {

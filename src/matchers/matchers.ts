@@ -1,8 +1,8 @@
 import type { MatcherState } from 'vitest'
+import { globMatcher } from '../core/glob.ts'
 import { describeValue, EvalboxError, errorMessage } from '../errors.ts'
 import type { Sandbox } from '../sandbox/types.ts'
 import type { Grade } from '../store/schema.ts'
-import { matchesGlob } from './glob.ts'
 import { changedFiles, costOf, turnsOf } from './received.ts'
 
 /** What a matcher returns to Vitest. */
@@ -17,7 +17,7 @@ const usd = (n: number) => `$${n < 0.01 && n > 0 ? n.toPrecision(2) : n.toFixed(
 const list = (items: readonly string[], max = 10) =>
   items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', ')
 
-/** Every changed file matches one of the globs (`src/**`, `*.md`, `{src,test}/**`). */
+/** Every changed file matches the globs (`src/**`, `*.md`, `{src,test}/**`, `!src/gen/**`; see core/glob.ts). */
 export function toOnlyTouch(
   this: MatcherState,
   received: unknown,
@@ -30,7 +30,8 @@ export function toOnlyTouch(
       `toOnlyTouch() needs a glob or a list of globs, got ${describeValue(globs)}`,
     )
   const files = changedFiles(received)
-  const outside = files.filter((file) => !patterns.some((glob) => matchesGlob(file, glob)))
+  const inside = globMatcher(patterns)
+  const outside = files.filter((file) => !inside(file))
   const shown = patterns.join(', ')
   return {
     pass: outside.length === 0,

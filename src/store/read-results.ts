@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import type { z } from 'zod'
+import { findFilesSync } from '../core/glob.ts'
 import { check } from '../core/validate.ts'
 import { EvalboxError, errorMessage } from '../errors.ts'
 import {
@@ -170,9 +171,7 @@ export function listRuns(dir: string, options: ListRunsOptions = {}): RunSummary
   const warn = options.warn ?? (() => {})
   let names: string[]
   try {
-    names = readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && entry.name.endsWith('.json'))
-      .map((entry) => entry.name)
+    names = findFilesSync(dir, ['*.json', '!.*'], { deep: 1 })
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return []
     throw new EvalboxError('NO_RESULTS', `Cannot read results directory ${dir}: ${errorMessage(cause)}.`, {

@@ -1,6 +1,4 @@
-import { readdir } from 'node:fs/promises'
-import { join } from 'node:path'
-import { matchesGlob } from '../../matchers/glob.ts'
+import { findFiles, globMatcher } from '../../core/glob.ts'
 import type { Language } from './tokenize.ts'
 
 /** A source file of the fixture that bugs may be planted in. */
@@ -48,22 +46,13 @@ export function languageOf(path: string): Language | undefined {
 
 /** The fixture's source files, sorted, without tests and files matching an `exclude` glob. */
 export async function listSources(fixture: string, exclude: readonly string[] = []): Promise<SourceFile[]> {
+  const excluded = globMatcher(exclude)
   const found: SourceFile[] = []
-  const walk = async (dir: string, prefix: string) => {
-    const entries = await readdir(dir, { withFileTypes: true })
-    for (const entry of entries) {
-      const path = prefix ? `${prefix}/${entry.name}` : entry.name
-      if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name)) await walk(join(dir, entry.name), path)
-        continue
-      }
-      const language = entry.isFile() ? languageOf(path) : undefined
-      if (!language || isTestFile(path) || exclude.some((glob) => matchesGlob(path, glob))) continue
-      found.push({ path, language })
-    }
+  for (const path of await findFiles(fixture, '**', { skipDirs: SKIPPED_DIRS })) {
+    const language = languageOf(path)
+    if (language && !isTestFile(path) && !excluded(path)) found.push({ path, language })
   }
-  await walk(fixture, '')
-  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  return found
 }
 
 /** `node --test` for JS/TS fixtures, `python3 -m pytest -q` when every source is Python. */

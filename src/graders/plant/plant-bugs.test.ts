@@ -123,4 +123,22 @@ describe('plantBugs', { timeout: 60_000 }, () => {
       /`operators\[0\]` must be "off-by-one", .*got `"typo"`/,
     )
   })
+
+  test('exclude takes the one glob dialect: classes, `[!…]`, trailing `/`, `!`', async () => {
+    // Only src/sort.js is left to plant in: every case's bug is there.
+    for (const exclude of [['src/[puvr]*.js'], ['src/[!s]*.js'], ['src/**', '!src/sort.js']]) {
+      const cases = await plantBugs(fixture, {
+        out: join(out, `exclude-${exclude.length}-${exclude[0]!.length}`),
+        count: 1,
+        exclude,
+      })
+      expect(cases[0]!.groundTruth.bugs[0]!.file).toBe('src/sort.js')
+    }
+    // A trailing `/` is the folder; a case differing in case excludes nothing.
+    await expect(plantBugs(fixture, { out: join(out, 'exclude-all'), exclude: ['src/'] })).rejects.toThrow(
+      /No JS\/TS or Python source files \(other than tests\)/,
+    )
+    const [kept] = await plantBugs(fixture, { out: join(out, 'exclude-case'), count: 1, exclude: ['SRC/**'] })
+    expect(kept!.groundTruth.bugs[0]!.file).toMatch(/^src\//)
+  })
 })

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { findFiles } from '../../core/glob.ts'
 import { pytestConfigFile } from './trusted-config.ts'
 import type { UnitTestFramework } from './types.ts'
 
@@ -10,7 +11,8 @@ interface PackageJson {
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__', 'target', 'dist'])
-const PYTHON_TEST_FILE = /^(test_.*|.*_test)\.py$/
+/** `test_*.py` / `*_test.py` in the root or one folder down, not in hidden folders. */
+const PYTHON_TESTS = ['{,*/}test_*.py', '{,*/}*_test.py', '!.*/**']
 
 /**
  * Which framework a workspace uses, from its files; undefined when none is recognised.
@@ -43,7 +45,7 @@ export async function detectFramework(dir: string): Promise<UnitTestFramework | 
   if (names.has('pom.xml')) return 'maven'
 
   if (names.has('conftest.py') || (await pytestConfigFile(dir))) return 'pytest'
-  if (await hasPythonTests(dir, 1)) return 'pytest'
+  if (await hasPythonTests(dir)) return 'pytest'
 
   // A script that runs something else (mocha, ava, tap, ...) is not ours to guess.
   if (pkg && (testScript === '' || /^node\b/.test(testScript) || /no test specified/.test(testScript))) {
@@ -62,16 +64,7 @@ function parsePackage(text: string | undefined): PackageJson | undefined {
   }
 }
 
-async function hasPythonTests(dir: string, depth: number): Promise<boolean> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
-  for (const entry of entries) {
-    if (entry.isFile() && PYTHON_TEST_FILE.test(entry.name)) return true
-  }
-  if (depth === 0) return false
-  for (const entry of entries) {
-    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) {
-      if (await hasPythonTests(join(dir, entry.name), depth - 1)) return true
-    }
-  }
-  return false
+async function hasPythonTests(dir: string): Promise<boolean> {
+  const found = await findFiles(dir, PYTHON_TESTS, { deep: 2, skipDirs: SKIP_DIRS }).catch(() => [])
+  return found.length > 0
 }

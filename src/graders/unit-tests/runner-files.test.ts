@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
+import { globMatcher } from '../../core/glob.ts'
 import { FRAMEWORK_DEFAULTS } from './frameworks.ts'
-import { globMatcher } from './glob.ts'
 import { runnerFileMatcher } from './runner-files.ts'
 import { sortChanges } from './sort-changes.ts'
 import type { UnitTestFramework } from './types.ts'

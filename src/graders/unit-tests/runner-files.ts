@@ -1,11 +1,11 @@
-import { globMatcher } from './glob.ts'
+import { globMatcher } from '../../core/glob.ts'
 import type { UnitTestFramework } from './types.ts'
 
 /** Files that decide what a test runner runs, and why. */
 export interface RunnerFiles {
   /** Why the runner reads them, for explanations: `pytest reads its config from it`. */
   why: string
-  /** Globs relative to the workspace root (see `globToRegExp`). */
+  /** Globs relative to the workspace root (the dialect of `core/glob.ts`). */
   globs: readonly string[]
 }
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
+import { matchesGlob } from '../../core/glob.ts'
 import { configTestGlobs, namedFiles, pytestConfigFile, pythonFiles } from './trusted-config.ts'
 
 const dirs: string[] = []
@@ -71,5 +72,17 @@ describe('configTestGlobs', () => {
       ].sort(),
     )
     expect(await configTestGlobs(dir, 'node')).toEqual([])
+  })
+
+  test('a named path is literal: glob characters in it are escaped, and still match it', () => {
+    const [glob, ...rest] = namedFiles(`setupFiles: './src/[id]/setup(1).ts', globalSetup: './app/{x}'`)
+    expect(glob).toBe('src/\\[id\\]/setup\\(1\\).ts')
+    expect(matchesGlob('src/[id]/setup(1).ts', glob!)).toBe(true)
+    expect(matchesGlob('src/i/setup(1).ts', glob!)).toBe(false)
+    expect(
+      rest.map((g) =>
+        ['app/{x}', 'app/{x}.js', 'app/{x}/index.ts', 'app/x'].filter((p) => matchesGlob(p, g)),
+      ),
+    ).toEqual([['app/{x}'], ['app/{x}.js'], ['app/{x}/index.ts']])
   })
 })

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join, posix } from 'node:path'
+import { escapeGlob } from '../../core/glob.ts'
 import type { UnitTestFramework } from './types.ts'
 
 // pytest 9's order within a folder; each entry names the section that makes the file count
@@ -89,10 +90,12 @@ export function namedFiles(config: string): string[] {
     const value = new RegExp(`\\b${key}["']?\\s*:\\s*(\\[[^\\]]*\\]|(["'\`])[^"'\`\\n]*\\2)`, 'g')
     for (const match of config.matchAll(value)) {
       for (const literal of match[1]!.matchAll(/(["'`])([^"'`\n]+)\1/g)) {
-        const path = relativeFile(literal[2]!)
-        if (!path) continue
+        const file = relativeFile(literal[2]!)
+        if (!file) continue
+        // A config names files literally: `src/[id]/setup.ts` is that folder, not a class.
+        const path = escapeGlob(file)
         globs.push(path)
-        if (!/\.[cm]?[jt]sx?$/.test(path)) globs.push(`${path}.*`, `${path}/index.*`)
+        if (!/\.[cm]?[jt]sx?$/.test(file)) globs.push(`${path}.*`, `${path}/index.*`)
       }
     }
   }

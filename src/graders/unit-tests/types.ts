@@ -44,6 +44,11 @@ export interface ParsedTests {
    * `tests` or `counts`; the grader decides which of them should have held tests.
    */
   emptyFiles?: string[]
+  /**
+   * Why a report file among the parser's `files` could not be read (not well-formed XML, or
+   * too large); the results then come from the printed output alone.
+   */
+  reportError?: string
 }
 
 /**

@@ -101,12 +101,14 @@ export function unitTestVerdict(facts: RunFacts): Verdict {
   }
 
   const parts = [outcomeText(facts, counts)]
+  const unreadable = facts.parsed?.reportError
+  const noReport = `${facts.reportMissing} wrote no readable report${unreadable ? ` (${unreadable})` : ''}`
   if (empty) {
     parts.push(
       counts
         ? 'no test ran to a result, which does not pass'
         : facts.reportMissing
-          ? `${facts.reportMissing} wrote no readable report: a run cut short (say, by the code under test calling os._exit(0)) does not pass`
+          ? `${noReport}: a run cut short (say, by the code under test calling os._exit(0)) does not pass`
           : 'it printed no test results: a run cut short (say, by the code under test exiting early) does not pass',
     )
   } else if (!agree) {
@@ -118,7 +120,9 @@ export function unitTestVerdict(facts: RunFacts): Verdict {
         : `its output reports no failures but it ${facts.timedOut ? 'timed out' : `exited with ${facts.exitCode ?? facts.signal}`}; the exit code decides`,
     )
   } else if (facts.reportMissing) {
-    parts.push(`${facts.reportMissing} wrote no readable report, so no test counts (the run did not finish)`)
+    parts.push(`${noReport}, so no test counts (the run did not finish)`)
+  } else if (unreadable) {
+    parts.push(`the report could not be read (${unreadable}); the printed output was read instead`)
   }
   if (refused) parts.push(`results refused: ${facts.refused}`)
   if (noTests.length > 0) {

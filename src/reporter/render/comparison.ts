@@ -1,7 +1,6 @@
 import { basename } from 'node:path'
 import { commentary } from '../../compare/commentary.ts'
 import type { Comparison, StatusChange, TestDelta, TestSnapshot } from '../../compare/types.ts'
-import { MAX_ROWS, palette, type RenderOptions } from './ansi.ts'
 import {
   alignColumns,
   formatCost,
@@ -13,6 +12,7 @@ import {
   signed,
   truncate,
 } from './format.ts'
+import { MAX_ROWS, palette, type RenderOptions } from './render-options.ts'
 
 const NAME_MAX = 40
 const RULE = 72

@@ -1,6 +1,6 @@
 import type { NotRunEntry, RunFile, TestEntry } from '../../store/schema.ts'
-import { MAX_ROWS, palette, type RenderOptions } from './ansi.ts'
 import { alignColumns, formatCost, formatDuration, truncate } from './format.ts'
+import { MAX_ROWS, palette, type RenderOptions } from './render-options.ts'
 
 const NAME_MAX = 44
 const RULE = 72

@@ -1,11 +1,13 @@
 import type { ParsedTest, ParsedTests, TestCounts, TestOutputParser, TestStatus } from '../types.ts'
 import { type JUnitCase, junitCases } from './junit-xml.ts'
 import { plainLines, reportsEnding, tally } from './text.ts'
+import { XmlParseError } from './xml.ts'
 
 /**
  * pytest. With a JUnit XML report among `files` (the default command writes one with
  * `--junitxml`), counts and statuses come from it: a file pytest wrote is sturdier than
- * terminal text. Otherwise the terminal is read: counts from the closing summary line
+ * terminal text; a report that is not well-formed XML is not read (`reportError` says why).
+ * Otherwise the terminal is read: counts from the closing summary line
  * (`== 1 failed, 6 passed, 1 skipped, 1 xfailed, 1 error in 0.57s ==`, or the `-q` form
  * without `=`), statuses from the `-rA` short summary (`PASSED tests/test_x.py::test_y`).
  *
@@ -14,13 +16,18 @@ import { plainLines, reportsEnding, tally } from './text.ts'
  */
 export const parsePytest: TestOutputParser = (output, files) => {
   const reports = reportsEnding(files, '.xml')
-  if (reports.length > 0) {
+  let reportError: string | undefined
+  try {
     const tests = reports.flatMap((xml) => junitCases(xml).map(nodeIdOf))
     if (tests.length > 0 || reports.some((xml) => /<testsuite\b/.test(xml))) {
       return { counts: tally(tests), tests }
     }
+  } catch (error) {
+    if (!(error instanceof XmlParseError)) throw error
+    reportError = error.message
   }
-  return parseTerminal(output)
+  const printed = parseTerminal(output)
+  return reportError ? { ...printed, reportError } : printed
 }
 
 // `file` + the classname minus the module path (xunit1), else the classname split where

@@ -1,6 +1,7 @@
 import type { ParsedTests, TestOutputParser } from '../types.ts'
 import { junitCases } from './junit-xml.ts'
 import { nothing, plainLines, reportsEnding, tally } from './text.ts'
+import { XmlParseError } from './xml.ts'
 
 const SUMMARY = /Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)\s*$/
 
@@ -8,21 +9,27 @@ const SUMMARY = /Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+
  * Maven surefire. Reads the XML reports (`target/surefire-reports/TEST-*.xml`, which the
  * grader copies out of the verifier after the run); without them, the `Tests run: N,
  * Failures: F, Errors: E, Skipped: S` line after each module's `Results:` heading (summed
- * over modules; the per-class lines above it, and anything tests print, are not read).
+ * over modules; the per-class lines above it, and anything tests print, are not read), also
+ * when a report is not well-formed XML (`reportError` says why: the reports are all or nothing).
  *
  * Test ids are `fully.qualified.Class#method`, the form `-Dtest=` takes. Flaky tests that
  * passed on a rerun count as passed.
  */
 export const parseSurefire: TestOutputParser = (output, files) => {
   const reports = reportsEnding(files, '.xml')
-  if (reports.length > 0) {
-    const tests = reports.flatMap((xml) =>
-      junitCases(xml).map((testcase) => ({
-        name: testcase.classname ? `${testcase.classname}#${testcase.name}` : testcase.name,
-        status: testcase.status,
-      })),
-    )
-    return { counts: tally(tests), tests }
+  try {
+    if (reports.length > 0) {
+      const tests = reports.flatMap((xml) =>
+        junitCases(xml).map((testcase) => ({
+          name: testcase.classname ? `${testcase.classname}#${testcase.name}` : testcase.name,
+          status: testcase.status,
+        })),
+      )
+      return { counts: tally(tests), tests }
+    }
+  } catch (error) {
+    if (!(error instanceof XmlParseError)) throw error
+    return { ...parseConsole(output), reportError: error.message }
   }
   return parseConsole(output)
 }

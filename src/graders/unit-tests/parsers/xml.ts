@@ -1,3 +1,5 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser'
+
 /** An element of a parsed XML document: name, attributes and child elements. */
 export interface XmlElement {
   name: string
@@ -5,8 +7,17 @@ export interface XmlElement {
   children: XmlElement[]
 }
 
+/** A report that is not well-formed XML, or too large to read. */
+export class XmlParseError extends Error {
+  override name = 'XmlParseError'
+}
+
+/** Reports longer than this (in UTF-16 units, ~64 MiB of ASCII) are refused unread. */
+export const MAX_XML_LENGTH = 64 * 1024 * 1024
+
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
 
+// XML's five entities and character references, in one pass (so `&amp;#10;` stays `&#10;`).
 function decode(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
     if (name[0] === '#') {
@@ -18,65 +29,73 @@ function decode(text: string): string {
   })
 }
 
-const ATTRIBUTE = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g
+// Entities are decoded above, never expanded from a DTD (no billion laughs); text is dropped
+// as it is read (reports are read for their elements and attributes only), so a report's
+// captured output costs no memory; comments, declarations and processing instructions are
+// skipped, and CDATA is text, so markup a test prints never becomes an element.
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseAttributeValue: false,
+  parseTagValue: false,
+  processEntities: false,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  tagValueProcessor: () => '',
+})
 
-/**
- * Reads the element structure of an XML document (test reports: JUnit, surefire). Text is
- * dropped; CDATA sections, comments, processing instructions and doctypes are skipped as
- * whole units, so markup printed by a test into `<system-out>` never becomes an element.
- * Lenient: unclosed elements are closed at the end. Returns the top-level elements.
- */
-export function parseXml(xml: string): XmlElement[] {
-  const root: XmlElement = { name: '#root', attributes: {}, children: [] }
-  const stack: XmlElement[] = [root]
-  let at = 0
-  while (at < xml.length) {
-    const open = xml.indexOf('<', at)
-    if (open < 0) break
-    const skipTo = (terminator: string) => {
-      const end = xml.indexOf(terminator, open)
-      return end < 0 ? xml.length : end + terminator.length
-    }
-    if (xml.startsWith('<![CDATA[', open)) at = skipTo(']]>')
-    else if (xml.startsWith('<!--', open)) at = skipTo('-->')
-    else if (xml.startsWith('<?', open)) at = skipTo('?>')
-    else if (xml.startsWith('<!', open)) at = skipTo('>')
-    else if (xml[open + 1] === '/') {
-      const close = skipTo('>')
-      const name = xml.slice(open + 2, close - 1).trim()
-      // Pop to the matching element; a stray end tag is ignored.
-      const index = stack.findLastIndex((element) => element.name === name)
-      if (index > 0) stack.length = index
-      at = close
-    } else {
-      const end = tagEnd(xml, open)
-      const body = xml.slice(open + 1, end)
-      const selfClosing = body.endsWith('/')
-      const name = /^[^\s/>]+/.exec(body)?.[0] ?? ''
-      const attributes: Record<string, string> = {}
-      for (const match of body.slice(name.length).matchAll(ATTRIBUTE)) {
-        attributes[match[1]!] = decode(match[2] ?? match[3] ?? '')
-      }
-      const element: XmlElement = { name, attributes, children: [] }
-      stack.at(-1)!.children.push(element)
-      if (!selfClosing) stack.push(element)
-      at = end + 1
-    }
+type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> }
+
+function toElements(nodes: readonly Ordered[]): XmlElement[] {
+  const elements: XmlElement[] = []
+  for (const node of nodes) {
+    const name = Object.keys(node).find((key) => key !== ':@')
+    if (name === undefined || name === '#text') continue
+    const attributes: Record<string, string> = {}
+    for (const [key, value] of Object.entries(node[':@'] ?? {})) attributes[key] = decode(String(value))
+    elements.push({ name, attributes, children: toElements(node[name] as Ordered[]) })
   }
-  return root.children
+  return elements
 }
 
-// The `>` that ends a start tag, skipping `>` inside quoted attribute values.
-function tagEnd(xml: string, open: number): number {
-  let quote: string | undefined
-  for (let i = open + 1; i < xml.length; i++) {
-    const char = xml[i]
-    if (quote) {
-      if (char === quote) quote = undefined
-    } else if (char === '"' || char === "'") quote = char
-    else if (char === '>') return i
+// The validator lists the tags left open at the end as JSON: `Invalid '["a","b"]' found.`
+function readable(message: string): string {
+  const open = /^Invalid '(\[[^']*\])' found\.$/s.exec(message)
+  if (!open) return message
+  try {
+    const names = JSON.parse(open[1]!) as string[]
+    return `Unclosed tag${names.length === 1 ? '' : 's'} ${names.map((name) => `'${name}'`).join(', ')}.`
+  } catch {
+    return message
   }
-  return xml.length
+}
+
+/**
+ * Reads the element structure of an XML document (test reports: JUnit, surefire) with
+ * fast-xml-parser. Strict: a document that is not well-formed XML (unclosed or mismatched
+ * tags, a raw `<` or `&`, repeated attributes), or is longer than `maxLength`, throws an
+ * {@link XmlParseError} saying what and where. Returns the top-level elements.
+ */
+export function parseXml(xml: string, maxLength = MAX_XML_LENGTH): XmlElement[] {
+  if (xml.length > maxLength) {
+    throw new XmlParseError(`the report is ${xml.length} characters long, more than the ${maxLength} read`)
+  }
+  const valid = XMLValidator.validate(xml)
+  if (valid !== true) {
+    const { msg, line, col } = valid.err
+    throw new XmlParseError(
+      `the report is not well-formed XML: ${readable(msg)} (line ${line}${col ? `, column ${col}` : ''})`,
+    )
+  }
+  try {
+    return toElements(parser.parse(xml) as Ordered[])
+  } catch (error) {
+    throw new XmlParseError(`the report could not be read as XML: ${(error as Error).message}`, {
+      cause: error,
+    })
+  }
 }
 
 /** Every element named `name` in the trees, depth first. */
