@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../agents/types.ts'
+import type { TokenUsage } from '../core/usage.ts'
 import { isRecord } from '../transcript/events.ts'
 import { type Protocol, tokens, unexpectedBody } from './protocol.ts'
 

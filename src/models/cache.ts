@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { TokenUsage } from '../agents/types.ts'
+import type { TokenUsage } from '../core/usage.ts'
 import { redactDeep } from '../secrets/deep.ts'
 import { createRedactor } from '../secrets/redact.ts'
 import { isRecord } from '../transcript/events.ts'

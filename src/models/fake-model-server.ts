@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { TokenUsage } from '../agents/types.ts'
+import type { TokenUsage } from '../core/usage.ts'
 import { errorBody, successBody } from './fake-model-bodies.ts'
 
 /** One scripted reply. Fields left out get plausible defaults. */

@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../agents/types.ts'
+import type { TokenUsage } from '../core/usage.ts'
 
 /** Prices of one model in USD per million tokens. */
 export interface ModelPrice {

@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../agents/types.ts'
+import type { TokenUsage } from '../core/usage.ts'
 import { EvalboxError } from '../errors.ts'
 import type { ModelMessage, ModelProvider } from './types.ts'
 

@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../agents/types.ts'
+import type { TokenUsage } from '../core/usage.ts'
 import type { PricingTable } from './pricing.ts'
 
 /** The wire protocol spoken: Anthropic Messages or OpenAI(-compatible) chat completions. */

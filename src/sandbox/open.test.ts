@@ -1,8 +1,8 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import type { RunSettings } from '../eval/settings.ts'
 import { chooseProvider, warmUpSandbox } from './open.ts'
+import type { RunSettings } from './run-settings.ts'
 
 const settings = (extra: Partial<RunSettings> = {}): RunSettings => ({
   runId: 'r',

@@ -1,7 +1,7 @@
 import { EvalboxError, type EvalboxErrorCode } from '../errors.ts'
-import type { RunSettings } from '../eval/settings.ts'
 import { dockerProvider } from './docker/provider.ts'
 import { localProvider } from './local/provider.ts'
+import type { RunSettings } from './run-settings.ts'
 import type { SandboxSpec } from './spec.ts'
 import type { Sandbox } from './types.ts'
 

@@ -1,5 +1,5 @@
 import { constants } from 'node:os'
-import type { ExitReason, TranscriptMetrics } from '../agents/types.ts'
+import type { ExitReason, TranscriptMetrics } from '../core/usage.ts'
 import type { ResultEvent } from './events.ts'
 
 /** What is known about how an agent process ended. */

@@ -1,4 +1,4 @@
-import type { TokenUsage, TranscriptMetrics } from '../agents/types.ts'
+import type { TokenUsage, TranscriptMetrics } from '../core/usage.ts'
 import { type PricingTable, priceUsage } from '../models/pricing.ts'
 import {
   assistantMessage,

@@ -1,4 +1,4 @@
-import type { TranscriptMetrics } from '../agents/types.ts'
+import type { TranscriptMetrics } from '../core/usage.ts'
 import { errorMessage } from '../errors.ts'
 import type { PricingTable } from '../models/pricing.ts'
 import { isRecord, type StreamJsonEvent, type TranscriptEntry, type TranscriptEvent } from './events.ts'

@@ -5,6 +5,7 @@
  * Vitest's own `onConsoleLog` hook could only drop a line, not change it, and only for the
  * default reporter; here each line is redacted once, at its source.
  */
+
 import { getRunSettings } from '../eval/settings.ts'
 import { createRedactor } from '../secrets/redact.ts'
 

@@ -5,7 +5,7 @@ import { ENV_NAME } from '../agents/agent-env.ts'
 import type { GateFailOn } from '../compare/gate.ts'
 import { parseOptions } from '../core/validate.ts'
 import { invalidOptions } from '../errors.ts'
-import type { RunSettings } from '../eval/settings.ts'
+import type { RunSettings } from '../sandbox/run-settings.ts'
 import { type SandboxSpec, sandboxSpecSchema } from '../sandbox/spec.ts'
 import { type RunInfo, readRunInfo } from '../store/run-info.ts'
 

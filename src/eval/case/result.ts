@@ -1,4 +1,4 @@
-import type { ExitReason } from '../../agents/types.ts'
+import type { ExitReason } from '../../core/usage.ts'
 import type { TestEntry } from '../../store/schema.ts'
 import type { GradeSummary, RecordedMetrics, RunOutput } from '../context.ts'
 import type { CasePlan } from './spec.ts'

@@ -1,4 +1,4 @@
-import type { ExitReason } from '../../agents/types.ts'
+import type { ExitReason } from '../../core/usage.ts'
 import { EvalboxError } from '../../errors.ts'
 import type { EvalContext } from '../context.ts'
 import type { EvalOptions } from '../options.ts'

@@ -1,10 +1,10 @@
 import type { Grader } from '../../graders/types.ts'
+import type { RunSettings } from '../../sandbox/run-settings.ts'
 import { resolveSandboxSpec, type SandboxOption, type SandboxSpec } from '../../sandbox/spec.ts'
 import { createRedactor, type Redactor } from '../../secrets/redact.ts'
 import type { EvalContext } from '../context.ts'
 import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS } from '../defaults.ts'
 import type { EvalOptions } from '../options.ts'
-import type { RunSettings } from '../settings.ts'
 
 /** Everything needed to run one case (one data row, one repeat). */
 export interface CaseSpec {
