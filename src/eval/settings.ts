@@ -1,5 +1,5 @@
 import { inject } from 'vitest'
-import type { RunSettings } from '../sandbox/run-settings.ts'
+import type { RunSettings } from '../sandbox/types.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -4,7 +4,7 @@ import { describeSandboxContract } from './contract.ts'
 import { dockerAvailable, TEST_IMAGE } from './docker/test-support.ts'
 import { LABEL_CASE, runLabels } from './labels.ts'
 import { getProvider, providerNames } from './providers.ts'
-import type { SandboxSpec } from './spec.ts'
+import type { SandboxSpec } from './types.ts'
 
 // The contract suite, once per registered provider, each opened the way a case opens it
 // (`provider.open`). It lives in the docker project because some providers need an engine;

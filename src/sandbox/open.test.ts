@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { chooseProvider, warmUpSandbox } from './open.ts'
-import type { RunSettings } from './run-settings.ts'
+import type { RunSettings } from './types.ts'
 
 const settings = (extra: Partial<RunSettings> = {}): RunSettings => ({
   runId: 'r',

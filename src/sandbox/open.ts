@@ -2,9 +2,7 @@ import { EvalboxError } from '../errors.ts'
 import { LABEL_CASE, runLabels } from './labels.ts'
 import { hostPath, outsideRoot } from './paths.ts'
 import { FALLBACK_PROVIDER, getProvider, isProviderName, providerChoices } from './providers.ts'
-import type { RunSettings } from './run-settings.ts'
-import type { SandboxSpec } from './spec.ts'
-import type { Sandbox } from './types.ts'
+import type { RunSettings, Sandbox, SandboxSpec } from './types.ts'
 
 export { hostPath } from './paths.ts'
 

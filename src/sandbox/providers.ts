@@ -1,75 +1,7 @@
-import { EvalboxError, type EvalboxErrorCode } from '../errors.ts'
+import { EvalboxError } from '../errors.ts'
 import { dockerProvider } from './docker/provider.ts'
 import { localProvider } from './local/provider.ts'
-import type { RunSettings } from './run-settings.ts'
-import type { SandboxSpec } from './spec.ts'
-import type { Sandbox } from './types.ts'
-
-/**
- * A sandbox provider: one object per kind of sandbox (local temp dir, Docker container, ...).
- * The rest of evalbox reaches providers only through this registry, so a new one is its
- * folder plus one `registerProvider` line below. See docs/sandboxes.md, "Writing a provider".
- */
-export interface SandboxProvider {
-  /** What `sandbox: { provider }` and `EVALBOX_SANDBOX` call it. */
-  readonly name: string
-  /**
-   * Whether `sandbox: 'auto'` may pick this provider for a spec (docker: the spec names an
-   * image or a build). Without it, only specs naming the provider get it.
-   */
-  serves?(spec: SandboxSpec): boolean
-  /**
-   * Asked once per run in the Vitest main process: undefined when the provider can work in
-   * this run, else why not (an engine or API server that does not answer). Without it, always.
-   */
-  probe?(): Promise<ProbeFailure | undefined>
-  /**
-   * Once per run in the main process, after a good probe, before the first case: remove what
-   * dead runs left (judged by the ownership labels), start run-level services, fill warm
-   * pools; hand workers what they need through `run.settings`.
-   */
-  prepareRun?(run: RunContext): Promise<void>
-  /** At the end of the run (teardown): remove everything of the run that is left. */
-  cleanupRun?(run: RunContext): Promise<void>
-  /**
-   * In a worker, before its first case with this provider: pay one-time costs (load a
-   * client, open a connection) off the cases' clocks. Errors are left to the cases.
-   */
-  warmUp?(spec: SandboxSpec, settings: RunSettings): Promise<void>
-  /** Makes a fresh sandbox for one case; it must pass the contract suite (`contract.ts`). */
-  open(spec: SandboxSpec, context: OpenContext): Promise<Sandbox>
-}
-
-/** Why a provider cannot work in this run. */
-export interface ProbeFailure {
-  code: EvalboxErrorCode
-  /** What was tried and how to fix it; printed as it is. */
-  message: string
-}
-
-/** A run, as the run-level hooks see it (Vitest main process). */
-export interface RunContext {
-  /** Handed to the workers after `prepareRun`: a provider may add to it (its service's address). */
-  settings: RunSettings
-  /** `runLabels(settings)`: run id, owner pid, machine id, boot id. Everything of the run carries them. */
-  labels: Record<string, string>
-  log(message: string): void
-  /** Adds a synchronous hook for SIGINT/SIGTERM (the process has a millisecond left). */
-  onInterrupt(hook: () => void): void
-  /** Which provider a spec gets in this run (after the probes). */
-  providerOf(spec: SandboxSpec): string
-}
-
-/** What `open` gets besides the spec. */
-export interface OpenContext {
-  settings: RunSettings
-  /** The host folder to copy into the workdir: absolute, checked against the project root. */
-  workspace: string | undefined
-  /** The run's labels plus the case's (`evalbox.case`): the sandbox must carry them. */
-  labels: Record<string, string>
-  /** The case, for names and logs. */
-  caseLabel: string
-}
+import type { RunContext, SandboxProvider } from './types.ts'
 
 /** The provider `auto` falls back to: it needs nothing and serves every spec. */
 export const FALLBACK_PROVIDER = 'local'
@@ -159,3 +91,5 @@ export async function cleanupRun(run: RunContext): Promise<void> {
   prepared.delete(run)
   await Promise.allSettled(started.map((provider) => provider.cleanupRun?.(run)))
 }
+
+export type { OpenContext, ProbeFailure, RunContext, SandboxProvider } from './types.ts'

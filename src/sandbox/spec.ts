@@ -4,72 +4,7 @@ import { closest } from '../core/validate.ts'
 import { isCapability, isImageReference, isRuntimeName, MIN_PIDS } from './docker/container-config.ts'
 import { isProviderName, providerChoices, providerNames } from './providers.ts'
 import { MIN_DISK_BYTES, MIN_MEMORY_BYTES, sizeBytes, sizeExpected } from './size.ts'
-
-/** Which provider runs a case: `auto` or a registered provider (`sandbox/providers.ts`). */
-export type SandboxProviderName = 'auto' | 'local' | 'docker' | (string & {})
-
-/** How a case's sandbox is made. Every field is optional; project defaults fill the gaps. */
-export interface SandboxSpec {
-  /**
-   * `auto`: Docker when an engine answers and an image is set, otherwise local (one notice
-   * per run). `EVALBOX_SANDBOX=docker|local` (any registered provider) overrides `auto`.
-   * @default 'auto'
-   */
-  provider?: SandboxProviderName
-  /**
-   * Host folder copied into the sandbox's workdir, relative to the project root. It must
-   * lie inside the project root, symbolic links resolved, unless `allowOutsideRoot`.
-   */
-  workspace?: string
-  /** Let `workspace` and `build.context` name folders outside the project root. @default false */
-  allowOutsideRoot?: boolean
-  /** Docker image. */
-  image?: string
-  /** When to pull `image`. @default 'missing' */
-  pull?: 'missing' | 'never' | 'always'
-  /** Build the image from a context folder instead (tagged by a hash of its contents). */
-  build?: { context: string; dockerfile?: string }
-  /**
-   * Resource limits (docker); unset ones keep their defaults.
-   * @default { memory: '2g', pids: 1024, disk: '1g' } (no CPU limit)
-   */
-  limits?: { memory?: string | number; cpus?: number; pids?: number; disk?: string | number }
-  /** Docker network. @default 'none' */
-  network?: 'none' | 'bridge'
-  /**
-   * Run commands as this user (docker), e.g. `'1000:1000'`, `'node'`, `'root'`.
-   * @default the image's user when it is not root, else '1000:1000'
-   */
-  user?: string
-  /** Mount the root filesystem read-only; workdir, outputs, `$HOME` and /tmp stay writable (docker). @default true */
-  readOnlyRoot?: boolean
-  /** Capabilities given back after all are dropped (docker), e.g. `['CHOWN']`. @default [] */
-  capAdd?: string[]
-  /** Forbid gaining privileges through setuid binaries or file capabilities (docker). @default true */
-  noNewPrivileges?: boolean
-  /** OCI runtime of the engine (docker), e.g. `'runsc'` for gVisor. @default the engine's default */
-  runtime?: string
-  /** Folder in the sandbox whose contents are kept in the case's run directory. @default '/home/output' */
-  outputs?: string
-  /** Workspace path inside a docker sandbox. @default '/workspace' */
-  workdir?: string
-  /** Environment variables set for every command in the sandbox. */
-  env?: Record<string, string>
-  /** Keep this many fresh containers ready for this spec (docker). Each serves one case. @default 0 */
-  warm?: number
-  /**
-   * Caps on what is copied out of the sandbox per case. Outputs past them are left out and
-   * listed (`metrics.outputs`); a workspace past them is not harvested (an infrastructure
-   * failure naming the cap). Sizes are apparent: a sparse file counts in full.
-   * @default { outputBytes: 104_857_600, outputFiles: 10_000, workspaceBytes: 268_435_456, workspaceFiles: 50_000 }
-   */
-  copyLimits?: {
-    outputBytes?: number
-    outputFiles?: number
-    workspaceBytes?: number
-    workspaceFiles?: number
-  }
-}
+import type { SandboxProviderName, SandboxSpec } from './types.ts'
 
 /** What the `sandbox` option accepts: a provider name or a full spec. */
 export type SandboxOption = SandboxProviderName | SandboxSpec
@@ -164,3 +99,5 @@ export function resolveSandboxSpec(
     env: own.env || defaults.env ? { ...defaults.env, ...own.env } : undefined,
   }
 }
+
+export type { SandboxProviderName, SandboxSpec } from './types.ts'

@@ -1,3 +1,5 @@
+import type { EvalboxErrorCode } from '../errors.ts'
+
 /**
  * The sandbox contract. Every provider (local, docker, ...) implements exactly this and
  * passes the same contract suite (`sandbox/contract.ts`).
@@ -115,3 +117,164 @@ export const KILL_GRACE_MS = 2_000
  * so the providers find a whole tree by it when they stop one.
  */
 export const EXEC_MARKER = 'EVALBOX_EXEC_ID'
+
+/** Which provider runs a case: `auto` or a registered provider (`sandbox/providers.ts`). */
+export type SandboxProviderName = 'auto' | 'local' | 'docker' | (string & {})
+
+/** How a case's sandbox is made. Every field is optional; project defaults fill the gaps. */
+export interface SandboxSpec {
+  /**
+   * `auto`: Docker when an engine answers and an image is set, otherwise local (one notice
+   * per run). `EVALBOX_SANDBOX=docker|local` (any registered provider) overrides `auto`.
+   * @default 'auto'
+   */
+  provider?: SandboxProviderName
+  /**
+   * Host folder copied into the sandbox's workdir, relative to the project root. It must
+   * lie inside the project root, symbolic links resolved, unless `allowOutsideRoot`.
+   */
+  workspace?: string
+  /** Let `workspace` and `build.context` name folders outside the project root. @default false */
+  allowOutsideRoot?: boolean
+  /** Docker image. */
+  image?: string
+  /** When to pull `image`. @default 'missing' */
+  pull?: 'missing' | 'never' | 'always'
+  /** Build the image from a context folder instead (tagged by a hash of its contents). */
+  build?: { context: string; dockerfile?: string }
+  /**
+   * Resource limits (docker); unset ones keep their defaults.
+   * @default { memory: '2g', pids: 1024, disk: '1g' } (no CPU limit)
+   */
+  limits?: { memory?: string | number; cpus?: number; pids?: number; disk?: string | number }
+  /** Docker network. @default 'none' */
+  network?: 'none' | 'bridge'
+  /**
+   * Run commands as this user (docker), e.g. `'1000:1000'`, `'node'`, `'root'`.
+   * @default the image's user when it is not root, else '1000:1000'
+   */
+  user?: string
+  /** Mount the root filesystem read-only; workdir, outputs, `$HOME` and /tmp stay writable (docker). @default true */
+  readOnlyRoot?: boolean
+  /** Capabilities given back after all are dropped (docker), e.g. `['CHOWN']`. @default [] */
+  capAdd?: string[]
+  /** Forbid gaining privileges through setuid binaries or file capabilities (docker). @default true */
+  noNewPrivileges?: boolean
+  /** OCI runtime of the engine (docker), e.g. `'runsc'` for gVisor. @default the engine's default */
+  runtime?: string
+  /** Folder in the sandbox whose contents are kept in the case's run directory. @default '/home/output' */
+  outputs?: string
+  /** Workspace path inside a docker sandbox. @default '/workspace' */
+  workdir?: string
+  /** Environment variables set for every command in the sandbox. */
+  env?: Record<string, string>
+  /** Keep this many fresh containers ready for this spec (docker). Each serves one case. @default 0 */
+  warm?: number
+  /**
+   * Caps on what is copied out of the sandbox per case. Outputs past them are left out and
+   * listed (`metrics.outputs`); a workspace past them is not harvested (an infrastructure
+   * failure naming the cap). Sizes are apparent: a sparse file counts in full.
+   * @default { outputBytes: 104_857_600, outputFiles: 10_000, workspaceBytes: 268_435_456, workspaceFiles: 50_000 }
+   */
+  copyLimits?: {
+    outputBytes?: number
+    outputFiles?: number
+    workspaceBytes?: number
+    workspaceFiles?: number
+  }
+}
+
+/**
+ * Run-level settings made once in the Vitest main process (globalSetup) and handed to
+ * workers with `provide`. Plain JSON.
+ */
+export interface RunSettings {
+  runId: string
+  /** Pid of the Vitest main process; containers are labelled with it (orphan sweep). */
+  ownerPid: number
+  /** The project root; relative workspace and build paths resolve against it. */
+  root: string
+  resultsDir: string
+  /** `runs/<runId>` under the results dir; case directories go inside. */
+  runDir: string
+  /** What `sandbox: 'auto'` prefers in this run: a provider name (see `sandbox/providers.ts`). */
+  autoProvider: string
+  /** Why auto fell back to local (engine error), when it did. */
+  autoReason?: string
+  /** Project-level sandbox defaults (`evalsProject({ sandbox })`). */
+  sandboxDefaults?: SandboxSpec
+  /** Default agent/task timeout in ms. */
+  timeout?: number
+  /** Main-process sandbox service (image builds, warm pool), when running. */
+  brokerUrl?: string
+  /** The secret every request to that service carries (never written anywhere). */
+  brokerToken?: string
+  /** More variable names whose values are secrets (`evalsProject({ secrets })`). */
+  secrets?: string[]
+}
+
+/**
+ * A sandbox provider: one object per kind of sandbox (local temp dir, Docker container, ...).
+ * The rest of evalbox reaches providers only through this registry, so a new one is its
+ * folder plus one `registerProvider` line below. See docs/sandboxes.md, "Writing a provider".
+ */
+export interface SandboxProvider {
+  /** What `sandbox: { provider }` and `EVALBOX_SANDBOX` call it. */
+  readonly name: string
+  /**
+   * Whether `sandbox: 'auto'` may pick this provider for a spec (docker: the spec names an
+   * image or a build). Without it, only specs naming the provider get it.
+   */
+  serves?(spec: SandboxSpec): boolean
+  /**
+   * Asked once per run in the Vitest main process: undefined when the provider can work in
+   * this run, else why not (an engine or API server that does not answer). Without it, always.
+   */
+  probe?(): Promise<ProbeFailure | undefined>
+  /**
+   * Once per run in the main process, after a good probe, before the first case: remove what
+   * dead runs left (judged by the ownership labels), start run-level services, fill warm
+   * pools; hand workers what they need through `run.settings`.
+   */
+  prepareRun?(run: RunContext): Promise<void>
+  /** At the end of the run (teardown): remove everything of the run that is left. */
+  cleanupRun?(run: RunContext): Promise<void>
+  /**
+   * In a worker, before its first case with this provider: pay one-time costs (load a
+   * client, open a connection) off the cases' clocks. Errors are left to the cases.
+   */
+  warmUp?(spec: SandboxSpec, settings: RunSettings): Promise<void>
+  /** Makes a fresh sandbox for one case; it must pass the contract suite (`contract.ts`). */
+  open(spec: SandboxSpec, context: OpenContext): Promise<Sandbox>
+}
+
+/** Why a provider cannot work in this run. */
+export interface ProbeFailure {
+  code: EvalboxErrorCode
+  /** What was tried and how to fix it; printed as it is. */
+  message: string
+}
+
+/** A run, as the run-level hooks see it (Vitest main process). */
+export interface RunContext {
+  /** Handed to the workers after `prepareRun`: a provider may add to it (its service's address). */
+  settings: RunSettings
+  /** `runLabels(settings)`: run id, owner pid, machine id, boot id. Everything of the run carries them. */
+  labels: Record<string, string>
+  log(message: string): void
+  /** Adds a synchronous hook for SIGINT/SIGTERM (the process has a millisecond left). */
+  onInterrupt(hook: () => void): void
+  /** Which provider a spec gets in this run (after the probes). */
+  providerOf(spec: SandboxSpec): string
+}
+
+/** What `open` gets besides the spec. */
+export interface OpenContext {
+  settings: RunSettings
+  /** The host folder to copy into the workdir: absolute, checked against the project root. */
+  workspace: string | undefined
+  /** The run's labels plus the case's (`evalbox.case`): the sandbox must carry them. */
+  labels: Record<string, string>
+  /** The case, for names and logs. */
+  caseLabel: string
+}

@@ -5,8 +5,8 @@ import { ENV_NAME } from '../agents/agent-env.ts'
 import type { GateFailOn } from '../compare/gate.ts'
 import { parseOptions } from '../core/validate.ts'
 import { invalidOptions } from '../errors.ts'
-import type { RunSettings } from '../sandbox/run-settings.ts'
 import { type SandboxSpec, sandboxSpecSchema } from '../sandbox/spec.ts'
+import type { RunSettings } from '../sandbox/types.ts'
 import { type RunInfo, readRunInfo } from '../store/run-info.ts'
 
 /** Project-level options, given to `evalsProject()` / `evalboxPlugin()`. */

@@ -1,6 +1,6 @@
 import type { Grader } from '../../graders/types.ts'
-import type { RunSettings } from '../../sandbox/run-settings.ts'
 import { resolveSandboxSpec, type SandboxOption, type SandboxSpec } from '../../sandbox/spec.ts'
+import type { RunSettings } from '../../sandbox/types.ts'
 import { createRedactor, type Redactor } from '../../secrets/redact.ts'
 import type { EvalContext } from '../context.ts'
 import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS } from '../defaults.ts'

@@ -1,8 +1,6 @@
 import { EvalboxError } from '../../errors.ts'
 import { hostPath } from '../paths.ts'
-import type { RunSettings } from '../run-settings.ts'
-import type { SandboxSpec } from '../spec.ts'
-import type { Sandbox } from '../types.ts'
+import type { RunSettings, Sandbox, SandboxSpec } from '../types.ts'
 import type { DockerSandboxOptions } from './container-config.ts'
 import {
   type ImageRequest,

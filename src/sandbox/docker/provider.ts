@@ -1,4 +1,4 @@
-import type { SandboxProvider } from '../providers.ts'
+import type { SandboxProvider } from '../types.ts'
 import { probeEngine } from './engine-probe.ts'
 
 /**

@@ -1,5 +1,5 @@
 import { errorMessage } from '../../errors.ts'
-import type { RunContext } from '../providers.ts'
+import type { RunContext } from '../types.ts'
 import { removeRunContainers, spawnReaper, sweepOrphans } from './lifecycle.ts'
 import { dockerOptions, imageRequest } from './open-docker.ts'
 import { type SandboxService, startSandboxService } from './sandbox-service.ts'

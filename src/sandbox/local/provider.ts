@@ -1,4 +1,4 @@
-import type { SandboxProvider } from '../providers.ts'
+import type { SandboxProvider } from '../types.ts'
 
 /**
  * The local provider: a temp directory and a process group per command. Always there, so
