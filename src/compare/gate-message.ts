@@ -1,5 +1,5 @@
 import type { PassCount } from './case-outcomes.ts'
-import type { CaseVerdict, GateResult } from './gate.ts'
+import type { CaseVerdict, GateResult } from './types.ts'
 
 type Counted = Pick<GateResult, 'ok' | 'regressed' | 'flaky' | 'improved' | 'newFailures' | 'alpha' | 'cases'>
 

@@ -3,6 +3,9 @@ import type { RunFile } from '../store/schema.ts'
 import { type CaseOutcome, caseOutcomes, type PassCount } from './case-outcomes.ts'
 import { fisherExact } from './fisher.ts'
 import { gateMessage, gateTitle } from './gate-message.ts'
+import type { CaseVerdict, GateResult, Verdict } from './types.ts'
+
+export type { CaseVerdict, GateResult, Verdict } from './types.ts'
 
 /** What makes a gate fail. */
 export type GateFailOn = 'regression' | 'new-failure'
@@ -21,53 +24,6 @@ export interface GateOptions {
    * @default ['regression']
    */
   failOn?: GateFailOn[]
-}
-
-/**
- * How a case moved. `regressed`/`improved`: a real change (single runs that flipped, or a
- * significant change with repeats). `flaky`: mixed outcomes in either run, or a change too
- * small to be significant. `new-failure`: absent before, every run failed now. `added`:
- * absent before, passes now. `unchanged`: the same steady outcome both times.
- */
-export type Verdict = 'regressed' | 'improved' | 'flaky' | 'new-failure' | 'added' | 'unchanged'
-
-/** The gate's judgement of one case (suite + case name, repeats folded together). */
-export interface CaseVerdict {
-  /** `suite › case`, or the case name when the suite is empty. */
-  key: string
-  suite: string
-  /** The case name without the repeat suffix. */
-  name: string
-  verdict: Verdict
-  /** Pass count in the earlier run; `null` when the case is new. */
-  before: PassCount | null
-  after: PassCount
-  /**
-   * One-sided Fisher p-value in the direction of the change (for a drop or no change: that
-   * the earlier run passed more often; for a rise: that the later one did). Absent for
-   * single runs on both sides and for new cases, which are not judged statistically.
-   */
-  p?: number
-  file?: string
-  line?: number
-}
-
-/** A gate's outcome: plain data, the same shape whether it passed or failed. */
-export interface GateResult {
-  ok: boolean
-  /** One line: passed/failed, the tier and the counts that decided it. */
-  title: string
-  /** The cases worth reading: regressions first, then new failures, flaky, improved. */
-  message: string
-  regressed: CaseVerdict[]
-  flaky: CaseVerdict[]
-  improved: CaseVerdict[]
-  /** Cases absent before whose runs all failed now (fail the gate with `failOn: ['new-failure']`). */
-  newFailures: CaseVerdict[]
-  /** The significance level used. */
-  alpha: number
-  /** Cases of the later run that were judged. */
-  cases: number
 }
 
 const FAIL_ON: readonly GateFailOn[] = ['regression', 'new-failure']

@@ -1,4 +1,4 @@
-import type { FakeAnswer, RecordedRequest } from './fake-model-server.ts'
+import type { TokenUsage } from '../core/usage.ts'
 
 // Response bodies of the fake model server, in each protocol's wire shape.
 const ANTHROPIC_ERROR_TYPES: Record<number, string> = {
@@ -60,4 +60,37 @@ export function successBody(request: RecordedRequest, answer: FakeAnswer): unkno
       cache_creation_input_tokens: usage.cacheWrite ?? 0,
     },
   }
+}
+
+/** One scripted reply. Fields left out get plausible defaults. */
+export interface FakeAnswer {
+  /** The completion text. @default 'ok' */
+  readonly text?: string
+  /** @default the request's model */
+  readonly model?: string
+  /** Usage in evalbox's terms; mapped to each protocol's shape. @default { input: 10, output: 5 } */
+  readonly usage?: TokenUsage
+  /** @default 'end_turn' / 'stop' */
+  readonly stopReason?: string
+  /** An error status (400, 401, 500...) answered in the protocol's error shape. @default 200 */
+  readonly status?: number
+  /** The error message for an error status. */
+  readonly error?: string
+  /** A raw JSON body sent as is (status `status`), for exact protocol shapes. */
+  readonly body?: unknown
+  readonly headers?: Readonly<Record<string, string>>
+  /** Waits this long before answering (for abort tests). */
+  readonly delayMs?: number
+}
+
+/** A request the server received. */
+export interface RecordedRequest {
+  readonly method: string
+  readonly path: string
+  readonly protocol: 'anthropic' | 'openai' | 'unknown'
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>
+  /** The parsed JSON body (undefined when not JSON). */
+  readonly body: unknown
+  readonly rawBody: string
 }

@@ -1,6 +1,6 @@
-import type { Mutation } from './operators.ts'
 import { closingBracket, enclosingFunction, isKeyword, keywordsAround, type Scan } from './source-scan.ts'
 import type { Token } from './tokenize.ts'
+import type { Mutation } from './types.ts'
 
 // Calls whose argument order tests rarely see, or that are not calls of the code under test.
 const SKIPPED_CALLEES = new Set([

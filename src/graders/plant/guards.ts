@@ -1,4 +1,3 @@
-import type { Mutation } from './operators.ts'
 import {
   closingBracket,
   enclosingFunction,
@@ -8,6 +7,7 @@ import {
   type Scan,
 } from './source-scan.ts'
 import type { Token } from './tokenize.ts'
+import type { Mutation } from './types.ts'
 
 const EXITS = new Set(['return', 'throw', 'raise'])
 

@@ -2,14 +2,9 @@ import { swappedArguments } from './calls.ts'
 import { droppedNullChecks } from './guards.ts'
 import { enclosingFunction, endsOperand, keywordsAround, type Scan, startsOperand } from './source-scan.ts'
 import type { Token } from './tokenize.ts'
+import type { Mutation, OperatorName } from './types.ts'
 
-/** The mutation operators `plantBugs` can apply. */
-export type OperatorName =
-  | 'off-by-one'
-  | 'flipped-comparison'
-  | 'dropped-null-check'
-  | 'swapped-arguments'
-  | 'boolean-operator'
+export type { Mutation, OperatorName } from './types.ts'
 
 export const OPERATORS: readonly OperatorName[] = [
   'off-by-one',
@@ -18,18 +13,6 @@ export const OPERATORS: readonly OperatorName[] = [
   'swapped-arguments',
   'boolean-operator',
 ]
-
-/** One possible bug: replace `[start, end)` of a file's source with `replacement`. */
-export interface Mutation {
-  readonly operator: OperatorName
-  readonly start: number
-  readonly end: number
-  readonly replacement: string
-  /** What changed, e.g. "`<` became `<=`". */
-  readonly change: string
-  readonly functionName: string | undefined
-  readonly keywords: readonly string[]
-}
 
 const LABELS: Record<OperatorName, string> = {
   'off-by-one': 'off-by-one',

@@ -3,7 +3,6 @@ import { join, relative, resolve } from 'node:path'
 import { z } from 'zod'
 import { parseOptions } from '../../core/validate.ts'
 import { EvalboxError, invalidOptions } from '../../errors.ts'
-import type { GroundTruth } from '../planted-bugs/ground-truth.ts'
 import { applyMutations, type PlannedBug } from './apply.ts'
 import { defaultTestCommand, listSources } from './files.ts'
 import { openMutantChecker } from './mutant-check.ts'
@@ -12,7 +11,10 @@ import { mulberry32 } from './prng.ts'
 import { type Candidate, fitsWith, idAllocator, orderCandidates } from './select.ts'
 import { scan } from './source-scan.ts'
 import { tokenize } from './tokenize.ts'
+import type { PlantedCase } from './types.ts'
 import { writeCase } from './write-case.ts'
+
+export type { PlantedCase } from './types.ts'
 
 /** Options of `plantBugs`. */
 export interface PlantBugsOptions {
@@ -37,17 +39,6 @@ export interface PlantBugsOptions {
   /** `max_false_positives` written to each ground truth. @default 2 */
   maxFalsePositives?: number
   signal?: AbortSignal
-}
-
-/** One generated case. */
-export interface PlantedCase {
-  readonly id: string
-  /** `<out>/<id>` */
-  readonly dir: string
-  /** `<out>/<id>/workspace`: the fixture with the bugs planted. */
-  readonly workspace: string
-  readonly groundTruthPath: string
-  readonly groundTruth: GroundTruth
 }
 
 const positive = z.number().int().positive().optional()

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path'
 import { createTwoFilesPatch } from 'diff'
 import type { GroundTruth } from '../planted-bugs/ground-truth.ts'
 import { bugEntries, type PlannedBug } from './apply.ts'
-import type { PlantedCase } from './plant-bugs.ts'
+import type { PlantedCase } from './types.ts'
 
 const NOT_COPIED = new Set(['.git', '__pycache__', '.pytest_cache'])
 
