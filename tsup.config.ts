@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { defineConfig } from 'tsup'
-import { bundleClient } from './src/report/bundle-client.ts'
+import { bundleClient } from './src/render/html/bundle-client.ts'
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
   version: string
@@ -11,6 +11,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     vitest: 'src/vitest/index.ts',
+    testing: 'src/testing/index.ts',
+    datasets: 'src/datasets/index.ts',
     'global-setup': 'src/vitest/global-setup.ts',
     'redact-console': 'src/vitest/redact-console.ts',
     cli: 'src/cli/index.ts',
@@ -21,7 +23,14 @@ export default defineConfig({
   platform: 'node',
   // Keep `node:` specifiers: bare `stream/promises` is not recognised as a builtin everywhere.
   removeNodeProtocol: false,
-  dts: { entry: { index: 'src/index.ts', vitest: 'src/vitest/index.ts' } },
+  dts: {
+    entry: {
+      index: 'src/index.ts',
+      vitest: 'src/vitest/index.ts',
+      testing: 'src/testing/index.ts',
+      datasets: 'src/datasets/index.ts',
+    },
+  },
   clean: true,
   splitting: true,
   sourcemap: false,
@@ -39,7 +48,7 @@ export default defineConfig({
   ],
   define: {
     __EVALBOX_VERSION__: JSON.stringify(version),
-    // The HTML report's page script, bundled from src/report/client/ (see bundle-client.ts).
+    // The HTML report's page script, bundled from src/render/html/client/ (see bundle-client.ts).
     __EVALBOX_PAGE_SCRIPT__: JSON.stringify(bundleClient()),
   },
   // Peer and runtime dependencies stay imports; dockerode is loaded only when Docker is used.

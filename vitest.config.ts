@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
-import { bundleClient } from './src/report/bundle-client.ts'
+import { bundleClient } from './src/render/html/bundle-client.ts'
 import { evalsProject } from './src/vitest/index.ts'
 
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
 
 // Tests import src/ directly, so the HTML report's page script is bundled here as tsup bundles
-// it into the built package (see src/report/bundle-client.ts).
+// it into the built package (see src/render/html/bundle-client.ts).
 const define = { __EVALBOX_PAGE_SCRIPT__: JSON.stringify(bundleClient()) }
 
 // This repo's own evals import 'evalbox' from source, so they run without a build.
@@ -50,7 +50,16 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
-      { ...evals, resolve: { alias: [{ find: /^evalbox$/, replacement: src('index.ts') }] } },
+      {
+        ...evals,
+        resolve: {
+          alias: [
+            { find: /^evalbox$/, replacement: src('index.ts') },
+            { find: /^evalbox\/testing$/, replacement: src('testing/index.ts') },
+            { find: /^evalbox\/datasets$/, replacement: src('datasets/index.ts') },
+          ],
+        },
+      },
     ],
   },
 })

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { findAll, parseStrictXml } from '../src/reporter/render/__fixtures__/strict-xml.ts'
+import { findAll, parseStrictXml } from '../src/render/__fixtures__/strict-xml.ts'
 import { copyFixture, runVitest } from './support/run-vitest.ts'
 
 /** The 1-based line of the first line of `file` that contains `text`. */

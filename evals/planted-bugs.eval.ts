@@ -1,16 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  agents,
-  describeEval,
-  evalTest,
-  type Grade,
-  type GraderContext,
-  graders,
-  type PlantedCase,
-  plantBugs,
-} from 'evalbox'
+import { agents, describeEval, evalTest, type Grade, type GraderContext, graders } from 'evalbox'
+import { type PlantedCase, plantBugs } from 'evalbox/datasets'
 import { afterAll } from 'vitest'
 
 // plantBugs + graders.plantedBugs on the example fixture. A review that finds the bug passes;

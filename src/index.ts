@@ -3,7 +3,7 @@
  * Node-side pieces (project helper, plugin, reporter) live in `evalbox/vitest`.
  */
 export * from './agents/index.ts'
-export { EvalboxError, type EvalboxErrorCode, SandboxUnavailableError } from './errors.ts'
+export { EvalboxError, type EvalboxErrorCode, SandboxUnavailableError } from './core/errors.ts'
 export type { EvalContext, GradeSummary, RecordedMetrics, RunOutput } from './eval/context.ts'
 export { describeEval, type EvalBody, evalTest, evalTest as eval } from './eval/eval-test.ts'
 export type { DescribeEvalOptions, EvalOptions, EvalRow, EvalTestOptions } from './eval/options.ts'

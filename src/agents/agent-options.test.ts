@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { EvalboxError } from '../errors.ts'
+import { EvalboxError } from '../core/errors.ts'
 import { claudeCode, claudeCodeCommand } from './claude-code.ts'
 import { cliAgent } from './cli-agent.ts'
 import { scripted } from './scripted-agent.ts'

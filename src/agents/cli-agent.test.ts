@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { EvalboxError } from '../errors.ts'
+import { EvalboxError } from '../core/errors.ts'
 import { createLocalSandbox } from '../sandbox/local/local-sandbox.ts'
 import type { Sandbox } from '../sandbox/types.ts'
 import { cliAgent } from './cli-agent.ts'

@@ -1,4 +1,4 @@
-import { describeValue, EvalboxError } from '../errors.ts'
+import { describeValue, EvalboxError } from '../core/errors.ts'
 
 /** Placeholders an agent command may contain, e.g. `['my-agent', '--prompt-file', '{promptFile}']`. */
 export type CommandPlaceholder = 'prompt' | 'promptFile' | 'maxTurns' | 'workdir'

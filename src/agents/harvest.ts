@@ -1,5 +1,5 @@
 import { posix } from 'node:path'
-import { describeValue, EvalboxError, errorMessage } from '../errors.ts'
+import { describeValue, EvalboxError, errorMessage } from '../core/errors.ts'
 import { readContent, readTree, type TreeEntry } from '../sandbox/tree.ts'
 import type { Sandbox } from '../sandbox/types.ts'
 import { provablyUntouched } from '../sandbox/untouched.ts'

@@ -1,4 +1,4 @@
-import type { PricingTable } from '../models/pricing.ts'
+import type { PricingTable } from '../core/pricing.ts'
 import {
   createTranscriptParser,
   type Redactor,

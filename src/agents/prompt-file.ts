@@ -1,4 +1,4 @@
-import { EvalboxError } from '../errors.ts'
+import { EvalboxError } from '../core/errors.ts'
 import type { Sandbox } from '../sandbox/types.ts'
 
 // Outside the workdir, so the prompt never shows up in the harvested patch: the sandbox's

@@ -1,6 +1,6 @@
 import { z } from 'zod'
+import { describeValue, EvalboxError, invalidOptions } from '../core/errors.ts'
 import { parseOptions } from '../core/validate.ts'
-import { describeValue, EvalboxError, invalidOptions } from '../errors.ts'
 import type { AgentContext } from './types.ts'
 
 /** Writes a file (parent folders created). Path relative to the workdir, or absolute. */

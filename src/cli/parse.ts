@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util'
-import { errorMessage } from '../errors.ts'
+import { errorMessage } from '../core/errors.ts'
 import { usageError } from './context.ts'
 
 /** The flags every command shares; a command may ignore some. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EvalboxError } from '../errors.ts'
+import { EvalboxError } from '../core/errors.ts'
 import { fisherExact } from './fisher.ts'
 
 // Reference values from scipy.stats.fisher_exact (1.17) on the same tables.

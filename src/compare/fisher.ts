@@ -1,4 +1,4 @@
-import { describeValue, EvalboxError } from '../errors.ts'
+import { describeValue, EvalboxError } from '../core/errors.ts'
 
 /**
  * A 2×2 contingency table, rows then columns: `[[a, b], [c, d]]`. For pass counts of two

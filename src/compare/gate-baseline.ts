@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { EvalboxError } from '../errors.ts'
+import { EvalboxError } from '../core/errors.ts'
 import { fileSafe } from '../store/file-name.ts'
 import { loadRunFile } from '../store/read-results.ts'
 import type { RunFile } from '../store/schema.ts'

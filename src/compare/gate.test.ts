@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EvalboxError } from '../errors.ts'
+import { EvalboxError } from '../core/errors.ts'
 import type { TestEntry } from '../store/schema.ts'
 import { makeRun, makeTest } from './__fixtures__/runs.ts'
 import { gate, judgeCase } from './gate.ts'

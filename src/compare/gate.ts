@@ -1,4 +1,4 @@
-import { describeValue, EvalboxError } from '../errors.ts'
+import { describeValue, EvalboxError } from '../core/errors.ts'
 import type { RunFile } from '../store/schema.ts'
 import { type CaseOutcome, caseOutcomes, type PassCount } from './case-outcomes.ts'
 import { fisherExact } from './fisher.ts'

@@ -1,10 +1,10 @@
 import { beforeAll, describe, type TestContext, test } from 'vitest'
+import { DEFAULT_GRADE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../core/defaults.ts'
 import { warmUpSandbox } from '../sandbox/open.ts'
 import type { SandboxOption } from '../sandbox/spec.ts'
 import { runCase } from './case/run-case.ts'
 import { type CaseSpec, caseSandboxSpec } from './case/spec.ts'
 import type { EvalContext } from './context.ts'
-import { DEFAULT_GRADE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from './defaults.ts'
 import { definitionLine } from './definition-line.ts'
 import {
   type DescribeEvalOptions,

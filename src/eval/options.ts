@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Agent } from '../agents/types.ts'
+import { EvalboxError, invalidOptions } from '../core/errors.ts'
 import { parseOptions } from '../core/validate.ts'
-import { EvalboxError, invalidOptions } from '../errors.ts'
 import type { Grader } from '../graders/types.ts'
 import { outsideRoot } from '../sandbox/paths.ts'
 import type { SandboxOption } from '../sandbox/spec.ts'

@@ -1,6 +1,6 @@
 import { z } from 'zod'
+import { EvalboxError } from '../core/errors.ts'
 import { globMatcher } from '../core/glob.ts'
-import { EvalboxError } from '../errors.ts'
 import { TRUNCATED_NOTE } from '../sandbox/output-capture.ts'
 import type { ExecResult, Sandbox } from '../sandbox/types.ts'
 import { defineGrader, graderOptions } from './define.ts'

@@ -1,6 +1,6 @@
 import { z } from 'zod'
+import { graderConfig } from '../core/errors.ts'
 import { parseOptions } from '../core/validate.ts'
-import { graderConfig } from '../errors.ts'
 import type { Grade, Grader, GraderContext } from './types.ts'
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { EvalboxError } from '../errors.ts'
+import { EvalboxError } from '../core/errors.ts'
+import { plantBugs } from '../datasets/plant/plant-bugs.ts'
 import { defineGrader, graders } from './index.ts'
-import { plantBugs } from './plant/plant-bugs.ts'
 
 /** The error a definition throws: a `GRADER_CONFIG` EvalboxError. */
 function refusal(define: () => unknown): string {

@@ -1,5 +1,5 @@
 import { command } from './command.ts'
-import { fileBackedContext } from './file-backed-context.ts'
+import { fileBackedContext } from './file-backed-context/grader.ts'
 import { jsonSchema } from './json-schema.ts'
 import { llmJudge } from './llm-judge.ts'
 import { not } from './not.ts'
@@ -25,17 +25,10 @@ export const graders = {
 
 export type { CommandGraderOptions, CommandPlace } from './command.ts'
 export { type DefineGraderOptions, defineGrader, type GraderVerdict } from './define.ts'
-export type { FileBackedContextGraderOptions } from './file-backed-context.ts'
+export type { FileBackedContextGraderOptions } from './file-backed-context/grader.ts'
 export type { StandardSchema } from './json-schema.ts'
 export type { JudgeModel } from './judge-model.ts'
 export type { LlmJudgeOptions } from './llm-judge.ts'
-export {
-  OPERATORS,
-  type OperatorName,
-  type PlantBugsOptions,
-  type PlantedCase,
-  plantBugs,
-} from './plant/index.ts'
 export {
   type GroundTruth,
   type GroundTruthInput,

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { describeValue, EvalboxError } from '../errors.ts'
+import { describeValue, EvalboxError } from '../core/errors.ts'
 import { defineGrader, graderOptions, snippet } from './define.ts'
 import { extractJson } from './json-text.ts'
 import type { Grader } from './types.ts'

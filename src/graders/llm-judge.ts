@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { describeValue, EvalboxError } from '../errors.ts'
+import { describeValue, EvalboxError } from '../core/errors.ts'
 import { defineGrader, graderOptions, judgeModelSchema, snippet } from './define.ts'
 import { askForJson, type JudgeModel, type JudgeParse, judgeCost, lazyJudgeClient } from './judge-model.ts'
 import type { Grader, GraderContext } from './types.ts'

@@ -2,12 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
-import {
-  createModelClient,
-  type FakeModelServer,
-  type ModelClient,
-  startFakeModelServer,
-} from '../models/index.ts'
+import { createModelClient, type ModelClient } from '../models/index.ts'
+import { type FakeModelServer, startFakeModelServer } from '../testing/fake-model-server.ts'
 import type { GraderContext } from './types.ts'
 
 /**

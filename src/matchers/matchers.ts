@@ -1,6 +1,6 @@
 import type { MatcherState } from 'vitest'
+import { describeValue, EvalboxError, errorMessage } from '../core/errors.ts'
 import { globMatcher } from '../core/glob.ts'
-import { describeValue, EvalboxError, errorMessage } from '../errors.ts'
 import type { Sandbox } from '../sandbox/types.ts'
 import type { Grade } from '../store/schema.ts'
 import { changedFiles, costOf, turnsOf } from './received.ts'

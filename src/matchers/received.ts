@@ -1,4 +1,4 @@
-import { describeValue, EvalboxError } from '../errors.ts'
+import { describeValue, EvalboxError } from '../core/errors.ts'
 
 type Loose = Record<string, unknown>
 

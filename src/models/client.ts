@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import { describeValue, EvalboxError, errorMessage } from '../errors.ts'
+import { describeValue, EvalboxError, errorMessage } from '../core/errors.ts'
 import { type CanonicalRequest, cacheKey, readCacheEntry, writeCacheEntry } from './cache.ts'
 import { createApiCaller } from './call-api.ts'
 import { resolveModelConfig } from './config.ts'

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import { describeValue, EvalboxError } from '../errors.ts'
-import { DEFAULT_PRICING, type PricingTable } from './pricing.ts'
+import { describeValue, EvalboxError } from '../core/errors.ts'
+import { DEFAULT_PRICING, type PricingTable } from '../core/pricing.ts'
 import type { ModelClientOptions, ModelProvider, RetryOptions } from './types.ts'
 
 /** A client's settings after options, environment and defaults are applied. */

@@ -1,15 +1,5 @@
-/** Model access for judges and examples: one client over fetch, pricing, cache, a fake server. */
-export { createModelClient } from './client.ts'
-export { type ResolvedModelConfig, resolveModelConfig } from './config.ts'
-export {
-  type FakeAnswer,
-  type FakeModelServer,
-  type FakeModelServerOptions,
-  type FakeScript,
-  type RateLimitOptions,
-  type RecordedRequest,
-  startFakeModelServer,
-} from './fake-model-server.ts'
+/** Model access for judges and examples: one client over fetch, pricing, cache (a fake server is in `evalbox/testing`). */
+
 export {
   DEFAULT_PRICING,
   findModelPrice,
@@ -17,7 +7,9 @@ export {
   type PricedCost,
   type PricingTable,
   priceUsage,
-} from './pricing.ts'
+} from '../core/pricing.ts'
+export { createModelClient } from './client.ts'
+export { type ResolvedModelConfig, resolveModelConfig } from './config.ts'
 export type {
   CompleteRequest,
   CompleteResult,

@@ -1,5 +1,5 @@
+import { EvalboxError } from '../core/errors.ts'
 import type { TokenUsage } from '../core/usage.ts'
-import { EvalboxError } from '../errors.ts'
 import type { ModelMessage, ModelProvider } from './types.ts'
 
 /** A request after defaults are applied; what a protocol turns into a body. */

@@ -1,4 +1,4 @@
-import { EvalboxError, errorMessage } from '../errors.ts'
+import { EvalboxError, errorMessage } from '../core/errors.ts'
 import type { RetryOptions } from './types.ts'
 
 /**

@@ -1,5 +1,5 @@
+import type { PricingTable } from '../core/pricing.ts'
 import type { TokenUsage } from '../core/usage.ts'
-import type { PricingTable } from './pricing.ts'
 
 /** The wire protocol spoken: Anthropic Messages or OpenAI(-compatible) chat completions. */
 export type ModelProvider = 'anthropic' | 'openai'

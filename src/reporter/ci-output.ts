@@ -1,11 +1,11 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, relative, resolve, sep } from 'node:path'
-import { describeValue, EvalboxError, errorMessage } from '../errors.ts'
+import { describeValue, EvalboxError, errorMessage } from '../core/errors.ts'
+import { gateAnnotation, githubAnnotations, stepSummary } from '../render/github.ts'
+import { junitXml } from '../render/junit.ts'
+import { detectCi } from '../run/ci-env.ts'
 import type { RunFile } from '../store/schema.ts'
 import type { TierEnd } from './conclude.ts'
-import { detectCi } from './render/ci-env.ts'
-import { gateAnnotation, githubAnnotations, stepSummary } from './render/github.ts'
-import { junitXml } from './render/junit.ts'
 
 /**
  * A file path from the project root made relative to the repository root (GitHub resolves

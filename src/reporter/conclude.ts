@@ -1,12 +1,12 @@
 import { relative } from 'node:path'
 import { compareRuns } from '../compare/index.ts'
 import type { Comparison } from '../compare/types.ts'
-import { errorMessage } from '../errors.ts'
+import { errorMessage } from '../core/errors.ts'
+import { renderComparison } from '../render/terminal/comparison.ts'
+import { renderSummary } from '../render/terminal/summary.ts'
 import { listRuns, loadRunFile, pickPreviousRun } from '../store/read-results.ts'
 import type { WrittenRun } from '../store/run-writer.ts'
 import type { RunFile } from '../store/schema.ts'
-import { renderComparison } from './render/comparison.ts'
-import { renderSummary } from './render/summary.ts'
 import { type GateSettings, runGate, type TierGate } from './run-gate.ts'
 
 /** How the run ended and what to do with its files. */

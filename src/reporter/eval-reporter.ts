@@ -1,17 +1,17 @@
 import type { SerializedError } from 'vitest'
 import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node'
-import { redactDeep } from '../secrets/deep.ts'
-import { createRedactor } from '../secrets/redact.ts'
-import { recoverInterruptedRuns } from '../store/recover.ts'
-import { RunWriter, type WrittenRun } from '../store/run-writer.ts'
-import { onInterrupt } from '../vitest/interrupt.ts'
+import { redactDeep } from '../core/secrets/deep.ts'
+import { createRedactor } from '../core/secrets/redact.ts'
+import { onInterrupt } from '../run/interrupt.ts'
 import {
   currentRun,
   type EvalboxProjectOptions,
   parseProjectOptions,
   type RunState,
   reporterOptionsSchema,
-} from '../vitest/run-state.ts'
+} from '../run/run-state.ts'
+import { recoverInterruptedRuns } from '../store/recover.ts'
+import { RunWriter, type WrittenRun } from '../store/run-writer.ts'
 import { checkJunitOption, writeCiOutputs } from './ci-output.ts'
 import { concludeRun } from './conclude.ts'
 import { tierOf, toEntry, toNotRunEntry } from './entries.ts'

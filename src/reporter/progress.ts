@@ -1,4 +1,4 @@
-import { formatCost, truncate } from './render/format.ts'
+import { formatCost, truncate } from '../render/format.ts'
 
 /** Where a run stands, for the live progress line. */
 export interface ProgressSnapshot {

@@ -1,10 +1,10 @@
 import { basename, relative } from 'node:path'
 import { type GateFailOn, type GateResult, gate } from '../compare/gate.ts'
 import { DEFAULT_BASELINE, gateAgainstBaseline } from '../compare/gate-baseline.ts'
-import { describeValue, EvalboxError, errorMessage } from '../errors.ts'
+import { describeValue, EvalboxError, errorMessage } from '../core/errors.ts'
+import type { SummaryGate } from '../render/step-summary.ts'
+import type { ReporterGateOptions } from '../run/run-state.ts'
 import type { RunFile } from '../store/schema.ts'
-import type { ReporterGateOptions } from '../vitest/run-state.ts'
-import type { SummaryGate } from './render/step-summary.ts'
 
 /** The reporter's gate, resolved from the `gate` option and `EVALBOX_GATE`. */
 export interface GateSettings {

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { describe, expect, test } from 'vitest'
-import { SandboxUnavailableError } from '../errors.ts'
+import { SandboxUnavailableError } from '../core/errors.ts'
 import { beginAgentStep } from './agent-step.ts'
 import { createDockerSandbox } from './docker/docker-sandbox.ts'
 import { dockerAvailable, TEST_IMAGE } from './docker/test-support.ts'

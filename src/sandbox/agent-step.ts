@@ -1,4 +1,4 @@
-import { SandboxUnavailableError } from '../errors.ts'
+import { SandboxUnavailableError } from '../core/errors.ts'
 import type { Sandbox } from './types.ts'
 
 /**

@@ -1,6 +1,6 @@
 import { describe } from 'vitest'
 import { fallbackSettings } from '../eval/settings.ts'
-import { describeSandboxContract } from './contract.ts'
+import { describeSandboxContract } from '../testing/sandbox-contract.ts'
 import { dockerAvailable, TEST_IMAGE } from './docker/test-support.ts'
 import { LABEL_CASE, runLabels } from './labels.ts'
 import { getProvider, providerNames } from './providers.ts'

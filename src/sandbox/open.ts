@@ -1,4 +1,4 @@
-import { EvalboxError } from '../errors.ts'
+import { EvalboxError } from '../core/errors.ts'
 import { LABEL_CASE, runLabels } from './labels.ts'
 import { hostPath, outsideRoot } from './paths.ts'
 import { FALLBACK_PROVIDER, getProvider, isProviderName, providerChoices } from './providers.ts'

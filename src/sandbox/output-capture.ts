@@ -1,4 +1,4 @@
-import { describeValue, EvalboxError } from '../errors.ts'
+import { describeValue, EvalboxError } from '../core/errors.ts'
 import { DEFAULT_MAX_OUTPUT_BYTES } from './types.ts'
 
 /** Keeps the first `limit` bytes of one output stream and notes whether more arrived. */

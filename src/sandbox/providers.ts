@@ -1,4 +1,4 @@
-import { EvalboxError } from '../errors.ts'
+import { EvalboxError } from '../core/errors.ts'
 import { dockerProvider } from './docker/provider.ts'
 import { localProvider } from './local/provider.ts'
 import type { RunContext, SandboxProvider } from './types.ts'

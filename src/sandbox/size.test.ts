@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
+import { invalidOptions } from '../core/errors.ts'
 import { parseOptions } from '../core/validate.ts'
-import { invalidOptions } from '../errors.ts'
 import { resolveDockerOptions } from './docker/container-config.ts'
 import { MIN_MEMORY_BYTES, sizeBytes, sizeExpected } from './size.ts'
 import { sandboxSpecSchema } from './spec.ts'

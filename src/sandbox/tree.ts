@@ -3,7 +3,7 @@ import { cp, link, mkdir, mkdtemp, rename, rm, stat, symlink } from 'node:fs/pro
 import { basename, dirname, join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { describeValue, EvalboxError } from '../errors.ts'
+import { describeValue, EvalboxError } from '../core/errors.ts'
 import { linkTargetInTree, pathEscapeError, relativeLinkText } from './paths.ts'
 import type { CopyOutOptions, CopyOutReport, Sandbox } from './types.ts'
 

@@ -1,4 +1,4 @@
-import type { EvalboxErrorCode } from '../errors.ts'
+import type { EvalboxErrorCode } from '../core/errors.ts'
 
 /**
  * The sandbox contract. Every provider (local, docker, ...) implements exactly this and

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EvalboxError } from '../errors.ts'
+import { EvalboxError } from '../core/errors.ts'
 import { fileSafe, parseRunFileName, runFileName } from './file-name.ts'
 
 const at = new Date(Date.UTC(2026, 0, 2, 3, 4, 5))

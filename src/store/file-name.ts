@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import { describeValue, EvalboxError } from '../errors.ts'
+import { describeValue, EvalboxError } from '../core/errors.ts'
 
 /** The parts a run file is named after. */
 export interface RunFileNameParts {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { makeNotRun, makeTest } from '../compare/__fixtures__/runs.ts'
-import { EvalboxError } from '../errors.ts'
+import { EvalboxError } from '../core/errors.ts'
 import { mergeRuns } from './merge.ts'
 import { buildRunFile, type RunHeader } from './run-file.ts'
 import { runFileSchema, type TestEntry } from './schema.ts'

@@ -1,4 +1,4 @@
-import { EvalboxError } from '../errors.ts'
+import { EvalboxError } from '../core/errors.ts'
 import { buildRunFile, type RunFileState, type RunHeader } from './run-file.ts'
 import type { NotRunEntry, RunFile, TestEntry } from './schema.ts'
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeRun, makeTest, transcriptWithTools } from '../compare/__fixtures__/runs.ts'
-import { EvalboxError } from '../errors.ts'
+import { EvalboxError } from '../core/errors.ts'
 import { findPreviousRun, listRuns, loadRunFile, pickPreviousRun } from './read-results.ts'
 import type { RunFile } from './schema.ts'
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import type { z } from 'zod'
+import { EvalboxError, errorMessage } from '../core/errors.ts'
 import { findFilesSync } from '../core/glob.ts'
 import { check } from '../core/validate.ts'
-import { EvalboxError, errorMessage } from '../errors.ts'
 import {
   notRunEntrySchema,
   type RunFile,

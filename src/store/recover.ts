@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { errorMessage } from '../errors.ts'
+import { errorMessage } from '../core/errors.ts'
 import { JOURNAL_DIR, readJournal } from './journal.ts'
 import { buildRunFile, claimRunFile, writeFileAtomic } from './run-file.ts'
 import { removeWorkerJournals, withWorkerEntries } from './worker-journal.ts'

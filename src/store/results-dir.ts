@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { EvalboxError, errorMessage } from '../errors.ts'
+import { EvalboxError, errorMessage } from '../core/errors.ts'
 
 /** Error codes that mean the results disk itself refuses the write (not a missing path). */
 const DISK_CODES: Record<string, string> = {

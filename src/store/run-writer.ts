@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { EvalboxError } from '../errors.ts'
+import type { EvalboxError } from '../core/errors.ts'
 import { JOURNAL_DIR, Journal, type JournalRecord } from './journal.ts'
 import { unwritableError } from './results-dir.ts'
 import { buildRunFile, claimRunFile, type RunHeader, writeFileAtomic } from './run-file.ts'

@@ -1,7 +1,7 @@
-/** Stream-json transcripts: parsing, derived metrics and exit reasons (redaction: src/secrets/). */
+/** Stream-json transcripts: parsing, derived metrics and exit reasons (redaction: src/core/secrets/). */
 
 // The agents' output stream takes its redactor type from here.
-export type { Redactor, StreamRedactor } from '../secrets/redact.ts'
+export type { Redactor, StreamRedactor } from '../core/secrets/redact.ts'
 export type {
   AssistantMessage,
   RawUsage,

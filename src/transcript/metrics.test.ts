@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_PRICING } from '../models/pricing.ts'
+import { DEFAULT_PRICING } from '../core/pricing.ts'
 import type { TranscriptEvent } from './events.ts'
 import { type DeriveMetricsOptions, deriveMetrics } from './metrics.ts'
 import { parseTranscript } from './parser.ts'

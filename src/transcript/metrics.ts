@@ -1,5 +1,5 @@
+import { type PricingTable, priceUsage } from '../core/pricing.ts'
 import type { TokenUsage, TranscriptMetrics } from '../core/usage.ts'
-import { type PricingTable, priceUsage } from '../models/pricing.ts'
 import {
   assistantMessage,
   isInitEvent,

@@ -1,6 +1,6 @@
+import { errorMessage } from '../core/errors.ts'
+import type { PricingTable } from '../core/pricing.ts'
 import type { TranscriptMetrics } from '../core/usage.ts'
-import { errorMessage } from '../errors.ts'
-import type { PricingTable } from '../models/pricing.ts'
 import { isRecord, type StreamJsonEvent, type TranscriptEntry, type TranscriptEvent } from './events.ts'
 import { createMetricsTally, type MetricsTally } from './metrics.ts'
 

@@ -1,10 +1,10 @@
 import type { TestProject } from 'vitest/node'
+import { onInterrupt, runCleanups } from '../run/interrupt.ts'
+import { currentRun } from '../run/run-state.ts'
 import { runLabels } from '../sandbox/labels.ts'
 import { chooseProvider } from '../sandbox/open.ts'
 import { cleanupRun, prepareRun, type RunContext } from '../sandbox/providers.ts'
 import { checkResultsDirWritable } from '../store/results-dir.ts'
-import { onInterrupt, runCleanups } from './interrupt.ts'
-import { currentRun } from './run-state.ts'
 
 /**
  * The evals project's globalSetup, run once in the Vitest main process: it starts the run

@@ -6,7 +6,7 @@ import {
   parseProjectOptions,
   projectOptionsShape,
   registerProject,
-} from './run-state.ts'
+} from '../run/run-state.ts'
 
 const pluginOptionsSchema = z.strictObject(projectOptionsShape)
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { EvalboxError } from '../errors.ts'
+import { EvalboxError } from '../core/errors.ts'
 import { EvalReporter } from '../reporter/eval-reporter.ts'
 import { evalboxPlugin } from './plugin.ts'
 import { evalsProject } from './project.ts'

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
 import { z } from 'zod'
-import { DEFAULT_GRADE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../eval/defaults.ts'
+import { DEFAULT_GRADE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../core/defaults.ts'
+import { type EvalboxProjectOptions, parseProjectOptions, projectOptionsShape } from '../run/run-state.ts'
 import { evalboxPlugin } from './plugin.ts'
-import { type EvalboxProjectOptions, parseProjectOptions, projectOptionsShape } from './run-state.ts'
 
 /** Options of `evalsProject()`. */
 export interface EvalsProjectOptions extends EvalboxProjectOptions {

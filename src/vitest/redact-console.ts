@@ -6,8 +6,8 @@
  * default reporter; here each line is redacted once, at its source.
  */
 
+import { createRedactor } from '../core/secrets/redact.ts'
 import { getRunSettings } from '../eval/settings.ts'
-import { createRedactor } from '../secrets/redact.ts'
 
 const WRAPPED = Symbol.for('evalbox.redacted-write')
 

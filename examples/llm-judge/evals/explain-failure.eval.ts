@@ -1,11 +1,5 @@
-import {
-  evalTest,
-  type FakeAnswer,
-  type Grade,
-  graders,
-  type RecordedRequest,
-  startFakeModelServer,
-} from 'evalbox'
+import { evalTest, type Grade, graders } from 'evalbox'
+import { type FakeAnswer, type RecordedRequest, startFakeModelServer } from 'evalbox/testing'
 import { afterAll } from 'vitest'
 
 // The judge model, offline: a real HTTP server on 127.0.0.1 that speaks the Anthropic

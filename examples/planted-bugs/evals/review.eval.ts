@@ -6,9 +6,8 @@ import {
   type Grade,
   type GraderContext,
   graders,
-  type PlantedCase,
-  plantBugs,
 } from 'evalbox'
+import { type PlantedCase, plantBugs } from 'evalbox/datasets'
 
 // Plant bugs in a clean fixture whose tests pass: each case is a copy of `fixture/` with one
 // bug the tests catch, plus its answer key (`ground-truth.json`) kept outside the workspace.

@@ -1,9 +1,9 @@
 import { dirname } from 'node:path'
 import { commentary } from '../../compare/commentary.ts'
 import { compareRuns } from '../../compare/compare-runs.ts'
-import { EvalboxError } from '../../errors.ts'
-import { renderComparison } from '../../reporter/render/comparison.ts'
-import { formatTime } from '../../reporter/render/format.ts'
+import { EvalboxError } from '../../core/errors.ts'
+import { formatTime } from '../../render/format.ts'
+import { renderComparison } from '../../render/terminal/comparison.ts'
 import { findPreviousRun, listRuns, loadRunFile, pickPreviousRun } from '../../store/read-results.ts'
 import type { RunFile } from '../../store/schema.ts'
 import {

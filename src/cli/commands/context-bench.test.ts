@@ -1,7 +1,7 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ContextBenchReport } from '../../context/bench-report.ts'
+import type { ContextBenchReport } from '../../graders/file-backed-context/bench-report.ts'
 import { type CliSandbox, cliSandbox } from '../__fixtures__/harness.ts'
 
 const EXAMPLES = resolve(import.meta.dirname, '../../../examples/file-backed-context/fixtures')

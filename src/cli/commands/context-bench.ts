@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { runContextBench } from '../../context/bench.ts'
-import { renderBenchSummary } from '../../context/render-summary.ts'
+import { runContextBench } from '../../graders/file-backed-context/bench.ts'
+import { renderBenchSummary } from '../../graders/file-backed-context/render-summary.ts'
 import { type CliIo, displayPath, resultsDir, usageError } from '../context.ts'
 import { parseStrict } from '../parse.ts'
 

@@ -1,4 +1,4 @@
-import { alignColumns, formatCost, formatTime } from '../../reporter/render/format.ts'
+import { alignColumns, formatCost, formatTime } from '../../render/format.ts'
 import { listRuns } from '../../store/read-results.ts'
 import { recoverInterruptedRuns } from '../../store/recover.ts'
 import { type CliIo, displayPath, resultsDir, usageError, warnTo } from '../context.ts'

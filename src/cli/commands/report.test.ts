@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type ResultsFixture, resultsFixture } from '../../report/__fixtures__/results-dir.ts'
-import type { ReportModel } from '../../report/render-html.ts'
+import { type ResultsFixture, resultsFixture } from '../../render/html/__fixtures__/results-dir.ts'
+import type { ReportModel } from '../../render/html/render-html.ts'
 import { type CliSandbox, cliSandbox } from '../__fixtures__/harness.ts'
 
 let box: CliSandbox

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { buildReport } from '../../report/build-report.ts'
-import { renderReportHtml } from '../../report/render-html.ts'
-import { redactDeep } from '../../secrets/deep.ts'
-import { createRedactor } from '../../secrets/redact.ts'
+import { redactDeep } from '../../core/secrets/deep.ts'
+import { createRedactor } from '../../core/secrets/redact.ts'
+import { buildReport } from '../../render/html/build-report.ts'
+import { renderReportHtml } from '../../render/html/render-html.ts'
 import { type CliIo, displayPath, resolveRunPath, resultsDir, usageError, warnTo } from '../context.ts'
 import { parseStrict } from '../parse.ts'
 

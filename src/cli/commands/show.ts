@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, resolve } from 'node:path'
-import { renderSummary } from '../../reporter/render/summary.ts'
+import { renderSummary } from '../../render/terminal/summary.ts'
 import { loadRunFile } from '../../store/read-results.ts'
 import type { TestEntry } from '../../store/schema.ts'
 import { type CliIo, displayPath, resolveRunPath, resultsDir, usageError, useColor } from '../context.ts'

@@ -1,7 +1,7 @@
-import { errorMessage } from '../../errors.ts'
-import { redactDeep } from '../../secrets/deep.ts'
+import { MAX_INLINE_OUTPUT } from '../../core/defaults.ts'
+import { errorMessage } from '../../core/errors.ts'
+import { redactDeep } from '../../core/secrets/deep.ts'
 import type { TestEntry } from '../../store/schema.ts'
-import { MAX_INLINE_OUTPUT } from '../defaults.ts'
 import { type CaseResult, exitReason, failureMessage } from './result.ts'
 
 /** Entry fields a recorded metric may set directly (seed-002 numbers). */

@@ -3,8 +3,8 @@ import { createWriteStream, existsSync, rmSync, type WriteStream } from 'node:fs
 import { cp, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { redactData, redactTree, withheldNote } from '../../secrets/files.ts'
-import type { Redactor, StreamRedactor } from '../../secrets/redact.ts'
+import { redactData, redactTree, withheldNote } from '../../core/secrets/files.ts'
+import type { Redactor, StreamRedactor } from '../../core/secrets/redact.ts'
 import { describeWriteError, makeDir } from '../../store/results-dir.ts'
 
 /**

@@ -1,7 +1,7 @@
-import { errorMessage } from '../../errors.ts'
+import { MAX_INLINE_OUTPUT } from '../../core/defaults.ts'
+import { errorMessage } from '../../core/errors.ts'
 import type { SandboxSpec } from '../../sandbox/spec.ts'
 import type { Sandbox } from '../../sandbox/types.ts'
-import { MAX_INLINE_OUTPUT } from '../defaults.ts'
 import type { CaseFiles } from './files.ts'
 import { keepOutputs } from './harvest.ts'
 

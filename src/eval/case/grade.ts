@@ -1,4 +1,4 @@
-import { errorMessage } from '../../errors.ts'
+import { errorMessage } from '../../core/errors.ts'
 import type { Grade, Grader, GraderContext } from '../../graders/types.ts'
 import { hostPath, openSandbox } from '../../sandbox/open.ts'
 import { resolveSandboxSpec } from '../../sandbox/spec.ts'

@@ -7,7 +7,7 @@ import {
   type WorkspaceBaseline,
 } from '../../agents/harvest.ts'
 import { createPatchRegistry, type PatchRegistry } from '../../agents/patch-registry.ts'
-import { EvalboxError, errorMessage } from '../../errors.ts'
+import { EvalboxError, errorMessage } from '../../core/errors.ts'
 import type { SandboxSpec } from '../../sandbox/spec.ts'
 import type { CopyOutReport, Sandbox } from '../../sandbox/types.ts'
 import type { TestEntry } from '../../store/schema.ts'

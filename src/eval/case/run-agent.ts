@@ -1,6 +1,6 @@
 import { createByteBudget } from '../../agents/output-stream.ts'
 import type { Agent, AgentContext, AgentResult } from '../../agents/types.ts'
-import { errorMessage, SandboxUnavailableError } from '../../errors.ts'
+import { errorMessage, SandboxUnavailableError } from '../../core/errors.ts'
 import { beginAgentStep } from '../../sandbox/agent-step.ts'
 import type { Sandbox } from '../../sandbox/types.ts'
 import type { CaseFiles } from './files.ts'

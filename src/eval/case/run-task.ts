@@ -1,5 +1,5 @@
+import { EvalboxError } from '../../core/errors.ts'
 import type { ExitReason } from '../../core/usage.ts'
-import { EvalboxError } from '../../errors.ts'
 import type { EvalContext } from '../context.ts'
 import type { EvalOptions } from '../options.ts'
 

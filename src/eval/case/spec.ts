@@ -1,9 +1,9 @@
+import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS } from '../../core/defaults.ts'
+import { createRedactor, type Redactor } from '../../core/secrets/redact.ts'
 import type { Grader } from '../../graders/types.ts'
 import { resolveSandboxSpec, type SandboxOption, type SandboxSpec } from '../../sandbox/spec.ts'
 import type { RunSettings } from '../../sandbox/types.ts'
-import { createRedactor, type Redactor } from '../../secrets/redact.ts'
 import type { EvalContext } from '../context.ts'
-import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS } from '../defaults.ts'
 import type { EvalOptions } from '../options.ts'
 
 /** Everything needed to run one case (one data row, one repeat). */

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { z } from 'zod'
+import { describeValue, EvalboxError, errorMessage } from '../../core/errors.ts'
 import { check } from '../../core/validate.ts'
-import { describeValue, EvalboxError, errorMessage } from '../../errors.ts'
 
 /** One planted bug: where it is, what it is, and words a review of it would likely use. */
 export interface PlantedBug {

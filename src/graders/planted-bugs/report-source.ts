@@ -1,4 +1,4 @@
-import { errorMessage, SandboxUnavailableError } from '../../errors.ts'
+import { errorMessage, SandboxUnavailableError } from '../../core/errors.ts'
 import type { GraderContext } from '../types.ts'
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { EvalboxError, SandboxUnavailableError } from '../../core/errors.ts'
 import { globMatcher } from '../../core/glob.ts'
-import { EvalboxError, SandboxUnavailableError } from '../../errors.ts'
 import type { Sandbox } from '../../sandbox/types.ts'
 import { defineGrader } from '../define.ts'
 import type { Grader, GraderContext } from '../types.ts'

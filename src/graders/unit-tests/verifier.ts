@@ -1,6 +1,6 @@
 import { lstat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { EvalboxError } from '../../errors.ts'
+import { EvalboxError } from '../../core/errors.ts'
 import type { ExecResult, Sandbox } from '../../sandbox/types.ts'
 
 // Ignore the user's and the system's git config (hooks, filters, autocrlf), as the harvest does.

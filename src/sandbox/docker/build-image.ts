@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises'
 import { join, relative, resolve, sep } from 'node:path'
 import { pack as createPack } from 'tar-stream'
-import { EvalboxError, errorMessage } from '../../errors.ts'
+import { EvalboxError, errorMessage } from '../../core/errors.ts'
 import { type Engine, getEngine, isConnectionError, unreachableError } from './engine.ts'
 import { packBytes, packHostPath } from './tar-in.ts'
 

@@ -1,6 +1,6 @@
 import { posix } from 'node:path'
 import type { ContainerCreateOptions } from 'dockerode'
-import { describeValue, EvalboxError } from '../../errors.ts'
+import { describeValue, EvalboxError } from '../../core/errors.ts'
 import { MIN_DISK_BYTES, MIN_MEMORY_BYTES, sizeBytes, sizeExpected } from '../size.ts'
 import type { PullPolicy } from './images.ts'
 import type { Owner } from './tar-in.ts'

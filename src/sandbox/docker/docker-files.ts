@@ -1,7 +1,7 @@
 import { posix } from 'node:path'
 import type { Readable } from 'node:stream'
 import type { Container } from 'dockerode'
-import { EvalboxError } from '../../errors.ts'
+import { EvalboxError } from '../../core/errors.ts'
 import type { TreeVisitor } from '../tree.ts'
 import type { CopyOutOptions, CopyOutReport } from '../types.ts'
 import { type Owner, packDir, putTar } from './tar-in.ts'

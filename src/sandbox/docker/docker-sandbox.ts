@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import type { Container } from 'dockerode'
-import { describeValue, EvalboxError, errorMessage, SandboxUnavailableError } from '../../errors.ts'
+import { describeValue, EvalboxError, errorMessage, SandboxUnavailableError } from '../../core/errors.ts'
 import { STEP_PROCESSES, type StepProcesses } from '../agent-step.ts'
 import { resolveSandboxPath } from '../paths.ts'
 import { READ_TREE, type TreeReader } from '../tree.ts'

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
-import { errorMessage } from '../../errors.ts'
+import { errorMessage } from '../../core/errors.ts'
 import { engineOptions, unreachableError } from './engine.ts'
 
 /** The outcome of asking the engine whether it is there. */

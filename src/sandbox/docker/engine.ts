@@ -3,7 +3,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type Docker from 'dockerode'
 import type { DockerOptions } from 'dockerode'
-import { describeValue, EvalboxError, errorMessage } from '../../errors.ts'
+import { describeValue, EvalboxError, errorMessage } from '../../core/errors.ts'
 
 /** A Docker client and the address it talks to, as shown in error messages. */
 export interface Engine {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { describeSandboxContract } from '../contract.ts'
+import { describeSandboxContract } from '../../testing/sandbox-contract.ts'
 import { createDockerSandbox } from './docker-sandbox.ts'
 import { GVISOR_RUNTIMES, type SecondEngine, startSecondEngine } from './second-engine.ts'
 import { TEST_IMAGE } from './test-support.ts'

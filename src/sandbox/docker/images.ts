@@ -1,4 +1,4 @@
-import { describeValue, EvalboxError, errorMessage } from '../../errors.ts'
+import { describeValue, EvalboxError, errorMessage } from '../../core/errors.ts'
 import { type Engine, getEngine, isConnectionError, unreachableError } from './engine.ts'
 
 /** When to pull an image: only when absent, never (local images only), or on first use. */

@@ -1,4 +1,4 @@
-import { EvalboxError } from '../../errors.ts'
+import { EvalboxError } from '../../core/errors.ts'
 import { hostPath } from '../paths.ts'
 import type { RunSettings, Sandbox, SandboxSpec } from '../types.ts'
 import type { DockerSandboxOptions } from './container-config.ts'

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import { describeValue, EvalboxError } from '../../errors.ts'
+import { describeValue, EvalboxError } from '../../core/errors.ts'
 import type { Engine } from './engine.ts'
 import type { Owner } from './tar-in.ts'
 import { readFirstEntry } from './tar-out.ts'

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { describeSandboxContract } from '../contract.ts'
+import { describeSandboxContract } from '../../testing/sandbox-contract.ts'
 import { createDockerSandbox } from './docker-sandbox.ts'
 import { getEngine } from './engine.ts'
 import { type SecondEngine, startSecondEngine } from './second-engine.ts'

@@ -1,4 +1,4 @@
-import { errorMessage } from '../../errors.ts'
+import { errorMessage } from '../../core/errors.ts'
 import type { RunContext } from '../types.ts'
 import { removeRunContainers, spawnReaper, sweepOrphans } from './lifecycle.ts'
 import { dockerOptions, imageRequest } from './open-docker.ts'

@@ -3,7 +3,7 @@ import { realpath } from 'node:fs/promises'
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
-import { describeValue, EvalboxError, errorMessage } from '../../errors.ts'
+import { describeValue, EvalboxError, errorMessage } from '../../core/errors.ts'
 import type { DockerSandboxOptions } from './container-config.ts'
 import type { PullPolicy } from './images.ts'
 

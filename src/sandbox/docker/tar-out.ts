@@ -1,7 +1,7 @@
 import { posix } from 'node:path'
 import type { Readable } from 'node:stream'
 import { extract as createExtract } from 'tar-stream'
-import { EvalboxError } from '../../errors.ts'
+import { EvalboxError } from '../../core/errors.ts'
 import { entryNameInTree } from '../paths.ts'
 import { copyTreeOut, type TreeEntry, type TreeVisitor } from '../tree.ts'
 import type { CopyOutOptions, CopyOutReport } from '../types.ts'

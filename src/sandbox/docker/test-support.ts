@@ -1,4 +1,4 @@
-import { errorMessage } from '../../errors.ts'
+import { errorMessage } from '../../core/errors.ts'
 import { getEngine, pingEngine } from './engine.ts'
 
 /** Image every docker test runs: built by `scripts/build-base-image.sh`. */

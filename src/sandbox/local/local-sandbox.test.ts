@@ -3,7 +3,7 @@ import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { EvalboxError } from '../../errors.ts'
+import { EvalboxError } from '../../core/errors.ts'
 import { createLocalSandbox } from './local-sandbox.ts'
 
 /** Whether `pid` runs: it exists and is not a zombie waiting to be reaped. */

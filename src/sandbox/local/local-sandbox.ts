@@ -2,7 +2,7 @@ import { cp, mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'nod
 import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
-import { describeValue, EvalboxError, SandboxUnavailableError } from '../../errors.ts'
+import { describeValue, EvalboxError, SandboxUnavailableError } from '../../core/errors.ts'
 import { STEP_PROCESSES, type StepProcesses } from '../agent-step.ts'
 import { resolveSandboxPath } from '../paths.ts'
 import { READ_TREE, type TreeReader } from '../tree.ts'

@@ -1,4 +1,4 @@
-import { describeValue, EvalboxError } from '../../../errors.ts'
+import { describeValue, EvalboxError } from '../../../core/errors.ts'
 import type { ParsedTests, TestOutputParser, UnitTestFramework } from '../types.ts'
 import { parseCargoTest } from './cargo-test.ts'
 import { parseGoTest } from './go-test.ts'

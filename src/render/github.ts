@@ -1,0 +1,164 @@
+import { caseKey } from '../compare/case-outcomes.ts'
+import type { GateResult } from '../compare/gate.ts'
+import { formatCounts } from '../compare/gate-message.ts'
+import type { Comparison } from '../compare/types.ts'
+import type { RunFile, TestEntry } from '../store/schema.ts'
+
+export { stepSummary } from './step-summary.ts'
+
+// GitHub keeps the first 10 error and 10 warning annotations of a step, so order matters:
+// regressions first. Long messages are cut; the full story is in the log and the run file.
+const MESSAGE_MAX = 1_500
+const GRADES_MAX = 3
+
+/** Escapes a workflow-command message (`%`, CR, LF), per GitHub's workflow-command rules. */
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+/** Escapes a workflow-command property value: as {@link escapeData}, plus `:` and `,`. */
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
+}
+
+function command(
+  kind: 'error' | 'warning',
+  where: { file?: string; line?: number },
+  title: string,
+  message: string,
+): string {
+  const props: string[] = []
+  if (where.file) props.push(`file=${escapeProperty(where.file)}`)
+  if (where.file && where.line !== undefined) props.push(`line=${where.line}`)
+  props.push(`title=${escapeProperty(title)}`)
+  const text = message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX - 1)}…` : message
+  return `::${kind} ${props.join(',')}::${escapeData(text)}`
+}
+
+/** Why an entry failed: exit reason, first error line, failing grades. */
+function reasons(test: TestEntry): string[] {
+  const out: string[] = []
+  if (test.exit_reason && test.exit_reason !== 'success') {
+    const at = test.timeout_at_turn === undefined ? '' : ` at turn ${test.timeout_at_turn}`
+    out.push(`Exit: ${test.exit_reason}${at}.`)
+  }
+  const error = test.error?.trim().split('\n')[0]?.trim()
+  if (error) out.push(error)
+  const failing = (test.grades ?? []).filter((g) => !g.pass)
+  for (const grade of failing.slice(0, GRADES_MAX)) {
+    out.push(`✗ ${grade.name}${grade.score === null ? ' (unscored)' : ''}: ${grade.explanation}`)
+  }
+  if (failing.length > GRADES_MAX) out.push(`… ${failing.length - GRADES_MAX} more failing grades`)
+  return out
+}
+
+interface CaseGroup {
+  key: string
+  entries: TestEntry[]
+}
+
+function groupByCase(tests: readonly TestEntry[]): CaseGroup[] {
+  const groups = new Map<string, CaseGroup>()
+  for (const test of tests) {
+    const key = caseKey(test)
+    const group = groups.get(key) ?? { key, entries: [] }
+    group.entries.push(test)
+    groups.set(key, group)
+  }
+  return [...groups.values()]
+}
+
+function byPlace(a: CaseGroup, b: CaseGroup): number {
+  const x = a.entries[0]!
+  const y = b.entries[0]!
+  const fa = x.file ?? ''
+  const fb = y.file ?? ''
+  if (fa !== fb) return fa < fb ? -1 : 1
+  if ((x.line ?? 0) !== (y.line ?? 0)) return (x.line ?? 0) - (y.line ?? 0)
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0
+}
+
+function regressedKeys(run: RunFile, comparison?: Comparison, gate?: GateResult): Set<string> {
+  // The gate folds repeats and weighs them; the comparison sees each repeat on its own, so a
+  // flaky case would read as regressed there.
+  if (gate) return new Set(gate.regressed.map((c) => c.key))
+  const keys = new Set<string>()
+  if (comparison) {
+    const regressed = new Set(
+      comparison.deltas
+        .filter((d) => d.status_change === 'regressed')
+        .map((d) => `${d.suite}\u0000${d.name}`),
+    )
+    for (const test of run.tests) {
+      if (regressed.has(`${test.suite}\u0000${test.name}`)) keys.add(caseKey(test))
+    }
+  }
+  return keys
+}
+
+function failureAnnotation(group: CaseGroup, regressed: boolean, comparison?: Comparison): string {
+  const failed = group.entries.filter((t) => !t.passed)
+  const first = failed[0]!
+  const lines: string[] = []
+  if (group.entries.length > 1) lines.push(`Failed ${failed.length} of ${group.entries.length} runs.`)
+  lines.push(...reasons(first))
+  if (regressed && comparison) {
+    lines.push(
+      `Passed in the previous run (${comparison.before_branch} @ ${comparison.before_sha.slice(0, 7)}).`,
+    )
+  }
+  if (lines.length === 0) lines.push('The eval failed.')
+  return command('error', first, `${regressed ? 'Regressed' : 'Failed'}: ${group.key}`, lines.join('\n'))
+}
+
+/**
+ * GitHub Actions annotations for a run: one `::error` per failing case (repeats folded
+ * together; regressions, per `gate` when given, else per `comparison`, come first and are titled
+ * "Regressed"), then one `::warning` per flaky case: passed only after a retry, or judged
+ * flaky by `gate`. A partial run adds a warning of its own. Each line is a workflow command
+ * to print on stdout; properties and messages are escaped. Pure and deterministic.
+ */
+export function githubAnnotations(run: RunFile, comparison?: Comparison, gate?: GateResult): string[] {
+  const groups = groupByCase(run.tests).sort(byPlace)
+  const regressed = regressedKeys(run, comparison, gate)
+  const failing = groups.filter((g) => g.entries.some((t) => !t.passed))
+  const errors = [
+    ...failing.filter((g) => regressed.has(g.key)).map((g) => failureAnnotation(g, true, comparison)),
+    ...failing.filter((g) => !regressed.has(g.key)).map((g) => failureAnnotation(g, false, comparison)),
+  ]
+
+  const warnings: string[] = []
+  if (run._partial) {
+    warnings.push(
+      command(
+        'warning',
+        {},
+        `Partial eval run (${run.tier})`,
+        `The run did not finish (${run.partial_reason ?? 'interrupted'}); ${run.total_tests} tests recorded.`,
+      ),
+    )
+  }
+  const flakyByGate = new Map(gate?.flaky.map((c) => [c.key, c]))
+  for (const group of groups) {
+    const verdict = flakyByGate.get(group.key)
+    const retried = group.entries.find((t) => t.flaky && t.passed)
+    if (!verdict && !retried) continue
+    const lines: string[] = []
+    if (verdict) lines.push(`${formatCounts(verdict)}: mixed results or a change that is not significant.`)
+    if (retried) {
+      const retries = (retried.attempts ?? 2) - 1
+      lines.push(`Passed only after ${retries} ${retries === 1 ? 'retry' : 'retries'}.`)
+    }
+    warnings.push(command('warning', group.entries[0]!, `Flaky: ${group.key}`, lines.join('\n')))
+  }
+  return [...errors, ...warnings]
+}
+
+/**
+ * The `::error` for a failed gate, without a file (the gate judges the whole run): titled
+ * with the gate's title (`Eval gate failed (e2e): 1 case regressed`), carrying its message.
+ * Pure.
+ */
+export function gateAnnotation(title: string, message: string): string {
+  return command('error', {}, title, message)
+}

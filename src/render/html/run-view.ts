@@ -1,0 +1,113 @@
+import type { NotRunEntry, RunFile, TestEntry } from '../../store/schema.ts'
+import { formatCost, formatDuration, formatTime } from '../format.ts'
+import type { CaseStatus, ReportCase, ReportRun } from './types.ts'
+
+const NOT_RUN_STATUS: Record<NotRunEntry['status'], CaseStatus> = {
+  skipped: 'SKIP',
+  todo: 'TODO',
+  not_run: 'NOT RUN',
+}
+
+interface Named {
+  name: string
+  suite: string
+}
+
+/** `suite › name`, with `#2`, `#3` for later entries of the same suite and name (as compare does). */
+function keyer(): (item: Named) => string {
+  const seen = new Map<string, number>()
+  return (item) => {
+    const base = item.suite ? `${item.suite} › ${item.name}` : item.name
+    const n = (seen.get(base) ?? 0) + 1
+    seen.set(base, n)
+    return n === 1 ? base : `${base} #${n}`
+  }
+}
+
+function ranRow(key: string, test: TestEntry): ReportCase {
+  const score = test.score ?? null
+  return {
+    key,
+    name: test.name,
+    suite: test.suite,
+    status: test.passed ? 'PASS' : 'FAIL',
+    score,
+    scoreText: test.score === undefined ? '' : score === null ? 'unscored' : score.toFixed(2),
+    cost_usd: test.cost_usd,
+    costText: formatCost(test.cost_usd),
+    turns: test.turns_used ?? null,
+    duration_ms: test.duration_ms,
+    durationText: formatDuration(test.duration_ms),
+    exitReason: test.exit_reason ?? '',
+  }
+}
+
+function notRunRow(key: string, entry: NotRunEntry): ReportCase {
+  const row: ReportCase = {
+    key,
+    name: entry.name,
+    suite: entry.suite,
+    status: NOT_RUN_STATUS[entry.status],
+    score: null,
+    scoreText: '',
+    cost_usd: null,
+    costText: '',
+    turns: null,
+    duration_ms: null,
+    durationText: '',
+    exitReason: '',
+  }
+  if (entry.reason !== undefined) row.reason = entry.reason
+  return row
+}
+
+/** `2/3 passed (67%)`; a run with nothing finished says so. */
+export function passRateText(passed: number, total: number): string {
+  if (total === 0) return 'no tests ran'
+  return `${passed}/${total} passed (${Math.round((passed / total) * 100)}%)`
+}
+
+/**
+ * One run as the report shows it: header numbers and one row per test (tests that ran, then
+ * those recorded as skipped, todo or not run), without case details. Also returns each
+ * row's test entry by key, for reading its kept files. Pure.
+ */
+export function runView(file: string, run: RunFile): { view: ReportRun; tests: Map<string, TestEntry> } {
+  const keyOf = keyer()
+  const tests = new Map<string, TestEntry>()
+  const cases: ReportCase[] = []
+  for (const test of run.tests) {
+    const key = keyOf(test)
+    tests.set(key, test)
+    cases.push(ranRow(key, test))
+  }
+  // A test that also ran (a retry, or a later shard) is shown once, as it ran.
+  const notRunKeyOf = keyer()
+  for (const entry of run.not_run ?? []) {
+    const key = notRunKeyOf(entry)
+    if (!tests.has(key)) cases.push(notRunRow(key, entry))
+  }
+  const total = run.total_tests
+  const view: ReportRun = {
+    file,
+    tier: run.tier,
+    branch: run.branch,
+    version: run.version,
+    git_sha: run.git_sha,
+    timestamp: run.timestamp,
+    timeText: formatTime(run.timestamp),
+    partial: run._partial === true,
+    passed: run.passed,
+    failed: run.failed,
+    total,
+    skipped: run.skipped ?? run.not_run?.length ?? 0,
+    passRate: total > 0 ? run.passed / total : null,
+    passRateText: passRateText(run.passed, total),
+    cost_usd: run.total_cost_usd,
+    costText: formatCost(run.total_cost_usd),
+    cases,
+    detailsOmitted: false,
+    previous: null,
+  }
+  return { view, tests }
+}

@@ -1,0 +1,152 @@
+import { commentary } from '../compare/commentary.ts'
+import type { GateResult } from '../compare/gate.ts'
+import type { Comparison, StatusChange, TestDelta, TestSnapshot } from '../compare/types.ts'
+import type { RunFile } from '../store/schema.ts'
+import {
+  formatCost,
+  formatCostDelta,
+  formatDuration,
+  formatDurationDelta,
+  formatPair,
+  formatTime,
+  signed,
+} from './format.ts'
+import { mdCell, mdTable } from './markdown.ts'
+
+// A step summary is capped at 1 MiB by GitHub; thousands of unchanged rows help nobody.
+const MAX_ROWS = 300
+
+// Regressions first, then fixes, then the rest, as in the terminal comparison.
+const ORDER: Record<StatusChange, { rank: number; word: string }> = {
+  regressed: { rank: 0, word: '↓ regressed' },
+  improved: { rank: 1, word: '↑ fixed' },
+  unchanged: { rank: 2, word: 'unchanged' },
+  added: { rank: 3, word: '+ added' },
+  removed: { rank: 4, word: '− removed' },
+  not_run: { rank: 5, word: 'not run' },
+}
+
+/** `80%`, `99.5%`: rounded down, so a run with a failure never reads 100%. */
+function passRate(run: RunFile): string {
+  if (run.total_tests === 0) return '—'
+  return `${Math.floor((run.passed / run.total_tests) * 1000) / 10}%`
+}
+
+function tierRow(run: RunFile): string[] {
+  const notRun = run.not_run?.length ?? run.skipped ?? 0
+  return [
+    mdCell(run._partial ? `${run.tier} (partial)` : run.tier),
+    `${run.passed}/${run.total_tests}`,
+    passRate(run),
+    String(run.failed),
+    String(notRun),
+    formatCost(run.total_cost_usd),
+    formatDuration(run.total_duration_ms),
+    run.wall_clock_ms === undefined ? '—' : formatDuration(run.wall_clock_ms),
+  ]
+}
+
+function side(s: TestSnapshot | null, d: TestDelta, isAfter: boolean): string {
+  if (s) return s.passed ? 'PASS' : 'FAIL'
+  return isAfter && d.not_run ? { skipped: 'SKIP', todo: 'TODO', not_run: 'NOT RUN' }[d.not_run.status] : '—'
+}
+
+/** `a → b (change)`; one value when both sides read the same. */
+function change(
+  before: number | undefined,
+  after: number | undefined,
+  show: (n: number) => string,
+  delta: (n: number) => string,
+): string {
+  if (before !== undefined && after !== undefined && show(before) === show(after)) return show(after)
+  return formatPair(before, after, show, delta, true)
+}
+
+function deltaRow(d: TestDelta): string[] {
+  const { before: b, after: a } = d
+  return [
+    ORDER[d.status_change].word,
+    mdCell(d.label),
+    side(b, d, false),
+    side(a, d, true),
+    change(b?.cost_usd, a?.cost_usd, formatCost, formatCostDelta),
+    change(b?.turns_used, a?.turns_used, String, signed),
+    change(b?.duration_ms, a?.duration_ms, formatDuration, formatDurationDelta),
+  ]
+}
+
+function comparisonSection(run: RunFile, c: Comparison | { note: string } | undefined): string[] {
+  const lines = [`### ${mdCell(run.tier)} vs previous run`, '']
+  if (!c) return [...lines, `No earlier finalized ${mdCell(run.tier)} run to compare with.`]
+  if ('note' in c) return [...lines, mdCell(c.note)]
+  const counts = (Object.keys(ORDER) as StatusChange[])
+    .filter((s) => c[s] > 0)
+    .map((s) => `${c[s]} ${ORDER[s].word.replace(/^\W+ /, '')}`)
+  lines.push(
+    `Previous: ${mdCell(c.before_branch)} @ ${formatTime(c.before_timestamp)} (${mdCell(c.before_sha.slice(0, 7))}${c.before_partial ? ', partial' : ''}). ` +
+      `${counts.length > 0 ? counts.join(', ') : 'no tests'}; cost ${formatCostDelta(c.total_cost_delta)}, duration ${formatDurationDelta(c.total_duration_delta)}.`,
+    '',
+  )
+  const deltas = [...c.deltas].sort(
+    (x, y) =>
+      ORDER[x.status_change].rank - ORDER[y.status_change].rank ||
+      (x.label < y.label ? -1 : x.label > y.label ? 1 : 0),
+  )
+  if (deltas.length > 0) {
+    const shown = deltas.slice(0, MAX_ROWS)
+    const header = ['Change', 'Test', 'Before', 'After', 'Cost', 'Turns', 'Duration']
+    lines.push(...mdTable(header, shown.map(deltaRow)))
+    if (deltas.length > shown.length) lines.push('', `… and ${deltas.length - shown.length} more tests.`)
+  }
+  const notes = commentary(c)
+  if (notes.length > 0) lines.push('', '**Takeaways**', '', ...notes.map((n) => `- ${mdCell(n)}`))
+  return lines
+}
+
+/** What a run's gate said, for {@link stepSummary}: its verdict, or why there was none. */
+export type SummaryGate = Pick<GateResult, 'ok' | 'title' | 'message'> | { note: string }
+
+function gateSection(gate: SummaryGate): string[] {
+  if ('note' in gate) return ['', `**Gate:** ${mdCell(gate.note)}`]
+  // The message is aligned plain text; a fenced block keeps it readable and unescaped.
+  const fence = gate.message.includes('```') ? '~~~' : '```'
+  return ['', `**${gate.ok ? '✅' : '❌'} ${mdCell(gate.title)}**`, '', fence, gate.message, fence]
+}
+
+/**
+ * A GitHub job summary in markdown: a table of pass rate, cost and duration per tier, then
+ * for each run its comparison with the previous run (`comparisons[i]` belongs to `runs[i]`;
+ * `undefined` when there was none, `{ note }` to say why it was not compared): a table of
+ * per-test changes with deltas, regressions first, then fixes, then the rest, and the
+ * takeaways; then the gate's verdict when `gates[i]` is given. Pure and deterministic.
+ */
+export function stepSummary(
+  runs: RunFile[],
+  comparisons: (Comparison | { note: string } | undefined)[],
+  gates: (SummaryGate | undefined)[] = [],
+): string {
+  const lines = ['## Eval results', '']
+  if (runs.length === 0) return [...lines, 'No eval runs.', ''].join('\n')
+  const first = runs[0]!
+  lines.push(
+    `${mdCell(first.version)} @ ${mdCell(first.branch)} (${mdCell(first.git_sha.slice(0, 7))}), started ${formatTime(first.timestamp)}`,
+    '',
+    ...mdTable(
+      ['Tier', 'Passed', 'Pass rate', 'Failed', 'Not run', 'Cost', 'Duration', 'Wall clock'],
+      runs.map(tierRow),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  )
+  for (const run of runs.filter((r) => r._partial)) {
+    lines.push(
+      '',
+      `> **Partial:** the ${mdCell(run.tier)} run did not finish; only finished tests are counted.`,
+    )
+  }
+  runs.forEach((run, i) => {
+    lines.push('', ...comparisonSection(run, comparisons[i]))
+    const gate = gates[i]
+    if (gate) lines.push(...gateSection(gate))
+  })
+  return `${lines.join('\n')}\n`
+}

@@ -1,0 +1,119 @@
+import type { NotRunEntry, RunFile, TestEntry } from '../../store/schema.ts'
+import { alignColumns, formatCost, formatDuration, truncate } from '../format.ts'
+import { MAX_ROWS, palette, type RenderOptions } from '../options.ts'
+
+const NAME_MAX = 44
+const RULE = 72
+
+/** Options for {@link renderSummary}. */
+export interface SummaryOptions extends RenderOptions {
+  /** Where the run file was saved; printed as the last line. @default not printed */
+  file?: string
+}
+
+const NOT_RUN_LABEL: Record<NotRunEntry['status'], string> = {
+  skipped: 'SKIP',
+  todo: 'TODO',
+  not_run: 'NOT RUN',
+}
+
+/** The detail column: detections, else judge scores, else the score; plus why a failure ended. */
+function detail(test: TestEntry): string {
+  const parts: string[] = []
+  if (test.detection_rate !== undefined) {
+    const planted = (test.detected_bugs?.length ?? 0) + (test.missed_bugs?.length ?? 0)
+    parts.push(planted > 0 ? `${test.detection_rate}/${planted} det` : `${test.detection_rate} det`)
+  } else if (test.judge_scores && Object.keys(test.judge_scores).length > 0) {
+    parts.push(
+      Object.entries(test.judge_scores)
+        .map(([k, v]) => `${k}:${v}`)
+        .join(' '),
+    )
+  } else if (test.score !== undefined) {
+    parts.push(test.score === null ? 'unscored' : `score ${test.score.toFixed(2)}`)
+  }
+  if (!test.passed && test.exit_reason && test.exit_reason !== 'success') {
+    const at = test.timeout_at_turn === undefined ? '' : ` at turn ${test.timeout_at_turn}`
+    parts.push(`[${test.exit_reason}${at}]`)
+  }
+  if (test.flaky) parts.push('(flaky)')
+  return parts.join(' ')
+}
+
+function header(run: RunFile): string {
+  const version =
+    run.version === 'unknown' ? 'no version' : run.version.startsWith('v') ? run.version : `v${run.version}`
+  return `Eval results — ${version} @ ${run.branch} (${run.git_sha.slice(0, 7)}) — ${run.tier}`
+}
+
+function partialNote(run: RunFile): string | undefined {
+  if (!run._partial) return undefined
+  const why =
+    run.partial_reason === 'running'
+      ? 'the run is still in progress'
+      : run.partial_reason === 'interrupted'
+        ? 'the run was interrupted before it finished'
+        : 'the run did not finish'
+  return `PARTIAL: ${why}; ${run.total_tests} finished test${run.total_tests === 1 ? '' : 's'} recorded.`
+}
+
+function totals(run: RunFile): string {
+  const counts = new Map<string, number>()
+  for (const entry of run.not_run ?? []) {
+    const word = entry.status === 'not_run' ? 'not run' : entry.status
+    counts.set(word, (counts.get(word) ?? 0) + 1)
+  }
+  const flaky = run.tests.filter((t) => t.flaky).length
+  if (flaky > 0) counts.set('flaky', flaky)
+  const extra = [...counts].map(([word, n]) => `, ${n} ${word}`).join('')
+  const wall = run.wall_clock_ms === undefined ? '' : ` (wall ${formatDuration(run.wall_clock_ms)})`
+  const cost = formatCost(run.total_cost_usd)
+  const duration = formatDuration(run.total_duration_ms)
+  return `Total: ${run.passed}/${run.total_tests} passed${extra} — ${cost} — ${duration}${wall}`
+}
+
+/**
+ * The summary table of one run file: a header (version @ branch (sha) — tier), one row per
+ * test (name, PASS/FAIL, cost, turns, duration, detail), rows for tests that did not run, a
+ * totals line and, when given, where the file was saved. A partial run says so. Pure.
+ */
+export function renderSummary(run: RunFile, options: SummaryOptions = {}): string {
+  const p = palette(options)
+  const notRun = run.not_run ?? []
+  let width = 10
+  for (const t of [...run.tests, ...notRun]) width = Math.max(width, Math.min(NAME_MAX, t.name.length))
+  // Failing tests first when the list is cut, so a long run never hides a failure.
+  const maxRows = options.maxRows ?? MAX_ROWS
+  const cut = run.tests.length + notRun.length > maxRows
+  const shown = cut
+    ? [...run.tests.filter((t) => !t.passed), ...run.tests.filter((t) => t.passed)].slice(0, maxRows)
+    : run.tests
+  const rows: string[][] = shown.map((t) => [
+    truncate(t.name, width),
+    t.passed ? 'PASS' : 'FAIL',
+    formatCost(t.cost_usd),
+    t.turns_used === undefined ? '' : `${t.turns_used}t`,
+    formatDuration(t.duration_ms),
+    detail(t),
+  ])
+  for (const entry of cut ? notRun.slice(0, Math.max(0, maxRows - rows.length)) : notRun) {
+    rows.push([truncate(entry.name, width), NOT_RUN_LABEL[entry.status], '', '', '', entry.reason ?? ''])
+  }
+  const hidden = run.tests.length + notRun.length - rows.length
+  const paint = (cell: string, _row: number, column: number) => {
+    if (column !== 1) return cell
+    return cell === 'PASS' ? p.green(cell) : cell === 'FAIL' ? p.red(cell) : p.yellow(cell)
+  }
+
+  const lines = [p.bold(header(run)), '═'.repeat(RULE)]
+  const partial = partialNote(run)
+  if (partial) lines.push(p.yellow(partial))
+  if (rows.length === 0) lines.push('  (no tests recorded)')
+  for (const line of alignColumns(rows, { align: ['l', 'l', 'r', 'r', 'r', 'l'], paint })) {
+    lines.push(`  ${line}`)
+  }
+  if (hidden > 0) lines.push(`  … and ${hidden} more (npx evalbox show <file> --all lists every test)`)
+  lines.push('─'.repeat(RULE), `  ${totals(run)}`)
+  if (options.file) lines.push(`Saved: ${options.file}`)
+  return lines.join('\n')
+}
