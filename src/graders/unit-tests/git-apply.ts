@@ -59,13 +59,16 @@ export function parseGitPatch(diff: string): FilePatch[] {
     i++
     for (; i < lines.length && !lines[i]!.startsWith('diff --git '); i++) {
       const header = lines[i]!
-      let match: RegExpExecArray | null
-      if ((match = /^new file mode (\d+)$/.exec(header))) [state, newMode] = ['added', match[1]]
-      else if ((match = /^deleted file mode (\d+)$/.exec(header))) [state, oldMode] = ['deleted', match[1]]
-      else if ((match = /^old mode (\d+)$/.exec(header))) oldMode = match[1]
-      else if ((match = /^new mode (\d+)$/.exec(header))) newMode = match[1]
-      else if ((match = /^index ([0-9a-f]+)\.\.([0-9a-f]+)(?: (\d+))?$/.exec(header))) {
-        ;[file.oldId, file.newId, mode] = [match[1], match[2], match[3]]
+      const modeLine = /^(new file mode|deleted file mode|old mode|new mode) (\d+)$/.exec(header)
+      const index = /^index ([0-9a-f]+)\.\.([0-9a-f]+)(?: (\d+))?$/.exec(header)
+      if (modeLine) {
+        const [, what, value] = modeLine
+        if (what === 'new file mode') [state, newMode] = ['added', value]
+        else if (what === 'deleted file mode') [state, oldMode] = ['deleted', value]
+        else if (what === 'old mode') oldMode = value
+        else newMode = value
+      } else if (index) {
+        ;[file.oldId, file.newId, mode] = [index[1], index[2], index[3]]
       } else if (header.startsWith('Binary files ')) file.binaryWithoutData = true
       else if (header === 'GIT binary patch') {
         const start = /^(literal|delta) (\d+)$/.exec(lines[i + 1] ?? '')
