@@ -101,8 +101,8 @@ export async function applyAgentPatch(
     for (let dir = posix.dirname(path); dir !== '.'; dir = posix.dirname(dir))
       if (!touched.has(dir)) parents.add(dir)
   }
-  if (parents.size > 0) {
-    const found = await sandbox.exec(['sh', '-c', NOT_A_FOLDER, 'check', ...parents])
+  for (const chunk of chunks([...parents])) {
+    const found = await sandbox.exec(['sh', '-c', NOT_A_FOLDER, 'check', ...chunk])
     const bad = found.stdout.split('\n').find(Boolean)
     if (found.exitCode !== 0)
       throw fail(`cannot check the folders of the patched files: ${found.stderr.trim()}`)
@@ -134,21 +134,16 @@ export async function applyAgentPatch(
 
   const depth = (path: string) => path.split('/').length
   const byDepth = [...paths].sort((a, b) => depth(a) - depth(b))
-  const deleted = byDepth.filter((path) => !result.get(path))
-  const removed = await sandbox.exec([
-    'sh',
-    '-c',
-    REMOVE,
-    'remove',
-    String(deleted.length),
-    ...deleted,
-    ...byDepth,
-  ])
-  if (removed.exitCode !== 0) {
-    throw new EvalboxError(
-      'SANDBOX_UNAVAILABLE',
-      `could not remove the files the agent's patch replaces in verifier ${sandbox.id}: ${removed.stderr.trim()}`,
-    )
+  for (const chunk of chunks(byDepth)) {
+    const deleted = chunk.filter((path) => !result.get(path))
+    const args = [String(deleted.length), ...deleted, ...chunk]
+    const removed = await sandbox.exec(['sh', '-c', REMOVE, 'remove', ...args])
+    if (removed.exitCode !== 0) {
+      throw new EvalboxError(
+        'SANDBOX_UNAVAILABLE',
+        `could not remove the files the agent's patch replaces in verifier ${sandbox.id}: ${removed.stderr.trim()}`,
+      )
+    }
   }
   const written = [...result].filter((entry): entry is [string, GitFile] => entry[1] !== undefined)
   if (written.length === 0) return
@@ -165,6 +160,13 @@ export async function applyAgentPatch(
   } finally {
     await rm(staging, { recursive: true, force: true })
   }
+}
+
+/** `items` in runs of 500, so no command line grows past the system's limit. */
+function chunks<T>(items: readonly T[]): T[][] {
+  const runs: T[][] = []
+  for (let start = 0; start < items.length; start += 500) runs.push(items.slice(start, start + 500))
+  return runs
 }
 
 /** A file or link of the verifier's workdir as git would record it; undefined when absent. */
