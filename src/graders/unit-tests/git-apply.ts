@@ -108,6 +108,8 @@ function checkMode(path: string, mode: string | undefined): GitFile['mode'] {
  */
 export function applyFilePatch(patch: FilePatch, old: GitFile | undefined): GitFile | undefined {
   const { path } = patch
+  if (patch.binaryWithoutData)
+    throw new PatchError(path, 'the patch has no binary data (made without --binary)')
   if (patch.oldMode === undefined && old) throw new PatchError(path, 'already exists in the verifier')
   if (patch.oldMode !== undefined && !old) throw new PatchError(path, 'does not exist in the verifier')
   if (old && patch.oldMode !== old.mode) {
