@@ -134,6 +134,17 @@ describe.skipIf(!docker.ok)('harvest attacks, docker sandbox', () => {
     expect(e.grades?.map((grade) => [grade.name, grade.pass])).toEqual([
       ['contains("no-git")', true],
       ['the fix is in the patch', true],
+      ['unit tests', true],
     ])
+    expect(e.grades?.[2]?.metadata).toMatchObject({ patch: 'applied', counts: { passed: 1, failed: 0 } })
+  })
+
+  attack('harvest (docker): in an image without git, a non-fix is graded failing, not unscored', () => {
+    const grade = project.entry('an image without git: a non-fix is graded failing, not unscored').grades![0]!
+    expect(grade).toMatchObject({
+      pass: false,
+      score: 0,
+      metadata: { patch: 'applied', counts: { failed: 1 } },
+    })
   })
 })

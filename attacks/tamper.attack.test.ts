@@ -28,7 +28,9 @@ beforeAll(async () => {
       const pkg = join(dir, 'node', 'node_modules', 'tiny-assert')
       mkdirSync(pkg, { recursive: true })
       writeFileSync(join(pkg, 'index.js'), "exports.equal = require('node:assert/strict').equal\n")
-      symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'vitest', 'node_modules'))
+      for (const sub of ['vitest', 'jest', 'jest-config']) {
+        symlinkSync(join(repoRoot, 'node_modules'), join(dir, sub, 'node_modules'))
+      }
     }),
   ])
 }, 600_000)
@@ -122,5 +124,72 @@ describe('node:test and vitest (local)', () => {
         metadata: { tampered: [], counts: { passed: 2, failed: 0, errors: 0 } },
       })
     }
+  })
+})
+
+describe('jest (local, the repo’s jest 30)', () => {
+  const j = () => js
+  attack(
+    'jest: a package.json jest key with setupFilesAfterEnv is refused',
+    refused(j, 'jest: package.json jest key setupFilesAfterEnv', ['package.json']),
+  )
+  attack(
+    'jest: a package.json jest key with testMatch is refused',
+    refused(j, 'jest: package.json jest key testMatch', ['package.json']),
+  )
+  attack(
+    'jest: a package.json jest key with a transform is refused',
+    refused(j, 'jest: package.json jest key transform', ['package.json']),
+  )
+  attack(
+    'jest: a babel.config.js whose plugin rewrites the tests is refused',
+    refused(j, 'jest: babel.config.js rewrites the tests', ['babel.config.js']),
+  )
+  attack(
+    'jest: a .babelrc whose plugin rewrites the tests is refused',
+    refused(j, 'jest: .babelrc rewrites the tests', ['.babelrc']),
+  )
+  attack(
+    'jest: a planted jest.config.js is refused',
+    refused(j, 'jest: jest.config.js planted', ['jest.config.js']),
+  )
+  attack(
+    'jest: a planted jest.config.mjs is refused',
+    refused(j, 'jest: jest.config.mjs planted', ['jest.config.mjs']),
+  )
+  attack(
+    'jest: a __mocks__ file standing in for the module under test is removed',
+    refused(j, 'jest: __mocks__ stands in for the module under test', ['__mocks__/calc.js']),
+  )
+  attack(
+    'jest: the setup file the fixture’s config names is restored',
+    refused(j, 'jest: the setup file the config names is rewritten', ['support/matchers.js']),
+  )
+  attack(
+    'jest: the transform the fixture’s config names is restored',
+    refused(j, 'jest: the transform the config names is rewritten', ['support/transform.js']),
+  )
+  attack('jest: real fixes still pass with exact counts and nothing tampered', () => {
+    for (const name of [
+      'jest: a real fix still passes with exact counts',
+      'jest: a real fix with the project config still passes with exact counts',
+    ]) {
+      const grade = js.get(name)!.grades![0]!
+      expect(grade, name).toMatchObject({
+        pass: true,
+        metadata: {
+          framework: 'jest',
+          tampered: [],
+          counts: { passed: 2, failed: 0, skipped: 0, errors: 0 },
+        },
+      })
+    }
+    // Test ids as the jest parser reads them off jest 30's report.
+    const listed = js.get('jest: a real fix with the project config still passes with exact counts')!
+    expect(listed.grades![0]!.metadata).toMatchObject({
+      resolved: 'full',
+      failToPass: { passing: 1, total: 1 },
+      passToPass: { passing: 1, total: 1 },
+    })
   })
 })

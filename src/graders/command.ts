@@ -7,11 +7,9 @@ import { defineGrader, graderOptions } from './define.ts'
 import type { Grader, GraderContext } from './types.ts'
 import { detectFramework } from './unit-tests/detect.ts'
 import { ALL_TEST_GLOBS, FRAMEWORK_DEFAULTS } from './unit-tests/frameworks.ts'
-import { type PatchFile, patchFiles } from './unit-tests/patch-files.ts'
 import { runnerFileMatcher } from './unit-tests/runner-files.ts'
-import { sortChanges } from './unit-tests/sort-changes.ts'
 import type { TamperedFile } from './unit-tests/verdict.ts'
-import { applyAgentPatch, restoreFromFixture } from './unit-tests/verifier.ts'
+import { applyTakenChanges } from './unit-tests/verifier.ts'
 
 /** Where `graders.command` runs its command. */
 export type CommandPlace = 'verifier' | 'agent-sandbox'
@@ -171,20 +169,7 @@ async function inVerifier(
   const rules = { isTest: globMatcher(globs), runnerFile: runnerFileMatcher(framework) }
   const sandbox = await ctx.openSandbox()
   try {
-    let patch: VerifierFacts['patch'] = 'none'
-    let changed: PatchFile[] = []
-    if (ctx.patch) {
-      changed = patchFiles(ctx.patch.diff, ctx.patch.files)
-      patch = ctx.patch.diff.trim() === '' ? 'empty' : 'applied'
-      if (patch === 'applied')
-        await applyAgentPatch(sandbox, ctx.patch.diff, `${sandbox.outputDir}/evalbox-command`)
-    }
-    const sorted = sortChanges(changed, rules)
-    await restoreFromFixture(
-      sandbox,
-      workspace,
-      sorted.tampered.map((file) => file.path),
-    )
+    const { patch, sorted } = await applyTakenChanges(sandbox, ctx.patch, rules)
     const tampered: TamperedFile[] = sorted.tampered.map(({ path, change }) => ({ path, change }))
     return { result: await run(sandbox), facts: { patch, tampered } }
   } finally {

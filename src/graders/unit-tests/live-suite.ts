@@ -69,7 +69,7 @@ export function describeUnitTestsLive(provider: VerifierProvider, projects: read
       const ctx = verifierContext(provider, project.fixture, patch)
       contexts.push(ctx)
       const verifier = await ctx.openSandbox()
-      await applyAgentPatch(verifier, patch.diff, `${verifier.outputDir}/scratch`)
+      await applyAgentPatch(verifier, patch.diff)
       expect(Buffer.compare(await verifier.readFile('assets/logo.bin'), LOGO)).toBe(0)
       expect((await verifier.readFile('docs/new file é.txt')).toString()).toBe('hi\n')
       const [codeFile, code] = Object.entries(project.fix)[0]!

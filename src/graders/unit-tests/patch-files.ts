@@ -31,7 +31,7 @@ export function patchFiles(diff: string, files: readonly string[] = []): PatchFi
 }
 
 // `a/P b/P` (same P: no renames), or `"a/P" "b/P"` when git had to quote the name.
-function headerPath(rest: string): string | undefined {
+export function headerPath(rest: string): string | undefined {
   if (rest.startsWith('"')) {
     const quoted = readQuoted(rest)
     return quoted?.startsWith('a/') ? quoted.slice(2) : undefined

@@ -39,11 +39,12 @@ export interface LiveContext extends GraderContext {
   readonly opened: Sandbox[]
 }
 
-/** A context like the case runner's for grading `patch` against `fixture`. */
+/** A context like the case runner's for grading `patch` against `fixture` (docker verifiers run `image`). */
 export function verifierContext(
   provider: VerifierProvider,
   fixture: string,
   patch: { diff: string; files: string[] } | undefined,
+  image = TEST_IMAGE,
 ): LiveContext {
   const kept = new Map<string, string>()
   const opened: Sandbox[] = []
@@ -59,7 +60,7 @@ export function verifierContext(
       const sandbox =
         provider === 'local'
           ? await createLocalSandbox({ workspace: fixture, label: 'verifier' })
-          : await createDockerSandbox({ image: TEST_IMAGE, workspace: fixture })
+          : await createDockerSandbox({ image, workspace: fixture })
       opened.push(sandbox)
       return sandbox
     },

@@ -85,4 +85,28 @@ describe('configTestGlobs', () => {
       ),
     ).toEqual([['app/{x}'], ['app/{x}.js'], ['app/{x}/index.ts']])
   })
+
+  test('transforms, serializers and runners a jest config names are trusted, in objects and pairs', () => {
+    const pkg = JSON.stringify({
+      jest: {
+        transform: {
+          '\\.js$': '<rootDir>/tools/transform.js',
+          '\\.tsx?$': ['./tools/ts-transform', { isolated: true, nested: { deep: '[not a path' } }],
+          '\\.css$': 'jest-css-modules-transform',
+        },
+        transformIgnorePatterns: ['<rootDir>/vendor/'],
+        snapshotSerializers: ['<rootDir>/tools/serializer.js'],
+        runner: './tools/runner.js',
+        modulePaths: ['<rootDir>/src'],
+      },
+    })
+    expect(namedFiles(pkg)).toEqual([
+      'tools/transform.js',
+      'tools/ts-transform',
+      'tools/ts-transform.*',
+      'tools/ts-transform/index.*',
+      'tools/serializer.js',
+      'tools/runner.js',
+    ])
+  })
 })

@@ -29,7 +29,7 @@ export async function pytestConfigFile(workspace: string): Promise<string | unde
  * Test files the fixture's own runner config names, as globs, to trust besides the
  * framework's defaults: pytest's `python_files` patterns (`check_*.py`, not a bare `*.py`,
  * which would make the whole solution a test), and the setup files, environments,
- * resolvers and reporters a root jest or vitest config (or `package.json`'s `jest` key)
+ * transforms, resolvers and reporters a root jest or vitest config (or `package.json`'s `jest` key)
  * names by relative path (`setupFiles: ['./src/setupTests.ts']`). Read from the host
  * fixture, never from the agent's copy.
  */
@@ -65,6 +65,9 @@ export function pythonFiles(text: string): string[] {
   return quoted.length > 0 ? quoted : value.split(/\s+/).filter(Boolean)
 }
 
+// Keys whose values name code the runner loads: setup files, environments, transforms,
+// serializers, resolvers, runners, reporters (jest and vitest). Transform values are objects
+// (`{ '\\.js$': '<rootDir>/tools/transform.js' }`) or `[path, options]` pairs.
 const SETUP_KEYS = [
   'setupFiles',
   'setupFilesAfterEnv',
@@ -72,11 +75,21 @@ const SETUP_KEYS = [
   'globalTeardown',
   'testEnvironment',
   'environment',
+  'transform',
+  'snapshotSerializers',
   'snapshotResolver',
   'resolver',
+  'runner',
+  'testRunner',
   'testSequencer',
   'testResultsProcessor',
   'reporters',
+  'watchPlugins',
+  'moduleLoader',
+  'dependencyExtractor',
+  'hasteImplModulePath',
+  'prettierPath',
+  'pool',
 ]
 
 /**
@@ -86,20 +99,42 @@ const SETUP_KEYS = [
  */
 export function namedFiles(config: string): string[] {
   const globs: string[] = []
-  for (const key of SETUP_KEYS) {
-    const value = new RegExp(`\\b${key}["']?\\s*:\\s*(\\[[^\\]]*\\]|(["'\`])[^"'\`\\n]*\\2)`, 'g')
-    for (const match of config.matchAll(value)) {
-      for (const literal of match[1]!.matchAll(/(["'`])([^"'`\n]+)\1/g)) {
-        const file = relativeFile(literal[2]!)
-        if (!file) continue
-        // A config names files literally: `src/[id]/setup.ts` is that folder, not a class.
-        const path = escapeGlob(file)
-        globs.push(path)
-        if (!/\.[cm]?[jt]sx?$/.test(file)) globs.push(`${path}.*`, `${path}/index.*`)
-      }
+  const key = new RegExp(`\\b(?:${SETUP_KEYS.join('|')})["']?\\s*:\\s*`, 'g')
+  for (const match of config.matchAll(key)) {
+    const value = valueAt(config, match.index + match[0].length)
+    for (const literal of value.matchAll(/(["'`])([^"'`\n]+)\1/g)) {
+      const file = relativeFile(literal[2]!)
+      if (!file) continue
+      // A config names files literally: `src/[id]/setup.ts` is that folder, not a class.
+      const path = escapeGlob(file)
+      globs.push(path)
+      if (!/\.[cm]?[jt]sx?$/.test(file)) globs.push(`${path}.*`, `${path}/index.*`)
     }
   }
   return globs
+}
+
+// The text of the value at `start`: a quoted string, or a bracketed list or object up to
+// its matching close (brackets inside strings are skipped).
+function valueAt(text: string, start: number): string {
+  const open = text[start]
+  if (open === '"' || open === "'" || open === '`') {
+    const close = text.indexOf(open, start + 1)
+    return close < 0 ? '' : text.slice(start, close + 1)
+  }
+  if (open !== '[' && open !== '{') return ''
+  let depth = 0
+  let quote: string | undefined
+  for (let i = start; i < text.length; i++) {
+    const char = text[i]!
+    if (quote) {
+      if (char === '\\') i++
+      else if (char === quote) quote = undefined
+    } else if (char === '"' || char === "'" || char === '`') quote = char
+    else if (char === '[' || char === '{') depth++
+    else if ((char === ']' || char === '}') && --depth === 0) return text.slice(start, i + 1)
+  }
+  return text.slice(start)
 }
 
 function relativeFile(value: string): string | undefined {

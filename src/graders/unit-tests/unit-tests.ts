@@ -9,23 +9,18 @@ import { expectedTestFiles } from './empty-test-files.ts'
 import { ALL_TEST_GLOBS, FRAMEWORK_DEFAULTS } from './frameworks.ts'
 import { resolveUnitTestsOptions, type UnitTestsOptions } from './options.ts'
 import { parseTestOutput } from './parsers/index.ts'
-import { type PatchFile, patchFiles } from './patch-files.ts'
+import type { PatchFile } from './patch-files.ts'
 import { runnerProbes, runPreflight } from './preflight.ts'
 import { pytestLauncher } from './pytest-launcher.ts'
 import { checkReport } from './report-check.ts'
 import { resolveTests } from './resolution.ts'
 import { formatRunLog, logFileName, missingRunner } from './run-log.ts'
 import { runnerFileMatcher } from './runner-files.ts'
-import { type SortedChanges, sortChanges } from './sort-changes.ts'
+import type { SortedChanges } from './sort-changes.ts'
 import { configTestGlobs, pytestConfigFile } from './trusted-config.ts'
 import type { ParsedTests, UnitTestFramework } from './types.ts'
 import { unitTestVerdict } from './verdict.ts'
-import {
-  applyAgentPatch,
-  clearWorkspaceReports,
-  readWorkspaceReports,
-  restoreFromFixture,
-} from './verifier.ts'
+import { applyTakenChanges, clearWorkspaceReports, readWorkspaceReports } from './verifier.ts'
 
 /**
  * Runs the workspace's tests on the agent's work in a fresh verifier sandbox, taking from
@@ -102,16 +97,7 @@ export function unitTests(options: UnitTestsOptions = {}): Grader {
         // An unguessable path, handed to a shell command as an unexported variable.
         const reportDir = `${sandbox.outputDir}/.evalbox-${randomUUID()}`
         const reportPath = `${reportDir}/report${defaults?.report ?? '.txt'}`
-        let patch: 'none' | 'empty' | 'applied' = 'none'
-        let changed: PatchFile[] = []
-        if (ctx.patch) {
-          changed = patchFiles(ctx.patch.diff, ctx.patch.files)
-          patch = ctx.patch.diff.trim() === '' ? 'empty' : 'applied'
-          if (patch === 'applied') await applyAgentPatch(sandbox, ctx.patch.diff, scratch)
-        }
-        const sorted = sortChanges(changed, rules)
-        const undone = [...sorted.tampered, ...sorted.ignored].map((file) => file.path)
-        await restoreFromFixture(sandbox, workspace, undone)
+        const { patch, changed, sorted } = await applyTakenChanges(sandbox, ctx.patch, rules)
         const tampered = sorted.tampered.map(({ path, change }) => ({ path, change }))
         if (defaults?.workspaceReports) await clearWorkspaceReports(sandbox, defaults.workspaceReports)
         const runEnv = await hardenedEnv(sandbox, workspace, framework, scratch)
