@@ -3,7 +3,12 @@ import { symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { copyFixture, readJson, resultFiles, runVitest, type VitestRun } from '../e2e/support/run-vitest.ts'
-import { GVISOR_RUNTIMES, type SecondEngine, startSecondEngine } from '../src/sandbox/docker/second-engine.ts'
+import {
+  canStartSecondEngine,
+  GVISOR_RUNTIMES,
+  type SecondEngine,
+  startSecondEngine,
+} from '../src/sandbox/docker/second-engine.ts'
 import { dockerAvailable, TEST_IMAGE } from '../src/sandbox/docker/test-support.ts'
 import type { RunFile } from '../src/store/schema.ts'
 import { attack } from './support/attack.ts'
@@ -135,17 +140,7 @@ describe('bad sandbox options fail at definition time, naming the option and the
   })
 })
 
-const runsc = (() => {
-  try {
-    sh('command -v runsc && command -v dockerd')
-    return docker.ok && process.getuid?.() === 0
-  } catch {
-    return false
-  }
-})()
-if (!runsc && process.env.EVALBOX_REQUIRE_GVISOR === '1') {
-  throw new Error('EVALBOX_REQUIRE_GVISOR=1 but runsc, dockerd, root or the test image is missing')
-}
+const runsc = docker.ok && canStartSecondEngine(TEST_IMAGE, 'EVALBOX_REQUIRE_GVISOR', ['runsc'])
 
 describe.skipIf(!runsc)("runtime: 'runsc' on an engine with gVisor", () => {
   let engine: SecondEngine

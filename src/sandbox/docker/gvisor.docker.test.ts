@@ -1,28 +1,17 @@
-import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { describeSandboxContract } from '../../testing/sandbox-contract.ts'
 import { createDockerSandbox } from './docker-sandbox.ts'
-import { GVISOR_RUNTIMES, type SecondEngine, startSecondEngine } from './second-engine.ts'
+import {
+  canStartSecondEngine,
+  GVISOR_RUNTIMES,
+  type SecondEngine,
+  startSecondEngine,
+} from './second-engine.ts'
 import { TEST_IMAGE } from './test-support.ts'
 
 // gVisor (`runsc`, the Debian package) on an engine of its own: the shared engine is never
 // reconfigured. DOCKER_HOST is set before the first client is made (one module state per file).
-const runsc = (() => {
-  try {
-    execFileSync('sh', ['-c', 'command -v dockerd && docker image inspect "$0"', TEST_IMAGE], {
-      stdio: 'ignore',
-    })
-    execFileSync('sh', ['-c', 'command -v runsc'], { stdio: 'ignore' })
-    return process.getuid?.() === 0
-  } catch {
-    return false
-  }
-})()
-if (!runsc && process.env.EVALBOX_REQUIRE_GVISOR === '1') {
-  throw new Error(
-    'EVALBOX_REQUIRE_GVISOR=1 but runsc, dockerd, root or the test image is missing here (.ci/docker-up.sh installs runsc)',
-  )
-}
+const runsc = canStartSecondEngine(TEST_IMAGE, 'EVALBOX_REQUIRE_GVISOR', ['runsc'])
 
 describe.skipIf(!runsc)("runtime: 'runsc' (gVisor, on a second engine)", () => {
   let engine: SecondEngine

@@ -3,26 +3,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { describeSandboxContract } from '../../testing/sandbox-contract.ts'
 import { createDockerSandbox } from './docker-sandbox.ts'
 import { getEngine } from './engine.ts'
-import { type SecondEngine, startSecondEngine } from './second-engine.ts'
+import { canStartSecondEngine, type SecondEngine, startSecondEngine } from './second-engine.ts'
 import { TEST_IMAGE } from './test-support.ts'
 
 // This file talks to a second engine only: DOCKER_HOST is set before the first client is
 // made (Vitest gives each test file its own module state, so the cached client is this one's).
-const canRun = (() => {
-  try {
-    execFileSync('sh', ['-c', 'command -v dockerd && docker image inspect "$0"', TEST_IMAGE], {
-      stdio: 'ignore',
-    })
-    return process.getuid?.() === 0
-  } catch {
-    return false
-  }
-})()
-if (!canRun && process.env.EVALBOX_REQUIRE_DOCKER === '1') {
-  throw new Error(
-    'EVALBOX_REQUIRE_DOCKER=1 but a second engine cannot be started here (needs root, dockerd and the test image)',
-  )
-}
+const canRun = canStartSecondEngine(TEST_IMAGE, 'EVALBOX_REQUIRE_DOCKER')
 
 describe.skipIf(!canRun)('DOCKER_HOST=tcp://127.0.0.1 (a second engine)', () => {
   let engine: SecondEngine

@@ -12,6 +12,30 @@ import { join } from 'node:path'
  */
 export const GVISOR_RUNTIMES = { runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--network=none'] } }
 
+/**
+ * Whether a second engine can start here: root, dockerd, `image` on the default engine and
+ * every one of `commands` (e.g. `runsc`). When it cannot and the variable `requireVar` is
+ * `1` (as in CI), throws instead, so the tests that need it never skip there.
+ */
+export function canStartSecondEngine(image: string, requireVar: string, commands: string[] = []): boolean {
+  let ok: boolean
+  try {
+    execFileSync('sh', ['-c', 'command -v dockerd && docker image inspect "$0"', image], { stdio: 'ignore' })
+    for (const command of commands)
+      execFileSync('sh', ['-c', 'command -v "$0"', command], { stdio: 'ignore' })
+    ok = process.getuid?.() === 0
+  } catch {
+    ok = false
+  }
+  if (!ok && process.env[requireVar] === '1') {
+    const needs = ['root', 'dockerd', `the image ${image}`, ...commands].join(', ')
+    throw new Error(
+      `${requireVar}=1 but a second engine cannot be started here (it needs ${needs}; .ci/docker-up.sh installs them)`,
+    )
+  }
+  return ok
+}
+
 /** A second Docker engine for tests, listening on 127.0.0.1 over TCP. */
 export interface SecondEngine {
   /** The `DOCKER_HOST` value: `tcp://127.0.0.1:<port>`. */
