@@ -54,9 +54,11 @@ describe('evalsProject', () => {
     expect(() => evalsProject({ sandbox: { limits: { memory: 'lots' } } })).toThrow(
       /`sandbox\.limits\.memory` must be a size of at least 6 MiB.*got `"lots"` \(string\)/,
     )
-    expect(() => evalsProject({ secrets: ['sk-ant-value'] })).toThrow(
-      /`secrets\[0\]` must be an environment variable name .*never the values/,
+    expect(() => evalsProject({ secrets: ['MY_VAR', 'sk-ant-value'] })).toThrow(
+      /`secrets\[1\]` must be an environment variable name .*never the values/,
     )
+    expect(() => evalsProject({ secrets: 'MY_VAR' } as never)).toThrow(/`secrets` must be an array/)
+    expect(() => evalsProject({ secrets: ['MY_VAR', '_X1'] })).not.toThrow()
     expect(() => evalsProject({ include: 'evals/*.ts' } as never)).toThrow(/`include` must be an array/)
   })
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { EvalboxError } from '../errors.ts'
 import { redactDeep, redactThrown } from './deep.ts'
-import { checkSecretNames, createRedactor } from './redact.ts'
+import { createRedactor } from './redact.ts'
 
 const KEY = 'sk-ant-deep-test-0123456789abcdef'
 const { redact } = createRedactor([], { ANTHROPIC_API_KEY: KEY })
@@ -37,16 +36,5 @@ describe('redactThrown', () => {
     expect(error.expected).toEqual({ v: LABEL })
     expect(cause.message).toBe(`cause ${LABEL}`)
     expect(redactThrown(`thrown ${KEY}`, redact)).toBe(`thrown ${LABEL}`)
-  })
-})
-
-describe('checkSecretNames', () => {
-  it('accepts variable names and names the bad entry otherwise', () => {
-    expect(() => checkSecretNames(['MY_VAR', '_X1'])).not.toThrow()
-    expect(() => checkSecretNames(['MY_VAR', 'sk-ant-value'])).toThrow(EvalboxError)
-    expect(() => checkSecretNames(['MY_VAR', 'sk-ant-value'])).toThrow(
-      /Expected `secrets` to list environment variable names, got .*sk-ant-value.* in it/,
-    )
-    expect(() => checkSecretNames('MY_VAR')).toThrow(/got .*MY_VAR/)
   })
 })

@@ -1,4 +1,3 @@
-import { describeValue, EvalboxError } from '../errors.ts'
 import { KEY_SHAPES, type KeyShape, SHAPE_HOLD } from './key-shapes.ts'
 
 /** A secret value and the name shown in its place. */
@@ -309,21 +308,4 @@ export function createRedactor(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Redactor {
   return redactorOf(secretsFromEnv(names, env))
-}
-
-/**
- * Checks a `secrets` option (names of environment variables).
- *
- * @throws {EvalboxError} `INVALID_OPTIONS` naming the bad entry.
- */
-export function checkSecretNames(names: unknown, option = 'secrets'): void {
-  if (names === undefined) return
-  const valid = (name: unknown) => typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)
-  if (Array.isArray(names) && names.every(valid)) return
-  const bad = Array.isArray(names) ? names.find((name) => !valid(name)) : names
-  throw new EvalboxError(
-    'INVALID_OPTIONS',
-    `Expected \`${option}\` to list environment variable names, got ${describeValue(bad)}${Array.isArray(names) ? ' in it' : ''}. ` +
-      "Name the variables whose values are secret, e.g. ['MY_SERVICE_PASSPHRASE'] (never the values).",
-  )
 }
