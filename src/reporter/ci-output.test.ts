@@ -4,15 +4,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { makeRun, makeTest } from '../compare/__fixtures__/runs.ts'
 import { gate } from '../compare/gate.ts'
-import {
-  appendStepSummary,
-  checkJunitOption,
-  githubLines,
-  junitPath,
-  repoPath,
-  writeJunit,
-} from './ci-output.ts'
+import { appendStepSummary, githubLines, junitPath, repoPath, writeJunit } from './ci-output.ts'
 import type { TierEnd } from './conclude.ts'
+import { EvalReporter } from './eval-reporter.ts'
 
 describe('repoPath', () => {
   it('makes a project-relative path relative to the workspace (a project in a monorepo)', () => {
@@ -91,9 +85,9 @@ describe('files for CI', () => {
     expect(junitPath('a.xml', { EVALBOX_JUNIT: 'out/j.xml' }, '/p')).toBe('/p/a.xml')
     expect(junitPath(false, { EVALBOX_JUNIT: 'out/j.xml' }, '/p')).toBeUndefined()
     expect(junitPath('/abs/j.xml', {}, '/p')).toBe('/abs/j.xml')
-    expect(() => checkJunitOption('out/j.xml')).not.toThrow()
-    expect(() => checkJunitOption(true)).toThrow(
-      "Expected `junit` to be a file path such as 'reports/evals.xml', or false, got `true` (boolean).",
+    expect(() => new EvalReporter({ projects: [], junit: 'out/j.xml' })).not.toThrow()
+    expect(() => new EvalReporter({ projects: [], junit: true } as never)).toThrow(
+      /`junit` must be a file path such as 'reports\/evals.xml', or false, got `true` \(boolean\)/,
     )
   })
 })

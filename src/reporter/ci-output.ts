@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, relative, resolve, sep } from 'node:path'
-import { describeValue, EvalboxError, errorMessage } from '../core/errors.ts'
+import { errorMessage } from '../core/errors.ts'
 import { gateAnnotation, githubAnnotations, stepSummary } from '../render/github.ts'
 import { junitXml } from '../render/junit.ts'
 import { detectCi } from '../run/ci-env.ts'
@@ -85,19 +85,6 @@ export function writeJunit(
   } catch (error) {
     return `could not write the JUnit file ${path}: ${errorMessage(error)}. Point \`junit\` or EVALBOX_JUNIT at a writable path.`
   }
-}
-
-/**
- * Checks the `junit` option before the run.
- *
- * @throws {EvalboxError} `INVALID_OPTIONS` when it is neither a path nor `false`.
- */
-export function checkJunitOption(option: unknown): void {
-  if (option === undefined || option === false || (typeof option === 'string' && option.trim() !== '')) return
-  throw new EvalboxError(
-    'INVALID_OPTIONS',
-    `Expected \`junit\` to be a file path such as 'reports/evals.xml', or false, got ${describeValue(option)}.`,
-  )
 }
 
 /**

@@ -12,7 +12,7 @@ import {
 } from '../run/run-state.ts'
 import { recoverInterruptedRuns } from '../store/recover.ts'
 import { RunWriter, type WrittenRun } from '../store/run-writer.ts'
-import { checkJunitOption, writeCiOutputs } from './ci-output.ts'
+import { writeCiOutputs } from './ci-output.ts'
 import { concludeRun } from './conclude.ts'
 import { tierOf, toEntry, toNotRunEntry } from './entries.ts'
 import { gateExitCode, onlyEvalFailures } from './exit-code.ts'
@@ -54,7 +54,6 @@ export class EvalReporter implements Reporter {
     parseProjectOptions('new EvalReporter()', reporterOptionsSchema, options)
     this.projects = new Set(options.projects)
     this.gate = resolveGateSettings(options.gate, process.env)
-    checkJunitOption(options.junit)
   }
 
   /** Another evals project joins this reporter. */

@@ -95,7 +95,10 @@ export const projectOptionsShape = {
     ])
     .optional(),
   junit: z
-    .union([z.string().refine((path) => path.trim() !== '', 'must be a file path'), z.literal(false)])
+    .custom<string | false>(
+      (value) => value === false || (typeof value === 'string' && value.trim() !== ''),
+      "must be a file path such as 'reports/evals.xml', or false",
+    )
     .optional(),
   github: z.boolean().optional(),
   progress: z.boolean().optional(),
