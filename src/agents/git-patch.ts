@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { deflateSync } from 'node:zlib'
 import { formatPatch, OMIT_HEADERS, structuredPatch } from 'diff'
+import { encodeBase85Lines } from '../core/git-binary.ts'
 
 /** One file as git records it: regular, executable or a symbolic link (its text as data). */
 export interface GitFile {
@@ -117,29 +118,9 @@ function wholeFile(oldText: string, newText: string): ReturnType<typeof structur
   }
 }
 
-const BASE85 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~'
-
-/** `literal <size>` and git's base85 lines of the deflated bytes (52 bytes a line). */
+/** `literal <size>` and git's base85 lines of the deflated bytes. */
 function binaryLiteral(data: Buffer): string[] {
-  const deflated = deflateSync(data)
-  const lines = [`literal ${data.length}`]
-  for (let start = 0; start < deflated.length; start += 52) {
-    const chunk = deflated.subarray(start, start + 52)
-    const size = chunk.length
-    let line = size <= 26 ? String.fromCharCode(64 + size) : String.fromCharCode(96 + size - 26)
-    for (let i = 0; i < size; i += 4) {
-      let value = 0
-      for (let j = 0; j < 4; j++) value = value * 256 + (chunk[i + j] ?? 0)
-      let group = ''
-      for (let k = 0; k < 5; k++) {
-        group = BASE85[value % 85]! + group
-        value = Math.floor(value / 85)
-      }
-      line += group
-    }
-    lines.push(line)
-  }
-  return lines
+  return [`literal ${data.length}`, ...encodeBase85Lines(deflateSync(data))]
 }
 
 /** Git's quoting of a path with special bytes (`core.quotePath`): C escapes and octal UTF-8. */

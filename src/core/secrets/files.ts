@@ -1,6 +1,7 @@
 import { lstat, readdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { inflateSync } from 'node:zlib'
+import { decodeBase85Lines, walkDelta } from '../git-binary.ts'
 import type { Redactor } from './redact.ts'
 
 /** Files larger than this are not scanned: they are withheld. */
@@ -80,52 +81,14 @@ export function redactData(data: string | Uint8Array, redactor: Redactor): Redac
   return { data: redacted }
 }
 
-const BASE85 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~'
-const BASE85_VALUE = new Map([...BASE85].map((char, i) => [char, i]))
-
-/** Decodes the base85 lines of one hunk of a git binary patch. */
-function decodeBase85Lines(lines: readonly string[]): Buffer {
-  const out: number[] = []
-  for (const line of lines) {
-    const code = line.charCodeAt(0)
-    const length = code >= 65 && code <= 90 ? code - 64 : code >= 97 && code <= 122 ? code - 70 : -1
-    if (length < 0 || (line.length - 1) % 5 !== 0) throw new Error('bad base85 line')
-    const bytes: number[] = []
-    for (let i = 1; i < line.length; i += 5) {
-      let value = 0
-      for (let j = 0; j < 5; j++) {
-        const digit = BASE85_VALUE.get(line[i + j]!)
-        if (digit === undefined) throw new Error('bad base85 character')
-        value = value * 85 + digit
-      }
-      bytes.push((value >>> 24) & 0xff, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff)
-    }
-    out.push(...bytes.slice(0, length))
-  }
-  return Buffer.from(out)
-}
-
 /** The data a git delta inserts (copies from the old file hold nothing new), in runs. */
 function deltaInserts(delta: Buffer): Buffer[] {
-  let i = 0
-  for (let header = 0; header < 2; header++) while (i < delta.length && (delta[i++]! & 0x80) !== 0);
-  const runs: Buffer[] = []
-  let run: number[] = []
-  while (i < delta.length) {
-    const op = delta[i++]!
-    if (op & 0x80) {
-      for (let bit = 0; bit < 7; bit++) if (op & (1 << bit)) i++
-      if (run.length > 0) runs.push(Buffer.from(run))
-      run = []
-    } else if (op > 0) {
-      run.push(...delta.subarray(i, i + op))
-      i += op
-    } else {
-      throw new Error('bad delta opcode')
-    }
-  }
-  if (run.length > 0) runs.push(Buffer.from(run))
-  return runs
+  const runs: Buffer[][] = [[]]
+  walkDelta(delta, {
+    copy: () => runs.push([]),
+    insert: (data) => runs.at(-1)!.push(data),
+  })
+  return runs.filter((run) => run.length > 0).map((run) => Buffer.concat(run))
 }
 
 /**

@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib'
 import { applyPatch, parsePatch } from 'diff'
 import { type GitFile, gitFile } from '../../agents/git-patch.ts'
+import { decodeBase85Lines, walkDelta } from '../../core/git-binary.ts'
 import { headerPath } from './patch-files.ts'
 
 /** One file's part of a `git diff --binary` patch. */
@@ -147,7 +148,7 @@ function applyBinary(patch: FilePatch, old: Buffer): Buffer {
   const { kind, size, lines } = patch.binary!
   let data: Buffer
   try {
-    data = inflateSync(decodeBase85(lines))
+    data = inflateSync(decodeBase85Lines(lines))
   } catch (error) {
     throw new PatchError(patch.path, `corrupt binary patch (${(error as Error).message})`)
   }
@@ -158,70 +159,30 @@ function applyBinary(patch: FilePatch, old: Buffer): Buffer {
   return result
 }
 
-const BASE85 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~'
-const DIGITS = new Map([...BASE85].map((char, value) => [char, value]))
-
-/** Git's base85 lines: a length letter (A-Z: 1-26, a-z: 27-52 bytes), then 5 digits per 4 bytes. */
-function decodeBase85(lines: readonly string[]): Buffer {
-  const chunks: Buffer[] = []
-  for (const line of lines) {
-    const letter = line.charCodeAt(0)
-    const length =
-      letter >= 65 && letter <= 90 ? letter - 64 : letter >= 97 && letter <= 122 ? letter - 70 : 0
-    const body = line.slice(1)
-    if (length === 0 || body.length !== Math.ceil(length / 4) * 5)
-      throw new Error(`bad line ${JSON.stringify(line)}`)
-    const bytes = Buffer.alloc((body.length / 5) * 4)
-    for (let group = 0; group < body.length / 5; group++) {
-      let value = 0
-      for (const char of body.slice(group * 5, group * 5 + 5)) {
-        const digit = DIGITS.get(char)
-        if (digit === undefined) throw new Error(`bad character ${JSON.stringify(char)}`)
-        value = value * 85 + digit
-      }
-      if (value > 0xffffffff) throw new Error('a group over 32 bits')
-      bytes.writeUInt32BE(value, group * 4)
-    }
-    chunks.push(bytes.subarray(0, length))
-  }
-  return Buffer.concat(chunks)
-}
-
 /** Git's delta: source and target sizes, then copy (from the source) and insert instructions. */
 function applyDelta(path: string, source: Buffer, delta: Buffer): Buffer {
-  let at = 0
-  const size = () => {
-    let value = 0
-    let shift = 0
-    let byte: number
-    do {
-      byte = delta[at++] ?? 0
-      value += (byte & 0x7f) * 2 ** shift
-      shift += 7
-    } while (byte & 0x80 && at < delta.length)
-    return value
-  }
   const bad = (why: string) => new PatchError(path, `corrupt binary delta (${why})`)
-  if (size() !== source.length) throw bad('the file in the verifier has another size')
-  const target = Buffer.alloc(size())
+  let target = Buffer.alloc(0)
   let out = 0
-  while (at < delta.length) {
-    const op = delta[at++]!
-    if (op & 0x80) {
-      let offset = 0
-      let length = 0
-      for (let bit = 0; bit < 4; bit++) if (op & (1 << bit)) offset += delta[at++]! * 2 ** (8 * bit)
-      for (let bit = 0; bit < 3; bit++) if (op & (1 << (4 + bit))) length += delta[at++]! * 2 ** (8 * bit)
-      if (length === 0) length = 0x10000
-      if (offset + length > source.length || out + length > target.length) throw bad('a copy out of range')
-      source.copy(target, out, offset, offset + length)
-      out += length
-    } else if (op > 0) {
-      if (out + op > target.length || at + op > delta.length) throw bad('an insert out of range')
-      delta.copy(target, out, at, at + op)
-      at += op
-      out += op
-    } else throw bad('an unknown instruction')
+  try {
+    walkDelta(delta, {
+      sizes(sourceSize, targetSize) {
+        if (sourceSize !== source.length) throw bad('the file in the verifier has another size')
+        target = Buffer.alloc(targetSize)
+      },
+      copy(offset, length) {
+        if (offset + length > source.length || out + length > target.length) throw bad('a copy out of range')
+        source.copy(target, out, offset, offset + length)
+        out += length
+      },
+      insert(data) {
+        if (out + data.length > target.length) throw bad('an insert out of range')
+        data.copy(target, out)
+        out += data.length
+      },
+    })
+  } catch (error) {
+    throw error instanceof PatchError ? error : bad((error as Error).message)
   }
   if (out !== target.length) throw bad('the result has the wrong size')
   return target
