@@ -122,7 +122,7 @@ describe('llmJudge', () => {
     )
     const grade = await llmJudge({ rubric: 'Vote.', votes: 3, model: openai })(graderContext('v'))
     expect(grade.pass).toBe(true)
-    const votes = grade.metadata?.votes as { pass: boolean; reasoning: string; costUsd: number }[]
+    const votes = grade.metadata!.votes as { pass: boolean; reasoning: string; costUsd: number }[]
     expect(votes.map((v) => [v.pass, v.reasoning])).toEqual([
       [true, 'yes'],
       [false, 'no'],

@@ -160,7 +160,7 @@ describe('plantedBugs, judge model', () => {
     })(graderContext('a review for three'))
     expect(judge.server.requests.length - before).toBe(3)
     expect(grade.pass).toBe(true)
-    expect((grade.metadata?.votes as { pass: boolean }[]).map((v) => v.pass)).toEqual([false, true, true])
+    expect((grade.metadata!.votes as { pass: boolean }[]).map((v) => v.pass)).toEqual([false, true, true])
     expect(grade.metadata?.entry).toMatchObject({ detection_rate: 2 })
     expect(grade.metadata?.costUsd).toBeCloseTo((3 * (1000 * 1 + 100 * 5)) / 1e6, 9)
   })
