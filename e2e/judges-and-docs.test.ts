@@ -1,7 +1,7 @@
 // Issue 12, findings 8 and 9: every LLM judge has confirm-on-fail and votes, the default judge
 // models are current, and the docs say what the code does.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { FRAMEWORK_DEFAULTS } from '../src/graders/unit-tests/frameworks.ts'
