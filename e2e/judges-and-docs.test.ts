@@ -156,3 +156,43 @@ test('finding 9: the TypeScript blocks of docs/writing-evals.md and docs/graders
   }
   expect(out).toBe('')
 })
+
+test('the package is self-contained: every file the README and the docs link to is in the tarball', () => {
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }),
+  ) as { files: { path: string }[] }[]
+  const files = new Set(packed[0]!.files.map((file) => file.path))
+  for (const required of ['LICENSE', 'README.md', 'scripts/build-base-image.sh', 'dist/cli.js'])
+    expect(files, required).toContain(required)
+
+  const pages = ['README.md', ...[...files].filter((path) => /^docs\/[^/]+\.md$/.test(path))]
+  const missing: string[] = []
+  for (const page of pages) {
+    const text = readFileSync(join(repoRoot, page), 'utf8')
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^(https?:|mailto:|#)/.test(target!)) continue
+      const path = join(
+        page.includes('/') ? page.slice(0, page.lastIndexOf('/')) : '',
+        target!.split('#')[0]!,
+      )
+      if (!files.has(path.replaceAll('\\', '/'))) missing.push(`${page} → ${target}`)
+    }
+  }
+  expect(missing).toEqual([])
+
+  const pkg = readJson<{ license: string; repository?: { url: string }; homepage?: string; bugs?: unknown }>(
+    join(repoRoot, 'package.json'),
+  )
+  expect(pkg.license).toBe('MIT')
+  expect(readFileSync(join(repoRoot, 'LICENSE'), 'utf8')).toContain('MIT License')
+  expect(pkg.repository?.url).toMatch(/github\.com/)
+  expect(pkg.homepage).toBeDefined()
+  expect(pkg.bugs).toBeDefined()
+  // The examples, which are not shipped, are linked by URL from the README.
+  expect(readFileSync(join(repoRoot, 'README.md'), 'utf8')).toMatch(
+    /\]\(https:\/\/github\.com\/[^)]+\/examples\)/,
+  )
+})

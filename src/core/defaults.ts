@@ -18,3 +18,6 @@ export const DEFAULT_JUDGE_MODELS = {
   anthropic: 'claude-haiku-5-5',
   openai: 'gpt-6.1-terra',
 } as const
+
+/** evalbox's base image (Debian bookworm, node, python3 + pytest, git): `npx evalbox image build` makes it. */
+export const DEFAULT_BASE_IMAGE = 'evalbox-base:bookworm-1'
