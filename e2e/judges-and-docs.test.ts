@@ -61,7 +61,7 @@ test('finding 8: graders.llmJudge confirms a fail, takes a majority of votes, an
 
 test('finding 9: scripted agents keep prompt.md, and `skipped` is the count the docs say', async () => {
   const dir = copyFixture('judges-and-docs')
-  const run = await runVitest(dir, ['--project', 'evals', '-t', 'scripted agent|skipped on purpose'])
+  const run = await runVitest(dir, ['--project', 'evals', 'evals/docs.eval.ts'])
   const results = join(dir, '.evals')
   const e2e = resultFiles(results)
     .map((file) => readJson<RunFile>(file))
