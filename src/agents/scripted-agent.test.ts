@@ -40,6 +40,8 @@ describe('agents.scripted', () => {
       model: 'scripted',
       finalMessage: 'Fixed the off-by-one.',
     })
+    // The same run-dir files as every agent: the prompt, as given, and the transcript.
+    expect(ctx.kept.get('prompt.md')).toBe('Do the task.')
     const events = parseTranscript(ctx.kept.get('transcript.ndjson')!)
     expect(events.map((event) => event.type)).toEqual([
       'system',

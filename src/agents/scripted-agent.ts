@@ -50,6 +50,8 @@ async function runScripted(
   ctx: AgentContext,
 ): Promise<AgentResult> {
   const started = performance.now()
+  // Every built-in agent keeps the prompt it was given (docs/agents.md, run directories).
+  await ctx.keep('prompt.md', ctx.prompt)
   const control = createRunControl(ctx.signal, ctx.timeoutMs)
   const transcript = createScriptedTranscript(ctx.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES)
   transcript.init(ctx.sandbox.workdir, options.model ?? 'scripted')

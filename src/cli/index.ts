@@ -6,6 +6,7 @@ import { baselineCommand } from './commands/baseline.ts'
 import { compareCommand } from './commands/compare.ts'
 import { contextBenchCommand } from './commands/context-bench.ts'
 import { gateCommand } from './commands/gate.ts'
+import { imageCommand } from './commands/image.ts'
 import { listCommand } from './commands/list.ts'
 import { mergeCommand } from './commands/merge.ts'
 import { reportCommand } from './commands/report.ts'
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   merge: mergeCommand,
   report: reportCommand,
   'context-bench': contextBenchCommand,
+  image: imageCommand,
 }
 
 function fail(io: CliIo, message: string, usage?: string): number {

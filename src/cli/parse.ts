@@ -22,6 +22,8 @@ export interface CommandFlags {
   force?: boolean
   /** show, compare: list every test, however many. */
   all?: boolean
+  /** image build: the image tag. */
+  tag?: string
 }
 
 const OPTIONS = {
@@ -36,6 +38,7 @@ const OPTIONS = {
   out: { type: 'string' },
   force: { type: 'boolean' },
   all: { type: 'boolean' },
+  tag: { type: 'string' },
 } as const
 
 /**

@@ -11,6 +11,7 @@ Commands:
   merge          Merge the run files of shards (vitest --shard) into one run file
   report         Write the runs as one HTML page: trends, case table, side-by-side cases
   context-bench  Bench file-backed context: large outputs as artifacts, details recovered
+  image          \`image build\`: build the base image evalbox-base:bookworm-1 (Docker)
 
 Options:
   -h, --help     Show help; \`evalbox <command> --help\` for a command
@@ -19,6 +20,17 @@ Options:
 The results directory is --dir, else $EVALBOX_DIR, else .evals under the current directory.`
 
 export const COMMAND_USAGE: Record<string, string> = {
+  image: `Usage: evalbox image build [--tag T]
+
+Builds evalbox's base image: Debian bookworm with node, python3 + pytest, git and
+procps, made from Debian packages with debootstrap and imported with docker import
+(no container registry needed). An image already present under the tag is reused.
+Takes a minute or more and needs root, a reachable Docker engine, debootstrap (installed
+with apt-get when missing) and deb.debian.org. Runs the package's
+scripts/build-base-image.sh.
+
+Options:
+  --tag <image>  The image tag (default: evalbox-base:bookworm-1)`,
   list: `Usage: evalbox list [--dir D] [--tier T] [--json]
 
 Lists the run files in the results directory, newest first, with pass counts;

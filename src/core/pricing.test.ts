@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { DEFAULT_JUDGE_MODELS } from './defaults.ts'
 import { DEFAULT_PRICING, findModelPrice, priceUsage } from './pricing.ts'
 
 describe('findModelPrice', () => {
@@ -22,6 +23,13 @@ describe('findModelPrice', () => {
     expect(findModelPrice('claude-opus-4-9')).toBeUndefined()
     expect(findModelPrice('gpt-5-turbo-preview')).toBeUndefined()
     expect(findModelPrice('llama3:8b')).toBeUndefined()
+  })
+})
+
+describe('the default judge models', () => {
+  it('are priced, so a judge run with no model named reports its cost', () => {
+    for (const model of Object.values(DEFAULT_JUDGE_MODELS)) expect(findModelPrice(model)).toBeDefined()
+    expect(priceUsage(DEFAULT_JUDGE_MODELS.openai, { input: 1_000_000, output: 1_000_000 }).costUsd).toBe(6)
   })
 })
 

@@ -18,11 +18,14 @@ const opus4: ModelPrice = { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 1
 const sonnet4: ModelPrice = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 }
 
 /**
- * List prices as published by Anthropic and OpenAI, checked 2026-11-21. Prices change:
+ * List prices as published by Anthropic and OpenAI, checked 2026-11-21 (the GPT-6 rows and
+ * the default judge models, `DEFAULT_JUDGE_MODELS`, 2026-12-02). Prices change:
  * this table is plain data, edit it or pass `pricing` to the model client (merged over this
  * table) rather than trusting it blindly. Not modelled: batch discounts, long-prompt tiers
  * (Haiku 5.5 above 100k prompt tokens costs 5×), 1-hour cache writes, fast modes.
- * OpenAI has no cache-write charge, so its `cacheWrite` is the input price.
+ * OpenAI charged no cache writes before GPT-6, so those rows' `cacheWrite` is the input price;
+ * GPT-6 rows carry the 30-minute write price. `gpt-5`, `gpt-5-mini`, `gpt-5-nano` and `o3`
+ * shut down on 2026-12-11; their rows stay to price older results.
  */
 export const DEFAULT_PRICING: PricingTable = {
   'claude-fable-5-1': { input: 10, output: 50, cacheRead: 0.25, cacheWrite: 12.5 },
@@ -47,6 +50,8 @@ export const DEFAULT_PRICING: PricingTable = {
   'claude-haiku-4-5': { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
   'claude-3-5-haiku': { input: 0.8, output: 4, cacheRead: 0.08, cacheWrite: 1 },
   'claude-3-haiku': { input: 0.25, output: 1.25, cacheRead: 0.03, cacheWrite: 0.3 },
+  'gpt-6.1-terra': { input: 1, output: 5, cacheRead: 0.05, cacheWrite: 1.25 },
+  'gpt-6-luna': { input: 0.1, output: 0.5, cacheRead: 0.01, cacheWrite: 0.125 },
   'gpt-5.5': { input: 5, output: 30, cacheRead: 0.5 },
   'gpt-5.4': { input: 2.5, output: 15, cacheRead: 0.25 },
   'gpt-5.4-mini': { input: 0.75, output: 4.5, cacheRead: 0.075 },

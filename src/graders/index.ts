@@ -27,7 +27,7 @@ export type { CommandGraderOptions, CommandPlace } from './command.ts'
 export { type DefineGraderOptions, defineGrader, type GraderVerdict } from './define.ts'
 export type { FileBackedContextGraderOptions } from './file-backed-context/grader.ts'
 export type { StandardSchema } from './json-schema.ts'
-export type { JudgeModel } from './judge-model.ts'
+export type { JudgeModel, JudgeVote, JudgeVoting } from './judge-model.ts'
 export type { LlmJudgeOptions } from './llm-judge.ts'
 export {
   type GroundTruth,

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { createModelClient } from '../models/index.ts'
 import { llmJudge } from './llm-judge.ts'
 import { graderContext, useFakeJudge } from './test-support.ts'
 
@@ -75,7 +76,80 @@ describe('llmJudge', () => {
     expect(grade.explanation).toContain('`scores.overall` must be a number from 1 to 5, got `9` (number)')
   })
 
+  test('confirm: a failing verdict is re-judged, and a pass on re-judgement passes', async () => {
+    judge.server.enqueue(reply({ overall: 2 }, 'misses the point'), reply({ overall: 4 }, 'answers it'))
+    const before = judge.server.requests.length
+    const grade = await llmJudge({ rubric: 'Confirm me.', confirm: true, model: model(false) })(
+      graderContext('c'),
+    )
+    expect(judge.server.requests.length - before).toBe(2)
+    expect(grade).toMatchObject({ pass: true, score: 0.75 })
+    expect(grade.metadata?.votes).toMatchObject([
+      { round: 1, pass: false, reasoning: 'misses the point', verdict: { scores: { overall: 2 } } },
+      { round: 2, pass: true, reasoning: 'answers it', verdict: { scores: { overall: 4 } } },
+    ])
+    expect(grade.metadata?.entry).toMatchObject({ judge_reasoning: 'answers it' })
+    expect(grade.metadata?.costUsd).toBeCloseTo((2 * (2000 * 1 + 200 * 5)) / 1e6, 9)
+    expect(grade.metadata?.tokens).toEqual({ input: 4000, output: 400 })
+    expect(grade.explanation).toContain('the failing verdict was not confirmed')
+    const second = judge.server.requests.at(-1)!.body as { system: string }
+    expect(second.system).toContain('Independent judgement 2')
+
+    // A confirmed fail fails; a first pass is never re-judged.
+    judge.server.enqueue(reply({ overall: 1 }), reply({ overall: 2 }), reply({ overall: 5 }))
+    const grader = llmJudge({ rubric: 'Confirm me again.', confirm: true, model: model(false) })
+    const fail = await grader(graderContext('d'))
+    expect(fail.pass).toBe(false)
+    expect(fail.explanation).toContain('the fail was confirmed')
+    const passed = await grader(graderContext('e'))
+    expect(passed.pass).toBe(true)
+    expect(passed.metadata?.votes).toHaveLength(1)
+  })
+
+  test('votes: 3 over the OpenAI protocol: the 2–1 majority decides, every vote and its cost recorded', async () => {
+    const openai = createModelClient({
+      provider: 'openai',
+      model: 'gpt-6.1-terra',
+      baseUrl: judge.server.url,
+      apiKey: 'sk-test',
+      cache: false,
+      env: {},
+    })
+    judge.server.enqueue(
+      reply({ overall: 4 }, 'yes'),
+      reply({ overall: 1 }, 'no'),
+      reply({ overall: 5 }, 'yes!'),
+    )
+    const grade = await llmJudge({ rubric: 'Vote.', votes: 3, model: openai })(graderContext('v'))
+    expect(grade.pass).toBe(true)
+    const votes = grade.metadata!.votes as { pass: boolean; reasoning: string; costUsd: number }[]
+    expect(votes.map((v) => [v.pass, v.reasoning])).toEqual([
+      [true, 'yes'],
+      [false, 'no'],
+      [true, 'yes!'],
+    ])
+    // gpt-6.1-terra: $1 in, $5 out per million tokens.
+    for (const vote of votes) expect(vote.costUsd).toBeCloseTo((2000 * 1 + 200 * 5) / 1e6, 9)
+    expect(grade.metadata?.costUsd).toBeCloseTo(
+      votes.reduce((sum, v) => sum + v.costUsd, 0),
+      9,
+    )
+    expect(grade.explanation).toContain('3 judgements: 2 pass, 1 fail')
+    expect(grade.metadata?.entry).toMatchObject({ judge_scores: { overall: 4 } })
+
+    // A settled majority asks no more.
+    judge.server.enqueue(reply({ overall: 1 }), reply({ overall: 2 }))
+    const before = judge.server.requests.length
+    const fail = await llmJudge({ rubric: 'Vote again.', votes: 3, model: openai })(graderContext('w'))
+    expect(judge.server.requests.length - before).toBe(2)
+    expect(fail.pass).toBe(false)
+  })
+
   test('rejects bad options, naming the field', () => {
+    expect(() => llmJudge({ rubric: 'r', votes: 2 })).toThrow(/`votes` must be an odd number/)
+    expect(() => llmJudge({ rubric: 'r', votes: 0 })).toThrow(/`votes`/)
+    // @ts-expect-error confirm is a boolean
+    expect(() => llmJudge({ rubric: 'r', confirm: 'yes' })).toThrow(/`confirm` must be a boolean/)
     expect(() => llmJudge({ rubric: '' })).toThrow(/`rubric`/)
     expect(() => llmJudge({ rubric: 'r', scale: [5, 1] })).toThrow(/`scale`/)
     expect(() => llmJudge({ rubric: 'r', threshold: 0.8 })).toThrow(

@@ -1,11 +1,22 @@
 import { z } from 'zod'
 import { describeValue, EvalboxError } from '../core/errors.ts'
 import { defineGrader, graderOptions, judgeModelSchema, snippet } from './define.ts'
-import { askForJson, type JudgeModel, type JudgeParse, judgeCost, lazyJudgeClient } from './judge-model.ts'
+import {
+  askForJson,
+  describeVotes,
+  independentJudgement,
+  type JudgeModel,
+  type JudgeParse,
+  type JudgeVoting,
+  judgeByVotes,
+  judgeCost,
+  judgeVotingShape,
+  lazyJudgeClient,
+} from './judge-model.ts'
 import type { Grader, GraderContext } from './types.ts'
 
 /** Options of `graders.llmJudge`. */
-export interface LlmJudgeOptions {
+export interface LlmJudgeOptions extends JudgeVoting {
   /** What a good output is, in plain words. */
   rubric: string
   /** Lowest and highest score (highest is best). @default [1, 5] */
@@ -46,6 +57,7 @@ const optionsSchema = z.strictObject({
     ])
     .optional(),
   name: z.string().min(1).optional(),
+  ...judgeVotingShape,
 })
 
 function checkOptions(options: LlmJudgeOptions) {
@@ -119,32 +131,47 @@ export function llmJudge(options: LlmJudgeOptions): Grader {
     return parts.join('\n\n')
   }
 
+  const meanOf = (scores: Record<string, number>) =>
+    names.reduce((sum, name) => sum + scores[name]!, 0) / names.length
+
   return defineGrader(options.name ?? 'llmJudge', async (ctx) => {
-    const answer = await askForJson(
-      client(),
-      { system, messages: [{ role: 'user', content: prompt(ctx) }], signal: ctx.signal },
-      parse,
-    )
-    const cost = judgeCost(answer.calls)
-    if (!answer.value)
+    const user = prompt(ctx)
+    const judged = await judgeByVotes<Judgement>(options, {
+      ask: (n) =>
+        askForJson(
+          client(),
+          {
+            system: independentJudgement(system, n),
+            messages: [{ role: 'user', content: user }],
+            signal: ctx.signal,
+          },
+          parse,
+        ),
+      passes: (value) => meanOf(value.scores) >= threshold,
+      reasoning: (value) => value.reasoning,
+      record: (value) => ({ scores: value.scores }),
+    })
+    const cost = judgeCost(judged.calls)
+    const votes = options.votes !== undefined || options.confirm ? { votes: judged.votes } : {}
+    if (!judged.value)
       return {
         score: null,
         pass: false,
-        explanation: `the judge's answer was unusable twice (${answer.error}): ${snippet(answer.text, 80)}`,
-        metadata: { ...cost },
+        explanation: `the judge's answer was unusable twice (${judged.error}): ${snippet(judged.text, 80)}`,
+        metadata: { ...votes, ...cost },
       }
-    const { scores, reasoning } = answer.value
-    const values = names.map((name) => scores[name]!)
-    const mean = values.reduce((sum, n) => sum + n, 0) / values.length
+    const { scores, reasoning } = judged.value
+    const mean = meanOf(scores)
     const shown = names.map((name) => `${name} ${scores[name]}`).join(', ')
     return {
       score: (mean - lo) / (hi - lo),
-      pass: mean >= threshold,
-      explanation: `${shown} on [${lo}, ${hi}] (passes at ${threshold})${reasoning ? `: ${snippet(reasoning, 160)}` : ''}`,
+      pass: judged.pass,
+      explanation: `${shown} on [${lo}, ${hi}] (passes at ${threshold})${describeVotes(judged)}${reasoning ? `: ${snippet(reasoning, 160)}` : ''}`,
       metadata: {
         entry: { judge_scores: scores, judge_reasoning: reasoning },
         scale: [lo, hi],
         threshold,
+        ...votes,
         ...cost,
       },
     }

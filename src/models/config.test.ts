@@ -7,7 +7,7 @@ describe('resolveModelConfig', () => {
     const config = resolveModelConfig({ env: {}, cwd: '/proj' })
     expect(config).toMatchObject({
       provider: 'anthropic',
-      model: 'claude-haiku-4-5',
+      model: 'claude-haiku-5-5',
       baseUrl: 'https://api.anthropic.com',
       apiKey: undefined,
       maxTokens: 4096,
@@ -62,7 +62,7 @@ describe('resolveModelConfig', () => {
     expect(resolveModelConfig({ env: { OPENAI_API_KEY: 'sk-123456789' } })).toMatchObject({
       provider: 'openai',
       baseUrl: 'https://api.openai.com',
-      model: 'gpt-5-mini',
+      model: 'gpt-6.1-terra',
     })
   })
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { DEFAULT_JUDGE_MODELS } from '../core/defaults.ts'
 import { describeValue, EvalboxError } from '../core/errors.ts'
 import { DEFAULT_PRICING, type PricingTable } from '../core/pricing.ts'
 import type { ModelClientOptions, ModelProvider, RetryOptions } from './types.ts'
@@ -20,8 +21,12 @@ export interface ResolvedModelConfig {
 }
 
 const PROVIDERS: Record<ModelProvider, { baseUrl: string; keyEnv: string; model: string }> = {
-  anthropic: { baseUrl: 'https://api.anthropic.com', keyEnv: 'ANTHROPIC_API_KEY', model: 'claude-haiku-4-5' },
-  openai: { baseUrl: 'https://api.openai.com', keyEnv: 'OPENAI_API_KEY', model: 'gpt-5-mini' },
+  anthropic: {
+    baseUrl: 'https://api.anthropic.com',
+    keyEnv: 'ANTHROPIC_API_KEY',
+    model: DEFAULT_JUDGE_MODELS.anthropic,
+  },
+  openai: { baseUrl: 'https://api.openai.com', keyEnv: 'OPENAI_API_KEY', model: DEFAULT_JUDGE_MODELS.openai },
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

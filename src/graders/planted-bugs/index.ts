@@ -7,7 +7,7 @@ export {
   type PlantedBug,
   parseGroundTruth,
 } from './ground-truth.ts'
-export { judgePassed, type Vote } from './llm-verdict.ts'
+export { judgePassed } from './llm-verdict.ts'
 export {
   type EvidenceLevel,
   type MatchOptions,

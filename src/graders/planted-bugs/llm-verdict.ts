@@ -1,7 +1,14 @@
 import { z } from 'zod'
 import { check } from '../../core/validate.ts'
 import type { ModelClient } from '../../models/index.ts'
-import { askForJson, type JudgeCall, type JudgeParse } from '../judge-model.ts'
+import {
+  askForJson,
+  independentJudgement,
+  type JudgedVerdict,
+  type JudgeParse,
+  type JudgeVoting,
+  judgeByVotes,
+} from '../judge-model.ts'
 import type { GroundTruth } from './ground-truth.ts'
 import { type EvidenceLevel, overallEvidence } from './match.ts'
 
@@ -13,14 +20,6 @@ export interface ModelVerdict {
   readonly evidence: Record<string, EvidenceLevel>
   readonly evidenceQuality: EvidenceLevel
   readonly reasoning: string
-}
-
-/** One judgement in a confirm-on-fail round. */
-export interface Vote {
-  readonly pass: boolean
-  readonly detection_rate: number
-  readonly false_positives: number
-  readonly evidence_quality: number
 }
 
 const SYSTEM = `You grade a code review against bugs that were planted in the code on purpose.
@@ -82,74 +81,49 @@ function userMessage(truth: GroundTruth, report: string): string {
 }
 
 /** The seed-002 pass rule. */
-export function judgePassed(verdict: Vote | Omit<Vote, 'pass'>, truth: GroundTruth): boolean {
+export function judgePassed(
+  counts: { detection_rate: number; false_positives: number; evidence_quality: number },
+  truth: GroundTruth,
+): boolean {
   return (
-    verdict.detection_rate >= truth.minimum_detection &&
-    verdict.false_positives <= truth.max_false_positives &&
-    verdict.evidence_quality >= 2
+    counts.detection_rate >= truth.minimum_detection &&
+    counts.false_positives <= truth.max_false_positives &&
+    counts.evidence_quality >= 2
   )
 }
 
-function toVote(verdict: ModelVerdict, truth: GroundTruth): Vote {
-  const counts = {
+function counts(verdict: ModelVerdict) {
+  return {
     detection_rate: verdict.detected.length,
     false_positives: verdict.falsePositives,
     evidence_quality: verdict.evidenceQuality,
   }
-  return { pass: judgePassed(counts, truth), ...counts }
-}
-
-/** The outcome of `judgeReview`: the verdict kept, every vote, and the calls made. */
-export interface JudgedReview {
-  /** Undefined when the first judgement was unusable twice. */
-  readonly verdict: ModelVerdict | undefined
-  readonly pass: boolean
-  readonly votes: Vote[]
-  readonly calls: JudgeCall[]
-  readonly error?: string
 }
 
 /**
- * Asks the model to judge the review. When the verdict fails, asks up to `confirmOnFail` more
- * times (each a distinct request, so the cache does not replay the first) and keeps the
- * majority; it stops as soon as the majority is settled. The verdict kept is the first that
- * agrees with the majority. Unusable re-judgements cast no vote.
+ * Asks the model to judge the review, through the shared voting of every LLM judge
+ * (`votes`, `confirm`: see `judgeByVotes`). Each vote records the seed-002 counts.
  */
-export async function judgeReview(
+export function judgeReview(
   client: ModelClient,
   truth: GroundTruth,
   report: string,
-  options: { confirmOnFail: number; signal?: AbortSignal },
-): Promise<JudgedReview> {
-  const calls: JudgeCall[] = []
-  const verdicts: ModelVerdict[] = []
-  const votes: Vote[] = []
-  const rounds = 1 + options.confirmOnFail
-  const majority = Math.floor(rounds / 2) + 1
-  let error: string | undefined
-  for (let round = 1; round <= rounds; round++) {
-    const system = round === 1 ? SYSTEM : `${SYSTEM}\n\n(Independent judgement ${round} of ${rounds}.)`
-    const answer = await askForJson(
-      client,
-      { system, messages: [{ role: 'user', content: userMessage(truth, report) }], signal: options.signal },
-      (value) => parseVerdict(truth, value),
-    )
-    calls.push(...answer.calls)
-    if (answer.value === undefined) {
-      error ??= answer.error
-      if (round === 1) return { verdict: undefined, pass: false, votes, calls, error }
-      continue
-    }
-    verdicts.push(answer.value)
-    votes.push(toVote(answer.value, truth))
-    const passes = votes.filter((v) => v.pass).length
-    const fails = votes.length - passes
-    if (round === 1 && passes === 1) break
-    if (passes >= majority || fails >= majority) break
-  }
-  const passes = votes.filter((v) => v.pass).length
-  // A tie (some re-judgements unusable) keeps the failing first verdict.
-  const pass = passes * 2 > votes.length
-  const kept = verdicts[votes.findIndex((v) => v.pass === pass)]!
-  return { verdict: kept, pass, votes, calls, ...(error !== undefined && { error }) }
+  options: JudgeVoting & { signal?: AbortSignal },
+): Promise<JudgedVerdict<ModelVerdict>> {
+  const user = userMessage(truth, report)
+  return judgeByVotes<ModelVerdict>(options, {
+    ask: (n) =>
+      askForJson(
+        client,
+        {
+          system: independentJudgement(SYSTEM, n),
+          messages: [{ role: 'user', content: user }],
+          signal: options.signal,
+        },
+        (value) => parseVerdict(truth, value),
+      ),
+    passes: (verdict) => judgePassed(counts(verdict), truth),
+    reasoning: (verdict) => verdict.reasoning,
+    record: counts,
+  })
 }

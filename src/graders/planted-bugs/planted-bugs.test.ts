@@ -102,7 +102,11 @@ describe('plantedBugs, deterministic matching', () => {
     expect(() => plantedBugs({ groundTruth: truth, report: { path: 'x' } as never })).toThrow(
       /unknown option `report.path`.*known: `file`/,
     )
-    expect(() => plantedBugs({ groundTruth: truth, confirmOnFail: -1 })).toThrow(/confirmOnFail/)
+    expect(() => plantedBugs({ groundTruth: truth, votes: 2 })).toThrow(/`votes`.*odd number/)
+    // @ts-expect-error the old option is gone: `confirm` and `votes` replace it
+    expect(() => plantedBugs({ groundTruth: truth, confirmOnFail: 2 })).toThrow(
+      /`confirmOnFail` is gone.*`votes: 3`/,
+    )
   })
 })
 
@@ -118,33 +122,50 @@ describe('plantedBugs, judge model', () => {
     usage: { input: 1000, output: 100 },
   })
 
-  test('confirm-on-fail: fail, then pass, then pass gives a majority pass and records the votes', async () => {
+  test('confirm-on-fail (the default): a fail, then a pass on re-judgement, passes and records both votes', async () => {
+    judge.server.enqueue(answer([true, false, false], 0), answer([true, true, false], 0))
+    const before = judge.server.requests.length
+    const grade = await plantedBugs({ groundTruth: truth, judge: 'llm', model: model() })(
+      graderContext(goodReview),
+    )
+    expect(judge.server.requests.length - before).toBe(2)
+    expect(grade.pass).toBe(true)
+    expect(grade.metadata?.votes).toMatchObject([
+      { round: 1, pass: false, verdict: { detection_rate: 1, false_positives: 0, evidence_quality: 3 } },
+      { round: 2, pass: true, verdict: { detection_rate: 2, false_positives: 0, evidence_quality: 3 } },
+    ])
+    // The verdict kept is the confirming one.
+    expect(grade.metadata?.entry).toMatchObject({ detection_rate: 2, detected_bugs: ['b1', 'b2'] })
+    expect(grade.score).toBeCloseTo(2 / 3)
+    expect(grade.metadata?.costUsd).toBeCloseTo((2 * (1000 * 1 + 100 * 5)) / 1e6, 9)
+    expect(grade.explanation).toContain('the failing verdict was not confirmed')
+    const prompt = JSON.stringify(judge.server.requests.at(-1)!.body)
+    expect(prompt).toContain('flipped test in max()')
+    expect(prompt).toContain('Independent judgement 2')
+  })
+
+  test('votes: 3 takes the majority, stopping once it is settled', async () => {
     judge.server.enqueue(
       answer([true, false, false], 0),
       answer([true, true, false], 0),
       answer([true, true, true], 1),
     )
     const before = judge.server.requests.length
-    const grade = await plantedBugs({ groundTruth: truth, judge: 'llm', model: model() })(
-      graderContext(goodReview),
-    )
+    const grade = await plantedBugs({
+      groundTruth: truth,
+      judge: 'llm',
+      model: model(),
+      votes: 3,
+      confirm: false,
+    })(graderContext('a review for three'))
     expect(judge.server.requests.length - before).toBe(3)
     expect(grade.pass).toBe(true)
-    expect(grade.metadata?.votes).toEqual([
-      { pass: false, detection_rate: 1, false_positives: 0, evidence_quality: 3 },
-      { pass: true, detection_rate: 2, false_positives: 0, evidence_quality: 3 },
-      { pass: true, detection_rate: 3, false_positives: 1, evidence_quality: 3 },
-    ])
-    // The verdict kept is the first one on the majority's side.
-    expect(grade.metadata?.entry).toMatchObject({ detection_rate: 2, detected_bugs: ['b1', 'b2'] })
-    expect(grade.score).toBeCloseTo(2 / 3)
-    expect(grade.metadata?.costUsd).toBeCloseTo((3 * (1000 * 1 + 100 * 5)) / 1e6)
-    const prompt = JSON.stringify(judge.server.requests.at(-1)!.body)
-    expect(prompt).toContain('flipped test in max()')
-    expect(prompt).toContain('Independent judgement 3 of 3')
+    expect((grade.metadata!.votes as { pass: boolean }[]).map((v) => v.pass)).toEqual([false, true, true])
+    expect(grade.metadata?.entry).toMatchObject({ detection_rate: 2 })
+    expect(grade.metadata?.costUsd).toBeCloseTo((3 * (1000 * 1 + 100 * 5)) / 1e6, 9)
   })
 
-  test('a first pass needs no confirmation; two fails settle a fail', async () => {
+  test('a first pass needs no confirmation; a confirmed fail fails', async () => {
     judge.server.enqueue(answer([true, true, false], 0))
     const before = judge.server.requests.length
     const pass = await plantedBugs({ groundTruth: truth, judge: 'llm', model: model(), name: 'pb-pass' })(
@@ -158,11 +179,12 @@ describe('plantedBugs, judge model', () => {
     )
     expect(fail.pass).toBe(false)
     expect(fail.metadata?.votes).toHaveLength(2)
+    expect(fail.explanation).toContain('the fail was confirmed')
   })
 
   test('an unusable answer is asked again once, then the grade is unscored', async () => {
     judge.server.enqueue({ text: 'I think it is fine' }, { text: '{"bugs": [], "false_positives": 0}' })
-    const grade = await plantedBugs({ groundTruth: truth, judge: 'llm', model: model(), confirmOnFail: 0 })(
+    const grade = await plantedBugs({ groundTruth: truth, judge: 'llm', model: model(), confirm: false })(
       graderContext('yet another review'),
     )
     expect(grade).toMatchObject({ score: null, pass: false })

@@ -1,7 +1,15 @@
 import { extname } from 'node:path'
 import { z } from 'zod'
+import { graderConfig } from '../../core/errors.ts'
 import { defineGrader, type GraderVerdict, graderOptions, judgeModelSchema } from '../define.ts'
-import { type JudgeModel, judgeCost, lazyJudgeClient } from '../judge-model.ts'
+import {
+  describeVotes,
+  type JudgeModel,
+  type JudgeVoting,
+  judgeCost,
+  judgeVotingShape,
+  lazyJudgeClient,
+} from '../judge-model.ts'
 import type { Grader, GraderContext } from '../types.ts'
 import { parseFindings } from './findings.ts'
 import { type GroundTruth, type GroundTruthInput, loadGroundTruth, parseGroundTruth } from './ground-truth.ts'
@@ -16,21 +24,20 @@ export type GroundTruthOption =
   | ((ctx: GraderContext) => string | GroundTruthInput | Promise<string | GroundTruthInput>)
 
 /** Options of `graders.plantedBugs`. */
-export interface PlantedBugsOptions extends MatchOptions {
+export interface PlantedBugsOptions extends MatchOptions, JudgeVoting {
   /** Ground truth in the seed-002 format; a relative path resolves against the current directory. */
   groundTruth: GroundTruthOption
   /** Where the review is. @default 'output' */
   report?: ReportSource
   /**
    * `'match'`: deterministic matching of findings to bugs (see `matchFindings`).
-   * `'llm'`: a judge model decides per bug, with confirm-on-fail.
+   * `'llm'`: a judge model decides per bug, with confirm-on-fail (`confirm`, on by default)
+   * and `votes` as every LLM judge has them.
    * @default 'match'
    */
   judge?: 'match' | 'llm'
   /** The judge model (`judge: 'llm'`). @default the environment's (`EVALBOX_MODEL`...) */
   model?: JudgeModel
-  /** Extra judgements asked when the verdict fails; the majority decides. @default 2 */
-  confirmOnFail?: number
   /** Grade name. @default 'plantedBugs' */
   name?: string
 }
@@ -53,7 +60,7 @@ const optionsSchema = z.strictObject({
     .optional(),
   judge: z.enum(['match', 'llm']).optional(),
   model: judgeModelSchema.optional(),
-  confirmOnFail: z.number().int().nonnegative().optional(),
+  ...judgeVotingShape,
   name: z.string().min(1).optional(),
   lineTolerance: z.number().int().nonnegative().optional(),
   minKeywords: z.number().int().nonnegative().optional(),
@@ -97,9 +104,13 @@ function summary(truth: GroundTruth, detected: string[], missed: string[], fp: n
  * @example graders.plantedBugs({ groundTruth: 'cases/c1/ground-truth.json', report: { file: 'review.md' } })
  */
 export function plantedBugs(options: PlantedBugsOptions): Grader {
+  if (typeof options === 'object' && options !== null && 'confirmOnFail' in options)
+    throw graderConfig(
+      'graders.plantedBugs(): `confirmOnFail` is gone; every LLM judge now takes `confirm` (re-judge a failing verdict, on by default here) and `votes: n` (an odd number of judgements, majority wins). Replace `confirmOnFail: 2` with `votes: 3`, or `confirmOnFail: 0` with `confirm: false`.',
+    )
   graderOptions('graders.plantedBugs()', optionsSchema, options)
   const judge = options.judge ?? 'match'
-  const confirmOnFail = options.confirmOnFail ?? 2
+  const voting: JudgeVoting = { votes: options.votes, confirm: options.confirm ?? true }
   const report = options.report ?? 'output'
   const truthFor = resolveTruth(options.groundTruth)
   const client = lazyJudgeClient(options.model)
@@ -120,16 +131,16 @@ export function plantedBugs(options: PlantedBugsOptions): Grader {
         return { score: 0, pass: false, explanation: text.missing, metadata: { entry } }
       }
       if (judge === 'match') return byMatching(truth, text.text, options)
-      const judged = await judgeReview(client(), truth, text.text, { confirmOnFail, signal: ctx.signal })
+      const judged = await judgeReview(client(), truth, text.text, { ...voting, signal: ctx.signal })
       const cost = judgeCost(judged.calls)
-      if (!judged.verdict)
+      if (!judged.value)
         return {
           score: null,
           pass: false,
           explanation: `the judge model gave no usable verdict: ${judged.error}`,
           metadata: { ...cost },
         }
-      const v = judged.verdict
+      const v = judged.value
       const entry = {
         detection_rate: v.detected.length,
         false_positives: v.falsePositives,
@@ -137,11 +148,10 @@ export function plantedBugs(options: PlantedBugsOptions): Grader {
         detected_bugs: v.detected,
         missed_bugs: v.missed,
       }
-      const votes = judged.votes.length > 1 ? ` (majority of ${judged.votes.length} judgements)` : ''
       return {
         score: v.detected.length / truth.bugs.length,
         pass: judged.pass,
-        explanation: `${summary(truth, v.detected, v.missed, v.falsePositives, v.evidenceQuality)}${votes}`,
+        explanation: `${summary(truth, v.detected, v.missed, v.falsePositives, v.evidenceQuality)}${describeVotes(judged)}`,
         metadata: { entry, votes: judged.votes, evidence: v.evidence, reasoning: v.reasoning, ...cost },
       }
     },
