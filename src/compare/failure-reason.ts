@@ -10,7 +10,9 @@ const ERROR_MAX = 160
  * ever shortened, never the failing test names: the headline lists five of them and
  * "and N more", and an error line that carries a `(failing: …)` list keeps it whole.
  */
-export function failureReason(test: Pick<TestSnapshot, 'exit_reason' | 'timeout_at_turn' | 'error' | 'headline'>): string | undefined {
+export function failureReason(
+  test: Pick<TestSnapshot, 'exit_reason' | 'timeout_at_turn' | 'error' | 'headline'>,
+): string | undefined {
   if (test.headline?.trim()) return test.headline.trim()
   const parts: string[] = []
   if (test.exit_reason && test.exit_reason !== 'success') {

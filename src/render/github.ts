@@ -1,7 +1,7 @@
 import { caseKey } from '../compare/case-outcomes.ts'
+import { budgetTag } from '../compare/failure-reason.ts'
 import type { GateResult } from '../compare/gate.ts'
 import { formatCounts } from '../compare/gate-message.ts'
-import { budgetTag } from '../compare/failure-reason.ts'
 import type { Comparison } from '../compare/types.ts'
 import type { RunFile, TestEntry } from '../store/schema.ts'
 

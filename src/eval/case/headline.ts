@@ -143,7 +143,9 @@ export function failingTests(grade: Grade): string | undefined {
   if (names.length === 0) return undefined
   const counts = metadata.counts as { failed?: unknown; errors?: unknown } | undefined
   const counted =
-    typeof counts?.failed === 'number' && typeof counts.errors === 'number' ? counts.failed + counts.errors : 0
+    typeof counts?.failed === 'number' && typeof counts.errors === 'number'
+      ? counts.failed + counts.errors
+      : 0
   const total = Math.max(names.length, counted)
   const shown = names.slice(0, MAX_NAMES)
   const more = total - shown.length
@@ -166,7 +168,11 @@ const NOT_FOUND = [
   /command not found: (\S+)/,
   /([^\s:]+): (?:command )?not found\s*$/m,
 ]
-const NOT_EXECUTABLE = [/cannot run "([^"]+)"/, /exec: "([^"]+)": permission denied/i, /([^\s:]+): Permission denied/]
+const NOT_EXECUTABLE = [
+  /cannot run "([^"]+)"/,
+  /exec: "([^"]+)": permission denied/i,
+  /([^\s:]+): Permission denied/,
+]
 
 /** The command a "not found" message in the agent's last output lines names. */
 export function missingCommand(text: string): string | undefined {

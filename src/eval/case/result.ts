@@ -77,7 +77,9 @@ export function failureMessage(result: CaseResult): string | undefined {
   const byBudget = failedByBudget(result)
   if (summary) {
     if (summary.pass && !byBudget) return undefined
-    const headline = cause ? `Eval "${testName}" failed: ${composeHeadline(headlineFacts(result))}` : undefined
+    const headline = cause
+      ? `Eval "${testName}" failed: ${composeHeadline(headlineFacts(result))}`
+      : undefined
     if (summary.pass) return headline
     const failed = summary.grades.filter((grade) => !grade.pass)
     const threshold = options.threshold
