@@ -198,6 +198,11 @@ describe('agents.cli', () => {
     expect(() => cliAgent({ command: ['a'], maxTurns: 0 })).toThrow(/`maxTurns`.*`0`/)
     expect(() => cliAgent({ command: ['a', '{maxTurns}'] })).toThrow(/set `maxTurns`/)
     expect(() => cliAgent({ command: ['a'], maxCostUsd: 1 })).toThrow(/transcript: 'stream-json'/)
+    // A turn budget nobody watches or receives is no limit.
+    expect(() => cliAgent({ command: ['a'], maxTurns: 2 })).toThrow(
+      /`maxTurns` \(2\) is neither watched nor passed on: set transcript: 'stream-json'.*or put \{maxTurns\} in the command/,
+    )
+    expect(() => cliAgent({ command: ['a', '--turns={maxTurns}'], maxTurns: 2 })).not.toThrow()
     expect(() => cliAgent({ command: ['a'], env: ['NOT VALID'] })).toThrow(EvalboxError)
     expect(() => cliAgent({ command: ['a'], promptVia: 'pipe' as 'arg' })).toThrow(/`promptVia`.*"pipe"/)
   })

@@ -40,7 +40,11 @@ export interface CliAgentOptions {
    * @default []
    */
   secrets?: readonly string[]
-  /** Turn budget: substituted for `{maxTurns}`, and the agent is stopped past it (needs a transcript). @default none */
+  /**
+   * Turn budget: substituted for `{maxTurns}`, and with a transcript the agent is stopped
+   * past it (`error_max_turns`). Needs the transcript or `{maxTurns}` in the command.
+   * @default none
+   */
   maxTurns?: number
   /** Cost budget in USD: the agent is stopped once the transcript's cost passes it. @default none */
   maxCostUsd?: number
@@ -114,6 +118,13 @@ export function resolveCliOptions(options: CliAgentOptions): ResolvedCliOptions 
     throw new EvalboxError(
       'INVALID_OPTIONS',
       `agents.cli(): \`maxCostUsd\` (${maxCostUsd}) needs a transcript to watch; set transcript: 'stream-json'.`,
+    )
+  }
+  // A budget nobody watches is no limit: evalbox needs the transcript, or the agent the number.
+  if (maxTurns !== undefined && transcript !== 'stream-json' && !commandUses(command, 'maxTurns')) {
+    throw new EvalboxError(
+      'INVALID_OPTIONS',
+      `agents.cli(): \`maxTurns\` (${maxTurns}) is neither watched nor passed on: set transcript: 'stream-json' so evalbox can count turns, or put {maxTurns} in the command for an agent that keeps its own budget.`,
     )
   }
   if (commandUses(command, 'maxTurns') && maxTurns === undefined) {

@@ -1,3 +1,4 @@
+import { failureReason } from './failure-reason.ts'
 import type { Comparison, TestDelta, TestSnapshot } from './types.ts'
 
 // Thresholds below which a change is noise for a single agent run (they need both a relative
@@ -28,21 +29,6 @@ function plural(n: number, word: string): string {
 
 function pct(delta: number, base: number): number {
   return Math.round((delta / base) * 100)
-}
-
-/** Why a test failed, in a few words: exit reason and the first line of its error. */
-export function failureReason(test: TestSnapshot): string | undefined {
-  const parts: string[] = []
-  if (test.exit_reason && test.exit_reason !== 'success') {
-    parts.push(
-      test.timeout_at_turn === undefined
-        ? test.exit_reason
-        : `${test.exit_reason} at turn ${test.timeout_at_turn}`,
-    )
-  }
-  const error = test.error?.trim().split('\n')[0]?.trim()
-  if (error) parts.push(error.length > 160 ? `${error.slice(0, 159)}…` : error)
-  return parts.length > 0 ? parts.join(': ') : undefined
 }
 
 function efficiency(before: TestSnapshot, after: TestSnapshot): string[] {

@@ -33,6 +33,7 @@ function snapshot(test: TestEntry): TestSnapshot {
     exit_reason: test.exit_reason,
     timeout_at_turn: test.timeout_at_turn,
     error: test.error,
+    headline: test.headline,
   }
 }
 

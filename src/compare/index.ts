@@ -1,6 +1,7 @@
 export { type CaseOutcome, caseKey, caseOutcomes, type PassCount } from './case-outcomes.ts'
-export { commentary, failureReason } from './commentary.ts'
+export { commentary } from './commentary.ts'
 export { type CompareOptions, compareRuns, DEFAULT_BUDGET_FACTOR } from './compare-runs.ts'
+export { budgetTag, failureReason } from './failure-reason.ts'
 export { type FisherAlternative, fisherExact, type Table2x2 } from './fisher.ts'
 export {
   type CaseVerdict,

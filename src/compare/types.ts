@@ -25,6 +25,8 @@ export interface TestSnapshot {
   exit_reason?: string
   timeout_at_turn?: number
   error?: string
+  /** The entry's failure headline (root cause first). */
+  headline?: string
 }
 
 /** The comparison of one test (matched by suite and name) across two runs. */

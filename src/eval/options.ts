@@ -49,6 +49,13 @@ export interface EvalOptions<Input = unknown> {
    * Pass when the mean grade score reaches this (0..1). Without it, every grade must pass.
    */
   threshold?: number
+  /**
+   * A case whose agent was stopped by its turn or cost budget (`maxTurns`, `maxCostUsd`:
+   * `exit_reason` `error_max_turns` / `error_max_budget`): `'fail'` fails it with the budget
+   * as its root cause; `'grade'` lets the graders judge the work done before the stop.
+   * @default 'fail'
+   */
+  budgetStop?: 'fail' | 'grade'
   /** Free-form data copied into the result entry. */
   metadata?: Record<string, unknown>
   /**
@@ -112,6 +119,7 @@ const evalOptionsShape = {
   retry: z.number().int().nonnegative().optional(),
   repeats: z.number().int().positive().optional(),
   threshold: z.number().min(0).max(1).optional(),
+  budgetStop: z.enum(['fail', 'grade']).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   skip: z.union([z.boolean(), z.string()]).optional(),
 }

@@ -1,4 +1,5 @@
 import { caseKey } from '../compare/case-outcomes.ts'
+import { budgetTag } from '../compare/failure-reason.ts'
 import type { GateResult } from '../compare/gate.ts'
 import { formatCounts } from '../compare/gate-message.ts'
 import type { Comparison } from '../compare/types.ts'
@@ -35,9 +36,9 @@ function command(
   return `::${kind} ${props.join(',')}::${escapeData(text)}`
 }
 
-/** Why an entry failed: exit reason, first error line, failing grades. */
+/** Why an entry failed: its headline (root cause first), exit reason, first error line, failing grades. */
 function reasons(test: TestEntry): string[] {
-  const out: string[] = []
+  const out: string[] = test.headline?.trim() ? [test.headline.trim()] : []
   if (test.exit_reason && test.exit_reason !== 'success') {
     const at = test.timeout_at_turn === undefined ? '' : ` at turn ${test.timeout_at_turn}`
     out.push(`Exit: ${test.exit_reason}${at}.`)
@@ -114,7 +115,8 @@ function failureAnnotation(group: CaseGroup, regressed: boolean, comparison?: Co
 /**
  * GitHub Actions annotations for a run: one `::error` per failing case (repeats folded
  * together; regressions, per `gate` when given, else per `comparison`, come first and are titled
- * "Regressed"), then one `::warning` per flaky case: passed only after a retry, or judged
+ * "Regressed"), then one `::warning` per case that passed although a budget stopped its agent,
+ * then one per flaky case: passed only after a retry, or judged
  * flaky by `gate`. A partial run adds a warning of its own. Each line is a workflow command
  * to print on stdout; properties and messages are escaped. Pure and deterministic.
  */
@@ -137,6 +139,12 @@ export function githubAnnotations(run: RunFile, comparison?: Comparison, gate?: 
         `The run did not finish (${run.partial_reason ?? 'interrupted'}); ${run.total_tests} tests recorded.`,
       ),
     )
+  }
+  for (const group of groups) {
+    const stopped = group.entries.find((t) => t.passed && budgetTag(t))
+    if (!stopped || failing.includes(group)) continue
+    const message = `Passed although its agent was stopped by its budget (${budgetTag(stopped)}): graded with budgetStop: 'grade'.`
+    warnings.push(command('warning', stopped, `Budget stop: ${group.key}`, message))
   }
   const flakyByGate = new Map(gate?.flaky.map((c) => [c.key, c]))
   for (const group of groups) {

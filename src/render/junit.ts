@@ -1,3 +1,4 @@
+import { budgetTag } from '../compare/failure-reason.ts'
 import type { NotRunEntry, RunFile, TestEntry } from '../store/schema.ts'
 
 // Everything outside XML 1.0's Char production (C0 controls but tab/LF/CR, U+FFFE/U+FFFF,
@@ -53,7 +54,8 @@ function properties(pairs: Array<[string, string | number | boolean | undefined]
 }
 
 function failureLines(test: TestEntry): string[] {
-  const lines: string[] = []
+  // The headline (root cause first) is the failure's message.
+  const lines: string[] = test.headline?.trim() ? [test.headline.trim()] : []
   if (test.exit_reason && test.exit_reason !== 'success') {
     const at = test.timeout_at_turn === undefined ? '' : ` at turn ${test.timeout_at_turn}`
     lines.push(`exit: ${test.exit_reason}${at}`)
@@ -86,6 +88,7 @@ function testcase(test: TestEntry, run: RunFile): string[] {
         ['attempts', test.attempts],
         ['repeat', test.repeat === undefined ? undefined : `${test.repeat}/${test.repeats ?? '?'}`],
         ['flaky', test.flaky],
+        ['budget_stop', budgetTag(test)],
       ],
       '      ',
     ),
@@ -152,8 +155,8 @@ function testsuite(run: RunFile): string[] {
  * JUnit XML for CI test panels (GitLab, Jenkins, Buildkite, CircleCI): one `<testsuite>` per
  * run file, which is one per tier, named after the tier. Each test is a `<testcase>` (name,
  * classname = the suite, file, line, time in seconds) with `<properties>` carrying eval data
- * (score, cost_usd, turns_used, exit_reason, tier, attempts, repeat, flaky) and a `<failure>`
- * for failures; tests that did not run are `<skipped/>`. Every value is escaped and
+ * (score, cost_usd, turns_used, exit_reason, tier, attempts, repeat, flaky, budget_stop) and a
+ * `<failure>` for failures, whose message is the case's headline; tests that did not run are `<skipped/>`. Every value is escaped and
  * characters XML 1.0 forbids are dropped, so the document always parses. Pure.
  */
 export function junitXml(runs: RunFile[]): string {

@@ -1,4 +1,5 @@
 import { commentary } from '../compare/commentary.ts'
+import { budgetTag, failureReason } from '../compare/failure-reason.ts'
 import type { GateResult } from '../compare/gate.ts'
 import type { Comparison, StatusChange, TestDelta, TestSnapshot } from '../compare/types.ts'
 import type { RunFile } from '../store/schema.ts'
@@ -103,6 +104,31 @@ function comparisonSection(run: RunFile, c: Comparison | { note: string } | unde
   return lines
 }
 
+// Failing cases listed with their headline per run; the rest are counted.
+const MAX_FAILURES = 50
+
+/**
+ * The run's failing cases, each with its headline (root cause first), and the cases that
+ * passed although a budget stopped their agent; nothing when every case passed cleanly.
+ */
+function caseSection(run: RunFile): string[] {
+  const listed = run.tests.filter((t) => !t.passed || budgetTag(t))
+  if (listed.length === 0) return []
+  const shown = listed.slice(0, MAX_FAILURES).map((t) => {
+    const tag = budgetTag(t)
+    const why = t.passed ? `passed, graded with budgetStop: 'grade'` : (failureReason(t) ?? 'the eval failed')
+    return `- ${t.passed ? '⚠️' : '❌'} **${mdCell(t.name)}**${tag ? ` \`${tag}\`` : ''} — ${mdCell(why)}`
+  })
+  const more = listed.length - shown.length
+  return [
+    '',
+    `### ${mdCell(run.tier)}: why cases failed`,
+    '',
+    ...shown,
+    ...(more > 0 ? [`- … and ${more} more.`] : []),
+  ]
+}
+
 /** What a run's gate said, for {@link stepSummary}: its verdict, or why there was none. */
 export type SummaryGate = Pick<GateResult, 'ok' | 'title' | 'message'> | { note: string }
 
@@ -115,7 +141,8 @@ function gateSection(gate: SummaryGate): string[] {
 
 /**
  * A GitHub job summary in markdown: a table of pass rate, cost and duration per tier, then
- * for each run its comparison with the previous run (`comparisons[i]` belongs to `runs[i]`;
+ * for each run its failing cases with their headlines (and cases that passed despite a
+ * budget stop), its comparison with the previous run (`comparisons[i]` belongs to `runs[i]`;
  * `undefined` when there was none, `{ note }` to say why it was not compared): a table of
  * per-test changes with deltas, regressions first, then fixes, then the rest, and the
  * takeaways; then the gate's verdict when `gates[i]` is given. Pure and deterministic.
@@ -144,6 +171,7 @@ export function stepSummary(
     )
   }
   runs.forEach((run, i) => {
+    lines.push(...caseSection(run))
     lines.push('', ...comparisonSection(run, comparisons[i]))
     const gate = gates[i]
     if (gate) lines.push(...gateSection(gate))

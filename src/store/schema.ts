@@ -72,6 +72,12 @@ export const testEntrySchema = z.looseObject({
   // --- evalbox additions ---
   /** passed | failed (ran); skipped | todo | not_run (did not run: see `tests` vs `not_run`). */
   status: testStatusSchema.optional(),
+  /**
+   * Why a failing case failed, in one line: the root cause first (an infrastructure error, a
+   * timeout, a budget stop, the agent's exit code, else the graders' verdict), then the
+   * evidence (the failing test names, the first error line). Absent when the case passed.
+   */
+  headline: z.string().optional(),
   /** Vitest's test id, stable for a file and test name. */
   id: z.string().optional(),
   /** Eval file, relative to the project root. */

@@ -2,7 +2,8 @@ import { MAX_INLINE_OUTPUT } from '../../core/defaults.ts'
 import { errorMessage } from '../../core/errors.ts'
 import { redactDeep } from '../../core/secrets/deep.ts'
 import type { TestEntry } from '../../store/schema.ts'
-import { type CaseResult, exitReason, failureMessage } from './result.ts'
+import { composeHeadline } from './headline.ts'
+import { type CaseResult, exitReason, failureMessage, headlineFacts } from './result.ts'
 
 /** Entry fields a recorded metric may set directly (seed-002 numbers). */
 const ENTRY_NUMBERS = new Set([
@@ -80,6 +81,10 @@ export function buildEntry(result: CaseResult): TestEntry {
     for (const [key, value] of Object.entries(result.metrics)) {
       if (ENTRY_NUMBERS.has(key) && typeof value === 'number') (entry as Record<string, unknown>)[key] = value
     }
+  }
+  if (!entry.passed) {
+    const headline = composeHeadline(headlineFacts(result))
+    if (headline) entry.headline = headline
   }
   const error = thrown !== undefined ? errorMessage(thrown) : (result.infraError ?? agent?.error)
   if (error) entry.error = error

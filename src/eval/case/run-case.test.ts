@@ -4,6 +4,7 @@ import { defineGrader } from '../../graders/define.ts'
 import type { EvalOptions } from '../options.ts'
 import { fallbackSettings } from '../settings.ts'
 import { buildEntry } from './entry.ts'
+import { failureMessage } from './result.ts'
 import { type CaseHost, executeCase } from './run-case.ts'
 import type { CaseSpec } from './spec.ts'
 
@@ -125,6 +126,61 @@ describe('attack: a grader writes result-entry fields through metadata.entry', (
       'metadata.entry: ignored `passed`, `cost_usd`, `name`, `score`, `status`, `error`, ' +
         '`evidence_quality` ("excellent" is not a valid evidence_quality); a grade may set only ' +
         'judge_scores, judge_reasoning, detection_rate, false_positives, evidence_quality, detected_bugs, missed_bugs',
+    )
+  })
+})
+
+describe('a budget stop', () => {
+  // An agent that did its work, then was stopped by its turn budget (as agents.cli reports it).
+  const stoppedAgent: Agent = async () => ({
+    output: 'fixed',
+    exitReason: 'error_max_turns',
+    error: 'stopped at turn 4: the agent went past maxTurns (2)',
+  })
+  const passing = defineGrader('work is done', () => ({ pass: true, score: 1, explanation: 'done' }))
+
+  test('fails the case with the budget as its root cause, however the graders judged the work', async () => {
+    const result = await executeCase(
+      spec({ sandbox: 'local', agent: stoppedAgent, graders: [passing] }),
+      fallbackSettings(),
+      host(new AbortController().signal),
+    )
+    expect(result.summary?.pass).toBe(true)
+    expect(failureMessage(result)).toBe(
+      'Eval "case" failed: budget stop (maxTurns): stopped at turn 4: the agent went past maxTurns (2)',
+    )
+    expect(buildEntry(result)).toMatchObject({
+      passed: false,
+      exit_reason: 'error_max_turns',
+      headline: 'budget stop (maxTurns): stopped at turn 4: the agent went past maxTurns (2)',
+    })
+  })
+
+  test("with budgetStop: 'grade' the graders decide, and the entry keeps the exit reason", async () => {
+    const result = await executeCase(
+      spec({ sandbox: 'local', agent: stoppedAgent, graders: [passing], budgetStop: 'grade' }),
+      fallbackSettings(),
+      host(new AbortController().signal),
+    )
+    expect(failureMessage(result)).toBeUndefined()
+    const entry = buildEntry(result)
+    expect(entry).toMatchObject({ passed: true, exit_reason: 'error_max_turns' })
+    expect(entry.headline).toBeUndefined()
+  })
+
+  test('a timeout leads the failure message, before what the graders said', async () => {
+    const slow: Agent = ({ signal }) =>
+      new Promise((resolve) =>
+        signal.addEventListener('abort', () => resolve({ output: '', exitReason: 'timeout' })),
+      )
+    const failing = defineGrader('tests', () => ({ pass: false, score: 0, explanation: 'exited with 1' }))
+    const result = await executeCase(
+      spec({ sandbox: 'local', agent: slow, graders: [failing], timeout: 200 }),
+      fallbackSettings(),
+      host(new AbortController().signal),
+    )
+    expect(failureMessage(result)).toBe(
+      'Eval "case" failed: agent timed out after 200 ms — tests: exited with 1\nEval "case" failed: tests: exited with 1',
     )
   })
 })

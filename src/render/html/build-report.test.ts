@@ -81,7 +81,7 @@ describe('buildReport', () => {
       ['suite › writes docs', 'PASS', '', '$0.04', 2, '4s'],
       ['suite › slow case', 'SKIP', '', '', null, ''],
     ])
-    expect(newest.cases[0]?.exitReason).toBe('error_max_turns')
+    expect(newest.cases[0]?.exitReason).toBe('error_max_turns (budget stop: maxTurns)')
     expect(newest.cases[3]?.reason).toBe('no API key')
     expect(newest.cases[3]?.detail?.notes).toEqual(['This case did not run (skip: no API key).'])
   })

@@ -120,7 +120,7 @@ describe.skipIf(!available && !required)('evalbox report in Chromium', () => {
       '$0.41',
       '5',
       '1m01s',
-      'error_max_turns',
+      'error_max_turns (budget stop: maxTurns)',
     ])
   })
 

@@ -1,3 +1,4 @@
+import { budgetTag, failureReason } from '../../compare/failure-reason.ts'
 import type { NotRunEntry, RunFile, TestEntry } from '../../store/schema.ts'
 import { formatCost, formatDuration, formatTime } from '../format.ts'
 import type { CaseStatus, ReportCase, ReportRun } from './types.ts'
@@ -26,6 +27,8 @@ function keyer(): (item: Named) => string {
 
 function ranRow(key: string, test: TestEntry): ReportCase {
   const score = test.score ?? null
+  const budget = budgetTag(test)
+  const why = test.passed ? undefined : failureReason(test)
   return {
     key,
     name: test.name,
@@ -38,7 +41,8 @@ function ranRow(key: string, test: TestEntry): ReportCase {
     turns: test.turns_used ?? null,
     duration_ms: test.duration_ms,
     durationText: formatDuration(test.duration_ms),
-    exitReason: test.exit_reason ?? '',
+    exitReason: budget ? `${test.exit_reason} (${budget})` : (test.exit_reason ?? ''),
+    ...(why !== undefined && { headline: why }),
   }
 }
 

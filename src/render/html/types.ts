@@ -63,7 +63,10 @@ export interface ReportCase {
   turns: number | null
   duration_ms: number | null
   durationText: string
+  /** The exit reason, with the budget tag when a budget stopped the agent (`error_max_turns (budget stop: maxTurns)`). */
   exitReason: string
+  /** Why a failing case failed, root cause first (the entry's headline). */
+  headline?: string
   /** Why a case did not run, when it did not. */
   reason?: string
   /** Absent when the run's details were not embedded (see {@link ReportRun.detailsOmitted}). */

@@ -46,6 +46,8 @@ describe('renderSummary', () => {
         needs a key                                   SKIP                     no ANTHROPIC_API_KEY
         later                                         TODO
       ────────────────────────────────────────────────────────────────────────
+        ✗ a test name that is much too long to fit in…: timeout at turn 30
+      ────────────────────────────────────────────────────────────────────────
         Total: 3/4 passed, 1 skipped, 1 todo, 1 flaky — $2.03 — 3m01s (wall 1m00s)
       Saved: .evals/0.1.0-main-e2e-20260102-100000.json"
     `)

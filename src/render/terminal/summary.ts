@@ -1,3 +1,4 @@
+import { budgetTag, failureReason } from '../../compare/failure-reason.ts'
 import type { NotRunEntry, RunFile, TestEntry } from '../../store/schema.ts'
 import { alignColumns, formatCost, formatDuration, truncate } from '../format.ts'
 import { MAX_ROWS, palette, type RenderOptions } from '../options.ts'
@@ -17,7 +18,10 @@ const NOT_RUN_LABEL: Record<NotRunEntry['status'], string> = {
   not_run: 'NOT RUN',
 }
 
-/** The detail column: detections, else judge scores, else the score; plus why a failure ended. */
+/**
+ * The detail column: detections, else judge scores, else the score; plus why a failure
+ * ended, and a budget stop whether the case passed or not.
+ */
 function detail(test: TestEntry): string {
   const parts: string[] = []
   if (test.detection_rate !== undefined) {
@@ -32,12 +36,23 @@ function detail(test: TestEntry): string {
   } else if (test.score !== undefined) {
     parts.push(test.score === null ? 'unscored' : `score ${test.score.toFixed(2)}`)
   }
-  if (!test.passed && test.exit_reason && test.exit_reason !== 'success') {
+  const budget = budgetTag(test)
+  if (budget) parts.push(`[${budget}]`)
+  else if (!test.passed && test.exit_reason && test.exit_reason !== 'success') {
     const at = test.timeout_at_turn === undefined ? '' : ` at turn ${test.timeout_at_turn}`
     parts.push(`[${test.exit_reason}${at}]`)
   }
   if (test.flaky) parts.push('(flaky)')
   return parts.join(' ')
+}
+
+/** One line per failing test shown: its name and its headline (root cause first). */
+function failureLines(shown: readonly TestEntry[], width: number): string[] {
+  const lines = shown.flatMap((test) => {
+    const why = test.passed ? undefined : failureReason(test)
+    return why ? [`  ✗ ${truncate(test.name, width)}: ${why}`] : []
+  })
+  return lines.length > 0 ? ['─'.repeat(RULE), ...lines] : []
 }
 
 function header(run: RunFile): string {
@@ -113,6 +128,7 @@ export function renderSummary(run: RunFile, options: SummaryOptions = {}): strin
     lines.push(`  ${line}`)
   }
   if (hidden > 0) lines.push(`  … and ${hidden} more (npx evalbox show <file> --all lists every test)`)
+  lines.push(...failureLines(shown, width))
   lines.push('─'.repeat(RULE), `  ${totals(run)}`)
   if (options.file) lines.push(`Saved: ${options.file}`)
   return lines.join('\n')

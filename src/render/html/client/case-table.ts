@@ -101,6 +101,7 @@ export function setupCaseTable(
       for (const column of COLUMNS) {
         const td = el('td', column.num ? 'num' : '', c[column.text])
         if (column.key === 'status') td.className = statusClass(c.status)
+        if (column.key === 'status' && c.headline) td.title = c.headline
         if (column.key === 'name' && c.reason) td.title = c.reason
         tr.appendChild(td)
       }

@@ -33,6 +33,7 @@ function facts(pane: HTMLElement, c: ReportCase): void {
   const dl = el('dl', 'facts')
   const pairs: Array<[string, string | number | null]> = [
     ['Status', c.status],
+    ['Why it failed', c.headline ?? ''],
     ['Score', c.scoreText],
     ['Cost', c.costText],
     ['Turns', c.turns],
