@@ -65,9 +65,7 @@ describe('the core eval loop on a fixture project', () => {
     const third = await runVitest(dir, ['--project', 'evals'])
     expect(third.exitCode).toBe(1)
     expect(third.stdout).toMatch(/Regressed \(1\):\n\s+Japan\s+PASS → FAIL\s+↓/)
-    expect(third.stdout).toMatch(
-      /REGRESSION: "Japan" was passing, now fails — matches\(.*\): no match/,
-    )
+    expect(third.stdout).toMatch(/REGRESSION: "Japan" was passing, now fails — matches\(.*\): no match/)
     expect(third.stdout).toMatch(/Status: 1 regressed, 3 unchanged/)
     const latest = readJson(resultFiles(results).at(-1)!)
     const japan = (latest.tests as Record<string, unknown>[]).find((entry) => entry.name === 'Japan')!
