@@ -113,6 +113,7 @@ execFileSync(
 )
 
 // --- the variants: files, command, the check that every eval ran and passed, state reset ----
+// biome-ignore lint/suspicious/noTemplateCurlyInString: source text written into the generated eval files
 const rows =
   'Array.from({ length: Number(process.env.BENCH_N) }, (_, i) => ({ input: String(i), name: `row ${i}` }))'
 const vitestBin = (dir) => join(dir, 'node_modules', 'vitest', 'vitest.mjs')
@@ -307,7 +308,8 @@ for (let round = 0; round < rounds; round++) {
     const order = names.map((_, i) => names[(i + round) % names.length])
     for (const name of order) {
       const sample = runOnce(name, n, engine)
-      ;(samples[key(engine, n, name)] ??= []).push(sample)
+      const k = key(engine, n, name)
+      samples[k] = [...(samples[k] ?? []), sample]
       console.error(
         `round ${round + 1}: engine ${engine.padEnd(4)} n=${String(n).padStart(5)} ${variants[name].label.padEnd(12)} ${sample.ms.toFixed(0)} ms`,
       )
