@@ -52,5 +52,6 @@ export default defineConfig({
     __EVALBOX_PAGE_SCRIPT__: JSON.stringify(bundleClient()),
   },
   // Peer and runtime dependencies stay imports; dockerode is loaded only when Docker is used.
-  external: ['vitest', 'vitest/node', 'vitest/config', 'vite', 'dockerode', 'zod', 'diff', 'tar-stream'],
+  external: ['vitest', 'vitest/node', 'vitest/config', 'vite', 'dockerode', 'tar-stream'],
+  noExternal: ['zod', 'diff', 'fast-xml-parser'],
 })

@@ -113,8 +113,8 @@ execFileSync(
 )
 
 // --- the variants: files, command, the check that every eval ran and passed, state reset ----
-// biome-ignore lint/suspicious/noTemplateCurlyInString: source text written into the generated eval files
 const rows =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: source text written into the generated eval files
   'Array.from({ length: Number(process.env.BENCH_N) }, (_, i) => ({ input: String(i), name: `row ${i}` }))'
 const vitestBin = (dir) => join(dir, 'node_modules', 'vitest', 'vitest.mjs')
 const passedTests = (n) => (out) => new RegExp(`Tests\\s+${n} passed`).test(out)

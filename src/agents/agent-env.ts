@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * The environment an agent gets: a record of values, or a list whose items are either a

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { invalidOptions } from '../core/errors.ts'
 import type { PricingTable } from '../core/pricing.ts'
 import { parseOptions } from '../core/validate.ts'

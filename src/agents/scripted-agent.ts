@@ -1,6 +1,6 @@
 import { posix } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { z } from 'zod'
+import * as z from 'zod'
 import { DEFAULT_MAX_OUTPUT_BYTES } from '../core/defaults.ts'
 import { errorMessage, invalidOptions, SandboxUnavailableError } from '../core/errors.ts'
 import { parseOptions } from '../core/validate.ts'

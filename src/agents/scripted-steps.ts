@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { describeValue, EvalboxError, invalidOptions } from '../core/errors.ts'
 import { parseOptions } from '../core/validate.ts'
 import type { AgentContext } from './types.ts'

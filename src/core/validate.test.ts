@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { check, closest, describeValue, formatPath, parseOptions } from './validate.ts'
 
 class Refused extends Error {}

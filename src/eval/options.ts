@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Agent } from '../agents/types.ts'
 import { EvalboxError, invalidOptions } from '../core/errors.ts'
 import { parseOptions } from '../core/validate.ts'

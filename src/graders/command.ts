@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { EvalboxError } from '../core/errors.ts'
 import { globMatcher } from '../core/glob.ts'
 import { TRUNCATED_NOTE } from '../sandbox/output-capture.ts'

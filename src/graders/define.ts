@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { graderConfig } from '../core/errors.ts'
 import { parseOptions } from '../core/validate.ts'
 import type { Grade, Grader, GraderContext } from './types.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { defineGrader, graders } from './index.ts'
 import { graderContext } from './test-support.ts'
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { CompleteRequest, ModelClient, ModelClientOptions, ModelMessage } from '../models/index.ts'
 import { createModelClient } from '../models/index.ts'
 import { extractJson } from './json-text.ts'

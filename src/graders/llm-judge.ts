@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { describeValue, EvalboxError } from '../core/errors.ts'
 import { defineGrader, graderOptions, judgeModelSchema, snippet } from './define.ts'
 import {

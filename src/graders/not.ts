@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { graderOptions } from './define.ts'
 import type { Grade, Grader, GraderContext } from './types.ts'
 

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util'
-import { z } from 'zod'
+import * as z from 'zod'
 import { defineGrader, graderOptions, snippet } from './define.ts'
 import type { Grader } from './types.ts'
 

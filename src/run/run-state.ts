@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { isAbsolute, join, resolve } from 'node:path'
-import { z } from 'zod'
+import * as z from 'zod'
 import { ENV_NAME } from '../agents/agent-env.ts'
 import type { GateFailOn } from '../compare/gate.ts'
 import { invalidOptions } from '../core/errors.ts'

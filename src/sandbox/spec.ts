@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { z } from 'zod'
+import * as z from 'zod'
 import { closest } from '../core/validate.ts'
 import { isCapability, isImageReference, isRuntimeName, MIN_PIDS } from './docker/container-config.ts'
 import { isProviderName, providerChoices, providerNames } from './providers.ts'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { runFileSchema, SCHEMA_VERSION } from './schema.ts'
 
 /** The JSON Schema of a run file, as published in `docs/result-format.schema.json`. */

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * The persisted result format. A superset of the seed-002 format: every field that format

@@ -1,5 +1,5 @@
 import type { Plugin } from 'vite'
-import { z } from 'zod'
+import * as z from 'zod'
 import { EvalReporter } from '../reporter/eval-reporter.ts'
 import {
   type EvalboxProjectOptions,

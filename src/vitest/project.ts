@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
-import { z } from 'zod'
+import * as z from 'zod'
 import { DEFAULT_GRADE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../core/defaults.ts'
 import { type EvalboxProjectOptions, parseProjectOptions, projectOptionsShape } from '../run/run-state.ts'
 import { evalboxPlugin } from './plugin.ts'

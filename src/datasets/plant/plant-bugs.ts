@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
-import { z } from 'zod'
+import * as z from 'zod'
 import { EvalboxError, invalidOptions } from '../../core/errors.ts'
 import { parseOptions } from '../../core/validate.ts'
 import { applyMutations, type PlannedBug } from './apply.ts'

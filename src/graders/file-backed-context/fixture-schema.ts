@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { errorMessage } from '../../core/errors.ts'
 import { isSafeId } from './artifact-ids.ts'
 import { parseArtifactQuery } from './artifact-text.ts'

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { z } from 'zod'
+import * as z from 'zod'
 import { describeValue, EvalboxError } from '../../core/errors.ts'
 import { defineGrader, graderOptions } from '../define.ts'
 import type { Grader } from '../types.ts'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { check } from '../../core/validate.ts'
 import type { ModelClient } from '../../models/index.ts'
 import {

@@ -1,5 +1,5 @@
 import { extname } from 'node:path'
-import { z } from 'zod'
+import * as z from 'zod'
 import { graderConfig } from '../../core/errors.ts'
 import { defineGrader, type GraderVerdict, graderOptions, judgeModelSchema } from '../define.ts'
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { graderOptions } from '../define.ts'
 import { FRAMEWORKS, type UnitTestFramework } from './types.ts'
 
