@@ -227,7 +227,7 @@ evalite('bench', {
       '-c',
       `promptfooconfig-${n}.yaml`,
     ],
-    passed: (n) => (out) => new RegExp(`${n} passed`).test(out),
+    passed: (n) => (out) => new RegExp(`\\b(${n}|${n.toLocaleString('en-US')}) passed`).test(out),
     state: '.promptfoo',
     env: (dir) => ({
       PROMPTFOO_CONFIG_DIR: join(dir, '.promptfoo'),

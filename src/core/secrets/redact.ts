@@ -302,10 +302,22 @@ export function redactorOf(secrets: readonly Secret[]): Redactor {
   }
 }
 
-/** A redactor for the secrets of `env` (see `secretsFromEnv`) and every key shape. */
+const NO_NAMES: readonly string[] = []
+let last: { names: readonly string[]; values: string; redactor: Redactor } | undefined
+
+/**
+ * A redactor for the secrets of `env` (see `secretsFromEnv`) and every key shape. Callers
+ * make one per string they redact (every result field of every case): for this process's
+ * environment and the same list of names, the last redactor is reused while the named
+ * variables keep their values.
+ */
 export function createRedactor(
-  names: readonly string[] | RegExp = [],
+  names: readonly string[] | RegExp = NO_NAMES,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Redactor {
-  return redactorOf(secretsFromEnv(names, env))
+  if (env !== process.env || names instanceof RegExp) return redactorOf(secretsFromEnv(names, env))
+  const values = names.map((name) => process.env[name] ?? '').join('\0')
+  if (last?.names !== names || last.values !== values)
+    last = { names, values, redactor: redactorOf(processSecrets(names)) }
+  return last.redactor
 }
