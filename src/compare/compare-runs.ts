@@ -11,6 +11,11 @@ function meanOf(entries: readonly TestEntry[], pick: (t: TestEntry) => number | 
   return values.length > 0 ? mean(values) : undefined
 }
 
+/** Rounded to 1/`scale` (a whole ms, a tenth of a turn), so per-run means do not read as noise. */
+function round(n: number | undefined, scale = 1): number | undefined {
+  return n === undefined ? undefined : Math.round(n * scale) / scale
+}
+
 function addTools(into: Record<string, number>, summary: Record<string, number>): void {
   for (const [tool, n] of Object.entries(summary)) into[tool] = (into[tool] ?? 0) + n
 }
@@ -36,8 +41,8 @@ function side(entries: readonly TestEntry[]): CaseSide {
     tool_summary: tools,
   }
   const optional = {
-    turns_used: meanOf(entries, (t) => t.turns_used),
-    duration_ms: meanOf(entries, (t) => t.duration_ms),
+    turns_used: round(meanOf(entries, (t) => t.turns_used), 10),
+    duration_ms: round(meanOf(entries, (t) => t.duration_ms)),
     detection_rate: meanOf(entries, (t) => t.detection_rate),
     exit_reason: shown.exit_reason,
     timeout_at_turn: shown.timeout_at_turn,

@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
 import { commentary, sandboxChanged } from '../../compare/commentary.ts'
 import type { CaseDelta, Comparison } from '../../compare/types.ts'
-import { pNote, STATUS_VIEW, sideWord, viewOf } from '../case-status.ts'
+import { pNote, repeated, STATUS_VIEW, sideWord, viewOf } from '../case-status.ts'
 import {
   alignColumns,
   formatCost,
@@ -23,7 +23,8 @@ const perRun = (n: number) => Math.round(n * 10) / 10
 function cells(d: CaseDelta, width: number): string[] {
   const { before: b, after: a } = d
   const view = viewOf(d.status)
-  const status = `${sideWord(b, d, false).padEnd(4)} → ${sideWord(a, d, true)}${pNote(d)}`
+  const was = sideWord(b, d, false)
+  const status = `${repeated(d) ? was : was.padEnd(4)} → ${sideWord(a, d, true)}${pNote(d)}`
   const name = truncate(d.label, width)
   if (d.status === 'not_run') {
     const why = d.not_run?.reason ? `(${d.not_run.reason})` : ''
