@@ -172,7 +172,9 @@ export function commentary(c: Comparison): string[] {
   const compared = c.deltas.filter((d) => d.before !== null && d.after !== null)
   if (problems.length > 0) {
     const fixes = fixed.length > 0 ? `, ${fixed.length} fixed` : ''
-    notes.push(`Overall: ${problems.join(', ')}${fixes} out of ${plural(compared.length, 'case')} compared.`)
+    const of =
+      compared.length > 0 ? ` out of ${plural(compared.length, 'case')} compared` : '; no case ran in both runs'
+    notes.push(`Overall: ${problems.join(', ')}${fixes}${of}.`)
   } else if (compared.length === 0) {
     notes.push('No test ran in both runs, so nothing could be compared.')
   } else {
