@@ -120,7 +120,7 @@ describe('evalbox compare', () => {
       counts: { 'still-failing': 1, added: 1 },
     })
     expect(c.commentary.slice(0, 2)).toEqual([
-      'Still failing: "checkout" failed in the earlier run too.',
+      'Still failing: "checkout" failed in the earlier run too — timeout.',
       'New: 1 test without a previous result.',
     ])
   })
