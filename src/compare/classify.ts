@@ -27,7 +27,12 @@ export const OUTCOMES: readonly Outcome[] = [
 ]
 
 /** The outcomes that can fail a gate (its `failOn`). */
-export const GATE_FAIL_ON = ['regressed', 'still-failing', 'new-failure', 'flaky'] as const satisfies Outcome[]
+export const GATE_FAIL_ON = [
+  'regressed',
+  'still-failing',
+  'new-failure',
+  'flaky',
+] as const satisfies Outcome[]
 
 /** An outcome that fails the gate when `failOn` lists it. */
 export type GateFailOn = (typeof GATE_FAIL_ON)[number]
@@ -202,7 +207,8 @@ export function classifyRuns(
       status: 'not_run',
       before: previous?.entries ?? [],
       after: [],
-      not_run: item.reason === undefined ? { status: item.status } : { status: item.status, reason: item.reason },
+      not_run:
+        item.reason === undefined ? { status: item.status } : { status: item.status, reason: item.reason },
     })
   }
   // An unfinished run simply had not reached these cases: that says nothing about them.

@@ -1,5 +1,5 @@
-import { failureReason } from './failure-reason.ts'
 import type { CaseStatus } from './classify.ts'
+import { failureReason } from './failure-reason.ts'
 import { formatCounts } from './gate-message.ts'
 import type { CaseDelta, CaseSide, Comparison } from './types.ts'
 
@@ -103,7 +103,9 @@ function because(d: CaseDelta): string {
 /** `5/5 → 3/5 (p=0.222)` for a case with repeats on either side; empty for single runs. */
 function repeatCounts(d: CaseDelta): string {
   const repeated = (d.before?.runs ?? 1) > 1 || (d.after?.runs ?? 1) > 1
-  return repeated && d.after ? ` ${formatCounts({ before: d.before, after: d.after, ...(d.p !== undefined && { p: d.p }) })}` : ''
+  return repeated && d.after
+    ? ` ${formatCounts({ before: d.before, after: d.after, ...(d.p !== undefined && { p: d.p }) })}`
+    : ''
 }
 
 /**
@@ -122,7 +124,9 @@ export function commentary(c: Comparison): string[] {
     notes.push(`REGRESSION: "${d.label}"${what}${sandboxNote(d)}${because(d)}.`)
   }
   for (const d of group('still-failing')) {
-    notes.push(`Still failing: "${d.label}" failed in the earlier run too${repeatCounts(d)}${sandboxNote(d)}${because(d)}.`)
+    notes.push(
+      `Still failing: "${d.label}" failed in the earlier run too${repeatCounts(d)}${sandboxNote(d)}${because(d)}.`,
+    )
   }
   for (const d of group('new-failure')) {
     notes.push(`New failure: "${d.label}" has no earlier result and fails${repeatCounts(d)}${because(d)}.`)
@@ -135,7 +139,8 @@ export function commentary(c: Comparison): string[] {
   }
   for (const d of c.deltas.filter((delta) => delta.budget).sort(byLabel)) {
     const overs = d.budget!.map(
-      (o) => `${round(o.after)} ${o.measure}, ${(o.after / o.before).toFixed(1)}× the previous ${round(o.before)}`,
+      (o) =>
+        `${round(o.after)} ${o.measure}, ${(o.after / o.before).toFixed(1)}× the previous ${round(o.before)}`,
     )
     notes.push(`BUDGET: "${d.label}" used ${overs.join(' and ')} (limit ${c.budget_factor}×).`)
   }
@@ -173,7 +178,9 @@ export function commentary(c: Comparison): string[] {
   if (problems.length > 0) {
     const fixes = fixed.length > 0 ? `, ${fixed.length} fixed` : ''
     const of =
-      compared.length > 0 ? ` out of ${plural(compared.length, 'case')} compared` : '; no case ran in both runs'
+      compared.length > 0
+        ? ` out of ${plural(compared.length, 'case')} compared`
+        : '; no case ran in both runs'
     notes.push(`Overall: ${problems.join(', ')}${fixes}${of}.`)
   } else if (compared.length === 0) {
     notes.push('No test ran in both runs, so nothing could be compared.')

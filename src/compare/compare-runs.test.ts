@@ -91,7 +91,12 @@ describe('compareRuns', () => {
   it('folds repeats (and same-named entries) into one case, judged by Fisher as the gate judges it', () => {
     const repeats = (passes: number) =>
       Array.from({ length: 5 }, (_, i) =>
-        makeTest(`case (repeat ${i + 1}/5)`, { case_name: 'case', repeat: i + 1, repeats: 5, passed: i < passes }),
+        makeTest(`case (repeat ${i + 1}/5)`, {
+          case_name: 'case',
+          repeat: i + 1,
+          repeats: 5,
+          passed: i < passes,
+        }),
       )
     const before = makeRun([...repeats(5), makeTest('dup'), makeTest('dup')])
     const after = makeRun([...repeats(3), makeTest('dup'), makeTest('dup', { passed: false })])
@@ -101,7 +106,11 @@ describe('compareRuns', () => {
       ['suite › dup', 'flaky'],
     ])
     const [repeated] = c.deltas
-    expect(repeated).toMatchObject({ label: 'case', before: { passed: 5, runs: 5 }, after: { passed: 3, runs: 5 } })
+    expect(repeated).toMatchObject({
+      label: 'case',
+      before: { passed: 5, runs: 5 },
+      after: { passed: 3, runs: 5 },
+    })
     expect(repeated!.p).toBeCloseTo(0.2222, 4)
     expect(c.counts.flaky).toBe(2)
     expect(compareRuns(before, after, files, { alpha: 0.5 }).deltas[0]!.status).toBe('regressed')
@@ -121,7 +130,10 @@ describe('compareRuns', () => {
     ])
     const c = compareRuns(before, after, files)
     expect(byName(c, 'moved').sandbox_change).toEqual({ before: 'docker', after: 'local' })
-    expect(byName(c, 'rebuilt').sandbox_change).toEqual({ before: 'docker (base:1)', after: 'docker (base:2)' })
+    expect(byName(c, 'rebuilt').sandbox_change).toEqual({
+      before: 'docker (base:1)',
+      after: 'docker (base:2)',
+    })
     expect(byName(c, 'same').sandbox_change).toBeUndefined()
     expect(c.sandbox_changes).toBe(2)
     expect(commentary(c)).toContain('Fixed: "moved" now passes (sandbox changed: docker → local).')

@@ -6,7 +6,10 @@ import type { BudgetOverrun, CaseDelta, CaseSide, Comparison, RunTotals, Sandbox
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length
 
 /** The mean of a measure over the entries that report it; undefined when none does. */
-function meanOf(entries: readonly TestEntry[], pick: (t: TestEntry) => number | undefined): number | undefined {
+function meanOf(
+  entries: readonly TestEntry[],
+  pick: (t: TestEntry) => number | undefined,
+): number | undefined {
   const values = entries.map(pick).filter((v): v is number => v !== undefined)
   return values.length > 0 ? mean(values) : undefined
 }
@@ -41,7 +44,10 @@ function side(entries: readonly TestEntry[]): CaseSide {
     tool_summary: tools,
   }
   const optional = {
-    turns_used: round(meanOf(entries, (t) => t.turns_used), 10),
+    turns_used: round(
+      meanOf(entries, (t) => t.turns_used),
+      10,
+    ),
     duration_ms: round(meanOf(entries, (t) => t.duration_ms)),
     detection_rate: meanOf(entries, (t) => t.detection_rate),
     exit_reason: shown.exit_reason,

@@ -70,7 +70,9 @@ describe('gate with repeats (Fisher)', () => {
   })
 
   it('repeats failing every time, both times, are still failing', () => {
-    const result = gate(makeRun(repeated('hard', 0, 5)), makeRun(repeated('hard', 0, 5)), { against: 'previous' })
+    const result = gate(makeRun(repeated('hard', 0, 5)), makeRun(repeated('hard', 0, 5)), {
+      against: 'previous',
+    })
     expect(result.ok).toBe(false)
     expect(result.stillFailing.map((c) => c.key)).toEqual(['suite › hard'])
     expect(result.title).toBe('Eval gate failed (e2e): 1 case still failing')
@@ -128,7 +130,10 @@ describe('gate: new and missing cases', () => {
     expect(previous.failOn).toEqual(['regressed', 'still-failing'])
     expect(previous.ok).toBe(false)
     expect(previous.title).toBe('Eval gate failed (e2e): 1 case still failing')
-    expect(previous.message.split('\n').slice(0, 2)).toEqual(['Still failing (1):', '  suite › known bad: 0/1 → 0/1'])
+    expect(previous.message.split('\n').slice(0, 2)).toEqual([
+      'Still failing (1):',
+      '  suite › known bad: 0/1 → 0/1',
+    ])
     const baseline = gate(before, after)
     expect(baseline.ok).toBe(true)
     expect(baseline.title).toBe('Eval gate passed (e2e): no regressions (1 case still failing, not gated)')
@@ -137,7 +142,9 @@ describe('gate: new and missing cases', () => {
   })
 
   it('fails on flaky cases when failOn lists flaky', () => {
-    const result = gate(makeRun(repeated('plan', 5, 5)), makeRun(repeated('plan', 4, 5)), { failOn: ['flaky'] })
+    const result = gate(makeRun(repeated('plan', 5, 5)), makeRun(repeated('plan', 4, 5)), {
+      failOn: ['flaky'],
+    })
     expect(result.ok).toBe(false)
     expect(result.title).toBe('Eval gate failed (e2e): 1 case flaky')
   })

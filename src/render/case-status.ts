@@ -3,17 +3,18 @@ import { formatP } from '../compare/gate-message.ts'
 import type { CaseDelta, CaseSide } from '../compare/types.ts'
 
 /** How each case status reads, in reading order (failures first), for every renderer. */
-export const STATUS_VIEW: ReadonlyArray<{ status: CaseStatus; title: string; arrow: string; word: string }> = [
-  { status: 'regressed', title: 'Regressed', arrow: '↓', word: 'regressed' },
-  { status: 'still-failing', title: 'Still failing', arrow: '✗', word: 'still failing' },
-  { status: 'new-failure', title: 'New failures', arrow: '✗', word: 'new failing' },
-  { status: 'flaky', title: 'Flaky', arrow: '~', word: 'flaky' },
-  { status: 'fixed', title: 'Fixed', arrow: '↑', word: 'fixed' },
-  { status: 'passing', title: 'Unchanged', arrow: '=', word: 'unchanged' },
-  { status: 'added', title: 'Added', arrow: '+', word: 'added' },
-  { status: 'removed', title: 'Removed', arrow: '-', word: 'removed' },
-  { status: 'not_run', title: 'Not run', arrow: '·', word: 'not run' },
-]
+export const STATUS_VIEW: ReadonlyArray<{ status: CaseStatus; title: string; arrow: string; word: string }> =
+  [
+    { status: 'regressed', title: 'Regressed', arrow: '↓', word: 'regressed' },
+    { status: 'still-failing', title: 'Still failing', arrow: '✗', word: 'still failing' },
+    { status: 'new-failure', title: 'New failures', arrow: '✗', word: 'new failing' },
+    { status: 'flaky', title: 'Flaky', arrow: '~', word: 'flaky' },
+    { status: 'fixed', title: 'Fixed', arrow: '↑', word: 'fixed' },
+    { status: 'passing', title: 'Unchanged', arrow: '=', word: 'unchanged' },
+    { status: 'added', title: 'Added', arrow: '+', word: 'added' },
+    { status: 'removed', title: 'Removed', arrow: '-', word: 'removed' },
+    { status: 'not_run', title: 'Not run', arrow: '·', word: 'not run' },
+  ]
 
 export function viewOf(status: CaseStatus): (typeof STATUS_VIEW)[number] {
   return STATUS_VIEW.find((v) => v.status === status)!

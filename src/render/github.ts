@@ -86,7 +86,13 @@ function byPlace(a: CaseGroup, b: CaseGroup): number {
  */
 function outcomes(comparison?: Comparison, gate?: GateResult): Map<string, CaseStatus> {
   if (gate) {
-    const judged = [...gate.regressed, ...gate.stillFailing, ...gate.newFailures, ...gate.flaky, ...gate.fixed]
+    const judged = [
+      ...gate.regressed,
+      ...gate.stillFailing,
+      ...gate.newFailures,
+      ...gate.flaky,
+      ...gate.fixed,
+    ]
     return new Map(judged.map((c) => [c.key, c.outcome]))
   }
   return new Map(comparison?.deltas.map((d) => [d.key, d.status]))
@@ -97,7 +103,11 @@ const FAILED_TITLE: Partial<Record<CaseStatus, string>> = {
   'still-failing': 'Still failing',
 }
 
-function failureAnnotation(group: CaseGroup, outcome: CaseStatus | undefined, comparison?: Comparison): string {
+function failureAnnotation(
+  group: CaseGroup,
+  outcome: CaseStatus | undefined,
+  comparison?: Comparison,
+): string {
   const failed = group.entries.filter((t) => !t.passed)
   const first = failed[0]!
   const lines: string[] = []

@@ -3,8 +3,8 @@ import { commentary, sandboxChanged } from '../compare/commentary.ts'
 import { budgetTag, failureReason } from '../compare/failure-reason.ts'
 import type { GateResult } from '../compare/gate.ts'
 import type { CaseDelta, Comparison } from '../compare/types.ts'
-import { pNote, STATUS_VIEW, sideWord, viewOf } from './case-status.ts'
 import type { RunFile } from '../store/schema.ts'
+import { pNote, STATUS_VIEW, sideWord, viewOf } from './case-status.ts'
 import {
   formatCost,
   formatCostDelta,
@@ -78,7 +78,9 @@ function comparisonSection(run: RunFile, c: Comparison | { note: string } | unde
   const lines = [`### ${mdCell(run.tier)} vs previous run`, '']
   if (!c) return [...lines, `No earlier finalized ${mdCell(run.tier)} run to compare with.`]
   if ('note' in c) return [...lines, mdCell(c.note)]
-  const counts = STATUS_VIEW.filter((v) => c.counts[v.status] > 0).map((v) => `${c.counts[v.status]} ${v.word}`)
+  const counts = STATUS_VIEW.filter((v) => c.counts[v.status] > 0).map(
+    (v) => `${c.counts[v.status]} ${v.word}`,
+  )
   if (c.sandbox_changes > 0) counts.push(`${c.sandbox_changes} in another sandbox`)
   const { totals_before: tb, totals_after: ta } = c
   const n = c.compared_cases
@@ -89,9 +91,7 @@ function comparisonSection(run: RunFile, c: Comparison | { note: string } | unde
     '',
   )
   const deltas = [...c.deltas].sort(
-    (x, y) =>
-      rank(x.status) - rank(y.status) ||
-      (x.label < y.label ? -1 : x.label > y.label ? 1 : 0),
+    (x, y) => rank(x.status) - rank(y.status) || (x.label < y.label ? -1 : x.label > y.label ? 1 : 0),
   )
   if (deltas.length > 0) {
     const shown = deltas.slice(0, MAX_ROWS)

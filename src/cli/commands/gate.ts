@@ -22,7 +22,9 @@ function parseFailOn(text: string | undefined): GateFailOn[] | undefined {
   const items = text.split(',').map((s) => s.trim())
   const bad = items.find((s) => !(GATE_FAIL_ON as readonly string[]).includes(s))
   if (bad !== undefined)
-    throw usageError(`evalbox gate: --fail-on takes a comma-separated list of ${GATE_FAIL_ON.join(', ')}; got "${bad}".`)
+    throw usageError(
+      `evalbox gate: --fail-on takes a comma-separated list of ${GATE_FAIL_ON.join(', ')}; got "${bad}".`,
+    )
   return items as GateFailOn[]
 }
 

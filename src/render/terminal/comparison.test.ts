@@ -114,7 +114,11 @@ describe('renderComparison', () => {
   it('lists still-failing and flaky cases with the gate figures, and a changed sandbox on its row', () => {
     const repeats = (passes: number) =>
       Array.from({ length: 5 }, (_, i) =>
-        makeTest(`sometimes (repeat ${i + 1}/5)`, { case_name: 'sometimes', repeat: i + 1, passed: i < passes }),
+        makeTest(`sometimes (repeat ${i + 1}/5)`, {
+          case_name: 'sometimes',
+          repeat: i + 1,
+          passed: i < passes,
+        }),
       )
     const before = makeRun(
       [

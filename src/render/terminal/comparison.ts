@@ -102,7 +102,13 @@ export function renderComparison(c: Comparison, options: RenderOptions = {}): st
   let next = 0
   groups.forEach((g, i) => {
     const failing = ['regressed', 'still-failing', 'new-failure'].includes(g.status)
-    const paint = failing ? p.red : g.status === 'fixed' ? p.green : g.status === 'flaky' ? p.yellow : (s: string) => s
+    const paint = failing
+      ? p.red
+      : g.status === 'fixed'
+        ? p.green
+        : g.status === 'flaky'
+          ? p.yellow
+          : (s: string) => s
     lines.push(paint(`${g.title} (${g.deltas.length}):`))
     for (const _ of listed[i]!) lines.push(`  ${paint(rows[next++]!)}`)
     const more = g.deltas.length - listed[i]!.length
@@ -117,7 +123,9 @@ export function renderComparison(c: Comparison, options: RenderOptions = {}): st
   if (c.budget_regressions > 0) counts.push(`${c.budget_regressions} over budget`)
   if (c.sandbox_changes > 0) counts.push(`${c.sandbox_changes} in another sandbox`)
   lines.push(`  Status: ${counts.length > 0 ? counts.join(', ') : 'no tests'}`)
-  lines.push(`  Totals over the ${c.compared_cases} ${c.compared_cases === 1 ? 'case' : 'cases'} in both runs:`)
+  lines.push(
+    `  Totals over the ${c.compared_cases} ${c.compared_cases === 1 ? 'case' : 'cases'} in both runs:`,
+  )
   for (const line of totalLines(c)) lines.push(`    ${line}`)
 
   const notes = commentary(c)
