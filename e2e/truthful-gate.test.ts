@@ -1,4 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { expect, test } from 'vitest'
+import { runCli } from './support/cli.ts'
 import { copyFixture, runVitest } from './support/run-vitest.ts'
 
 // Issue 12: the comparison and the gate classify each case the same way, and say so.
@@ -51,4 +54,38 @@ test('finding 3: repeats are judged once, by Fisher, with the same word and figu
   expect(gate).toContain('Eval gate passed (e2e): no regressions (1 flaky) — vs previous run')
   expect(gate).toMatch(/\(not gated\) \(1\):\n {2}repeats › sometimes: 5\/5 → 3\/5 \(p=0\.222\)/)
   expect(second.exitCode, second.stdout).toBe(0)
+})
+
+test('finding 6 (comparison half): a case that ran in another sandbox than before is flagged in the text, the step summary and the JSON', async () => {
+  const dir = copyFixture('truthful-gate/sandbox')
+  const summaryFile = join(dir, 'step-summary.md')
+  writeFileSync(summaryFile, '')
+  const first = await runVitest(dir, ['--project', 'evals'], {
+    env: { GITHUB_ACTIONS: undefined, GITHUB_STEP_SUMMARY: undefined, EVALBOX_SANDBOX: 'docker', BREAK: '1' },
+  })
+  expect(first.exitCode, first.stdout + first.stderr).toBe(1)
+
+  const second = await runVitest(dir, ['--project', 'evals'], {
+    env: {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_STEP_SUMMARY: summaryFile,
+      GITHUB_WORKSPACE: dir,
+      EVALBOX_SANDBOX: 'local',
+    },
+  })
+  expect(second.exitCode, second.stdout + second.stderr).toBe(0)
+  expect(second.stdout).toMatch(/Fixed \(1\):\n\s+moved\s+FAIL → PASS\s+↑.*sandbox changed: docker → local/)
+  expect(second.stdout).toContain('Fixed: "moved" now passes (sandbox changed: docker → local).')
+  expect(readFileSync(summaryFile, 'utf8')).toMatch(
+    /\| ↑ fixed ⚠️ sandbox changed: docker → local \| moved \|/,
+  )
+
+  const json = await runCli(dir, ['compare', '--json'])
+  expect(json.exitCode, json.stderr).toBe(0)
+  const comparison = JSON.parse(json.stdout)
+  expect(comparison.sandbox_changes).toBe(1)
+  expect(comparison.deltas[0]).toMatchObject({
+    status: 'fixed',
+    sandbox_change: { before: 'docker', after: 'local' },
+  })
 })
