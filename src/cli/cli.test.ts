@@ -110,12 +110,19 @@ describe('evalbox compare', () => {
     // FEAT has no earlier run of its branch; the fallback must be an earlier run, never NEW.
     const one = await run(['compare', FEAT, '--json'], { EVALBOX_DIR: '.evals' })
     expect(one.code).toBe(0)
-    expect(JSON.parse(one.stdout)).toMatchObject({ before_file: join(dir, OLD), regressed: 1 })
+    expect(JSON.parse(one.stdout)).toMatchObject({ before_file: join(dir, OLD), counts: { regressed: 1 } })
 
     const two = await run(['compare', `.evals/${FEAT}`, `.evals/${NEW}`, '--json'])
     const c = JSON.parse(two.stdout)
-    expect(c).toMatchObject({ before_file: join(dir, FEAT), before_branch: 'feat/x', unchanged: 1, added: 1 })
-    expect(c.commentary[0]).toBe('New: 1 test without a previous result.')
+    expect(c).toMatchObject({
+      before_file: join(dir, FEAT),
+      before_branch: 'feat/x',
+      counts: { 'still-failing': 1, added: 1 },
+    })
+    expect(c.commentary.slice(0, 2)).toEqual([
+      'Still failing: "checkout" failed in the earlier run too — timeout.',
+      'New: 1 test without a previous result.',
+    ])
   })
 
   it('says when there is nothing earlier to compare with', async () => {

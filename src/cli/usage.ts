@@ -84,8 +84,10 @@ Options:
   --dir <path>       Results directory (default: $EVALBOX_DIR, else .evals)
   --tier <name>      Gate the newest run of this tier
   --alpha <p>        Significance level for cases with repeats (default: 0.05)
-  --fail-on <list>   regression, new-failure, or both, comma-separated
-                     (default: regression)
+  --fail-on <list>   Outcomes that fail the gate, comma-separated: regressed,
+                     still-failing, new-failure, flaky (default: regressed,
+                     still-failing with --previous; regressed,new-failure
+                     against a baseline)
   --json             Print the gate result as JSON`,
   baseline: `Usage: evalbox baseline bless [file] [--dir D] [--tier T] [--out F]
 

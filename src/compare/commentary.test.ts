@@ -27,7 +27,7 @@ describe('commentary', () => {
       'REGRESSION: "a broke" was passing, now fails.',
       'REGRESSION: "b broke" was passing, now fails — timeout at turn 12: Timed out.',
       'Fixed: "z fixed" now passes.',
-      'Overall: 2 regressed, 1 fixed out of 3 tests compared.',
+      'Overall: 2 regressed, 1 fixed out of 3 cases compared.',
     ])
   })
 
@@ -50,9 +50,30 @@ describe('commentary', () => {
   })
 
   it('says a run is stable when nothing moved', () => {
-    const tests = [makeTest('a'), makeTest('b'), makeTest('c', { passed: false })]
+    const tests = [makeTest('a'), makeTest('b'), makeTest('c')]
     expect(notesFor(tests, tests)).toEqual([
       'Stable run: no regressions and no significant efficiency changes.',
+    ])
+  })
+
+  it('never calls a run stable while a case still fails, and lists it with its cause', () => {
+    const before = [makeTest('a'), makeTest('c', { passed: false })]
+    const after = [makeTest('a'), makeTest('c', { passed: false, headline: 'timeout after 30s' })]
+    expect(notesFor(before, after)).toEqual([
+      'Still failing: "c" failed in the earlier run too — timeout after 30s.',
+      'Overall: 1 still failing out of 2 cases compared.',
+    ])
+  })
+
+  it('gives repeated cases their pass counts and Fisher p-value, as the gate does', () => {
+    const repeats = (passes: number) =>
+      Array.from({ length: 5 }, (_, i) =>
+        makeTest(`r (repeat ${i + 1}/5)`, { case_name: 'r', repeat: i + 1, passed: i < passes }),
+      )
+    expect(notesFor(repeats(5), repeats(0))[0]).toBe('REGRESSION: "r" 5/5 → 0/5 (p=0.004).')
+    expect(notesFor(repeats(3), repeats(2))).toEqual([
+      'Flaky: "r" 3/5 → 2/5 (p=0.500): mixed results, or a change not significant at alpha 0.05.',
+      'Overall: 1 flaky out of 1 case compared.',
     ])
   })
 
@@ -61,10 +82,10 @@ describe('commentary', () => {
       not_run: [makeNotRun('skipped')],
     })
     expect(notes).toEqual([
+      'New failure: "fresh" has no earlier result and fails.',
       'Not compared: "skipped" ran before but not this time.',
       'Removed: "gone" no longer in the run.',
-      'New: 1 test without a previous result; failing: "fresh".',
-      'No test ran in both runs, so nothing could be compared.',
+      'Overall: 1 new failing; no case ran in both runs.',
     ])
   })
 })

@@ -12,30 +12,50 @@ function byName(c: ReturnType<typeof compareRuns>, label: string) {
 }
 
 describe('compareRuns', () => {
-  it('classifies each test and counts the classes', () => {
+  it('classifies each case and counts the classes', () => {
     const before = makeRun([
       makeTest('fixed', { passed: false }),
       makeTest('broke'),
       makeTest('same'),
+      makeTest('still', { passed: false }),
       makeTest('gone'),
       makeTest('skipped now'),
     ])
     const after = makeRun(
-      [makeTest('fixed'), makeTest('broke', { passed: false }), makeTest('same'), makeTest('new')],
+      [
+        makeTest('fixed'),
+        makeTest('broke', { passed: false }),
+        makeTest('same'),
+        makeTest('still', { passed: false }),
+        makeTest('new'),
+        makeTest('new and broken', { passed: false }),
+      ],
       { not_run: [makeNotRun('skipped now', { reason: 'no API key' })] },
     )
     const c = compareRuns(before, after, files)
-    expect(Object.fromEntries(c.deltas.map((d) => [d.label, d.status_change]))).toEqual({
-      fixed: 'improved',
+    expect(Object.fromEntries(c.deltas.map((d) => [d.label, d.status]))).toEqual({
+      fixed: 'fixed',
       broke: 'regressed',
-      same: 'unchanged',
+      same: 'passing',
+      still: 'still-failing',
       new: 'added',
+      'new and broken': 'new-failure',
       'skipped now': 'not_run',
       gone: 'removed',
     })
-    expect(c).toMatchObject({ improved: 1, regressed: 1, unchanged: 1, added: 1, removed: 1, not_run: 1 })
+    expect(c.counts).toEqual({
+      regressed: 1,
+      'still-failing': 1,
+      'new-failure': 1,
+      flaky: 0,
+      fixed: 1,
+      added: 1,
+      passing: 1,
+      removed: 1,
+      not_run: 1,
+    })
     expect(byName(c, 'skipped now')).toMatchObject({
-      before: { passed: true },
+      before: { passed: 1, runs: 1 },
       after: null,
       not_run: { status: 'skipped', reason: 'no API key' },
     })
@@ -47,16 +67,17 @@ describe('compareRuns', () => {
     const before = makeRun([makeTest('a'), makeTest('b')])
     const after = makeRun([makeTest('a')], { _partial: true, partial_reason: 'interrupted' })
     const c = compareRuns(before, after, files)
-    expect(byName(c, 'b')).toMatchObject({ status_change: 'not_run', not_run: { status: 'not_run' } })
-    expect(c).toMatchObject({ removed: 0, regressed: 0, not_run: 1, after_partial: true })
+    expect(byName(c, 'b')).toMatchObject({ status: 'not_run', not_run: { status: 'not_run' } })
+    expect(c.counts).toMatchObject({ removed: 0, regressed: 0, not_run: 1 })
+    expect(c.after_partial).toBe(true)
   })
 
   it('matches by suite and name, labelling names that are ambiguous', () => {
     const before = makeRun([makeTest('t', { suite: 'A' }), makeTest('t', { suite: 'B', passed: false })])
     const after = makeRun([makeTest('t', { suite: 'B' }), makeTest('t', { suite: 'A' })])
     const c = compareRuns(before, after, files)
-    expect(byName(c, 'B › t').status_change).toBe('improved')
-    expect(byName(c, 'A › t').status_change).toBe('unchanged')
+    expect(byName(c, 'B › t').status).toBe('fixed')
+    expect(byName(c, 'A › t').status).toBe('passing')
   })
 
   it('falls back to the name when one file has no suites', () => {
@@ -64,28 +85,58 @@ describe('compareRuns', () => {
     const after = makeRun([makeTest('t', { suite: 'S', passed: false })])
     const c = compareRuns(before, after, files)
     expect(c.deltas).toHaveLength(1)
-    expect(c.deltas[0]).toMatchObject({ label: 't', status_change: 'regressed' })
+    expect(c.deltas[0]).toMatchObject({ label: 't', status: 'regressed' })
   })
 
-  it('keeps repeats apart and does not merge duplicate names', () => {
+  it('folds repeats (and same-named entries) into one case, judged by Fisher as the gate judges it', () => {
+    const repeats = (passes: number) =>
+      Array.from({ length: 5 }, (_, i) =>
+        makeTest(`case (repeat ${i + 1}/5)`, {
+          case_name: 'case',
+          repeat: i + 1,
+          repeats: 5,
+          passed: i < passes,
+        }),
+      )
+    const before = makeRun([...repeats(5), makeTest('dup'), makeTest('dup')])
+    const after = makeRun([...repeats(3), makeTest('dup'), makeTest('dup', { passed: false })])
+    const c = compareRuns(before, after, files)
+    expect(c.deltas.map((d) => [d.key, d.status])).toEqual([
+      ['suite › case', 'flaky'],
+      ['suite › dup', 'flaky'],
+    ])
+    const [repeated] = c.deltas
+    expect(repeated).toMatchObject({
+      label: 'case',
+      before: { passed: 5, runs: 5 },
+      after: { passed: 3, runs: 5 },
+    })
+    expect(repeated!.p).toBeCloseTo(0.2222, 4)
+    expect(c.counts.flaky).toBe(2)
+    expect(compareRuns(before, after, files, { alpha: 0.5 }).deltas[0]!.status).toBe('regressed')
+  })
+
+  it('flags a case whose sandbox provider or image changed', () => {
+    const inDocker = { provider: 'docker', id: 'c1', image: 'base:1' }
     const before = makeRun([
-      makeTest('case [1/2]', { case_name: 'case', repeat: 1 }),
-      makeTest('dup'),
-      makeTest('dup'),
+      makeTest('moved', { passed: false, sandbox: inDocker }),
+      makeTest('rebuilt', { sandbox: inDocker }),
+      makeTest('same', { sandbox: inDocker }),
     ])
     const after = makeRun([
-      makeTest('case [1/2]', { case_name: 'case', repeat: 1, passed: false }),
-      makeTest('case [2/2]', { case_name: 'case', repeat: 2 }),
-      makeTest('dup'),
-      makeTest('dup', { passed: false }),
+      makeTest('moved', { sandbox: { provider: 'local', id: 'l1', image: 'base:1' } }),
+      makeTest('rebuilt', { sandbox: { ...inDocker, image: 'base:2' } }),
+      makeTest('same', { sandbox: { ...inDocker, id: 'c2' } }),
     ])
     const c = compareRuns(before, after, files)
-    expect(c.deltas.map((d) => [d.key, d.status_change])).toEqual([
-      ['suite › case [1/2]', 'regressed'],
-      ['suite › case [2/2]', 'added'],
-      ['suite › dup', 'unchanged'],
-      ['suite › dup #2', 'regressed'],
-    ])
+    expect(byName(c, 'moved').sandbox_change).toEqual({ before: 'docker', after: 'local' })
+    expect(byName(c, 'rebuilt').sandbox_change).toEqual({
+      before: 'docker (base:1)',
+      after: 'docker (base:2)',
+    })
+    expect(byName(c, 'same').sandbox_change).toBeUndefined()
+    expect(c.sandbox_changes).toBe(2)
+    expect(commentary(c)).toContain('Fixed: "moved" now passes (sandbox changed: docker → local).')
   })
 
   it('counts tools from tool_summary, else from a seed-format transcript', () => {
@@ -95,20 +146,23 @@ describe('compareRuns', () => {
     ])
     const c = compareRuns(before, after, files)
     expect(c.deltas[0]?.before?.tool_summary).toEqual({ Bash: 2, Read: 1 })
-    expect(c).toMatchObject({
-      tool_count_before: 3,
-      tool_count_after: 3,
-      tools_before: { Bash: 2, Read: 1 },
-      tools_after: { Bash: 1, Write: 2 },
-    })
+    expect(c.totals_before).toMatchObject({ tool_calls: 3, tools: { Bash: 2, Read: 1 } })
+    expect(c.totals_after).toMatchObject({ tool_calls: 3, tools: { Bash: 1, Write: 2 } })
   })
 
-  it('computes totals from the run files without float noise', () => {
-    const before = makeRun([makeTest('a')], { total_cost_usd: 0.1, total_duration_ms: 20_000 })
-    const after = makeRun([makeTest('a')], { total_cost_usd: 0.3, total_duration_ms: 15_000 })
+  it('computes totals only over the cases both runs have, without float noise', () => {
+    const before = makeRun([
+      makeTest('a', { cost_usd: 0.1, duration_ms: 20_000, tokens: { input: 100, output: 10 } }),
+      makeTest('only before', { cost_usd: 5, duration_ms: 99_000 }),
+    ])
+    const after = makeRun([
+      makeTest('a', { cost_usd: 0.2, duration_ms: 15_000, tokens: { input: 150, output: 20 } }),
+      makeTest('only after', { cost_usd: 7, duration_ms: 88_000 }),
+    ])
     const c = compareRuns(before, after, files)
-    expect(c.total_cost_delta).toBe(0.2)
-    expect(c.total_duration_delta).toBe(-5_000)
+    expect(c.compared_cases).toBe(1)
+    expect(c.totals_before).toMatchObject({ cost_usd: 0.1, duration_ms: 20_000, tokens: 110 })
+    expect(c.totals_after).toMatchObject({ cost_usd: 0.2, duration_ms: 15_000, tokens: 170 })
     expect(c).toMatchObject({ before_file: '/r/before.json', after_file: '/r/after.json', tier: 'e2e' })
   })
 })

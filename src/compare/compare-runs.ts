@@ -1,91 +1,109 @@
-import type { NotRunEntry, RunFile, TestEntry } from '../store/schema.ts'
+import type { RunFile, TestEntry } from '../store/schema.ts'
+import { type CaseStatus, classifyRuns, DEFAULT_ALPHA } from './classify.ts'
 import { countToolCalls, toolSummaryOf } from './tool-summary.ts'
-import type { BudgetOverrun, Comparison, StatusChange, TestDelta, TestSnapshot } from './types.ts'
+import type { BudgetOverrun, CaseDelta, CaseSide, Comparison, RunTotals, SandboxUsed } from './types.ts'
 
-interface Named {
-  name: string
-  suite: string
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length
+
+/** The mean of a measure over the entries that report it; undefined when none does. */
+function meanOf(
+  entries: readonly TestEntry[],
+  pick: (t: TestEntry) => number | undefined,
+): number | undefined {
+  const values = entries.map(pick).filter((v): v is number => v !== undefined)
+  return values.length > 0 ? mean(values) : undefined
 }
 
-function baseKey(test: Named): string {
-  return test.suite ? `${test.suite} › ${test.name}` : test.name
-}
-
-/** Keys that stay unique when a file holds the same suite and name twice (`#2`, `#3`, ...). */
-function keyed<T extends Named>(items: readonly T[]): Array<{ key: string; item: T }> {
-  const seen = new Map<string, number>()
-  return items.map((item) => {
-    const key = baseKey(item)
-    const n = (seen.get(key) ?? 0) + 1
-    seen.set(key, n)
-    return { key: n === 1 ? key : `${key} #${n}`, item }
-  })
-}
-
-function snapshot(test: TestEntry): TestSnapshot {
-  return {
-    passed: test.passed,
-    cost_usd: test.cost_usd,
-    turns_used: test.turns_used,
-    duration_ms: test.duration_ms,
-    detection_rate: test.detection_rate,
-    tool_summary: toolSummaryOf(test),
-    exit_reason: test.exit_reason,
-    timeout_at_turn: test.timeout_at_turn,
-    error: test.error,
-    headline: test.headline,
-  }
-}
-
-function statusOf(before: TestEntry, after: TestEntry): StatusChange {
-  if (before.passed && !after.passed) return 'regressed'
-  if (!before.passed && after.passed) return 'improved'
-  return 'unchanged'
+/** Rounded to 1/`scale` (a whole ms, a tenth of a turn), so per-run means do not read as noise. */
+function round(n: number | undefined, scale = 1): number | undefined {
+  return n === undefined ? undefined : Math.round(n * scale) / scale
 }
 
 function addTools(into: Record<string, number>, summary: Record<string, number>): void {
   for (const [tool, n] of Object.entries(summary)) into[tool] = (into[tool] ?? 0) + n
 }
 
-/**
- * Matches the earlier run's tests to later items: by key first, then by name alone where one
- * side has no suite (files from tools that leave `suite` empty). Returns the earlier test for
- * each later item and leaves the unmatched earlier tests in `pending`.
- */
-function matcher(before: readonly TestEntry[]) {
-  const pending = new Map<string, TestEntry>()
-  // Indexed by name so that the fallback stays linear when many tests are new.
-  const byName = new Map<string, string[]>()
-  for (const { key, item } of keyed(before)) {
-    pending.set(key, item)
-    const keys = byName.get(item.name)
-    if (keys) keys.push(key)
-    else byName.set(item.name, [key])
+function sandboxOf(test: TestEntry): SandboxUsed | undefined {
+  if (!test.sandbox) return undefined
+  return test.sandbox.image === undefined
+    ? { provider: test.sandbox.provider }
+    : { provider: test.sandbox.provider, image: test.sandbox.image }
+}
+
+/** A case's entries as one side: measures per run, failure facts of its first failing run. */
+function side(entries: readonly TestEntry[]): CaseSide {
+  const passed = entries.filter((t) => t.passed).length
+  const shown = entries.find((t) => !t.passed) ?? entries[0]!
+  const tools: Record<string, number> = {}
+  for (const t of entries) addTools(tools, toolSummaryOf(t))
+  for (const tool of Object.keys(tools)) tools[tool] = tools[tool]! / entries.length
+  const s: CaseSide = {
+    passed,
+    runs: entries.length,
+    cost_usd: mean(entries.map((t) => t.cost_usd)),
+    tool_summary: tools,
   }
+  const optional = {
+    turns_used: round(
+      meanOf(entries, (t) => t.turns_used),
+      10,
+    ),
+    duration_ms: round(meanOf(entries, (t) => t.duration_ms)),
+    detection_rate: meanOf(entries, (t) => t.detection_rate),
+    exit_reason: shown.exit_reason,
+    timeout_at_turn: shown.timeout_at_turn,
+    error: shown.error,
+    headline: shown.headline,
+    sandbox: sandboxOf(shown),
+  }
+  for (const [field, value] of Object.entries(optional)) {
+    if (value !== undefined) (s as unknown as Record<string, unknown>)[field] = value
+  }
+  return s
+}
+
+function sandboxLabel(s: SandboxUsed, withImage: boolean): string {
+  return withImage && s.image ? `${s.provider} (${s.image})` : s.provider
+}
+
+/** `docker → local`, with the images when they differ; undefined when nothing changed. */
+function sandboxChange(before: CaseSide | null, after: CaseSide | null): CaseDelta['sandbox_change'] {
+  const b = before?.sandbox
+  const a = after?.sandbox
+  if (!b || !a) return undefined
+  const images = (b.image ?? '') !== (a.image ?? '')
+  if (b.provider === a.provider && !images) return undefined
+  return { before: sandboxLabel(b, images), after: sandboxLabel(a, images) }
+}
+
+function totals(entries: readonly TestEntry[]): RunTotals {
+  const tools: Record<string, number> = {}
+  let cost = 0
+  let duration = 0
+  let tokens = 0
+  for (const t of entries) {
+    cost += t.cost_usd
+    duration += t.duration_ms
+    tokens += (t.tokens?.input ?? 0) + (t.tokens?.output ?? 0)
+    addTools(tools, toolSummaryOf(t))
+  }
+  // Rounded so float noise (0.30000000000000004) never shows up as a cost change.
   return {
-    pending,
-    take(key: string, item: Named): TestEntry | undefined {
-      const exact = pending.get(key)
-      if (exact) {
-        pending.delete(key)
-        return exact
-      }
-      const loose = (byName.get(item.name) ?? []).filter((k) => {
-        const test = pending.get(k)
-        return test !== undefined && (test.suite === '' || item.suite === '')
-      })
-      if (loose.length !== 1) return undefined
-      const test = pending.get(loose[0]!)
-      pending.delete(loose[0]!)
-      return test
-    },
+    cost_usd: Math.round(cost * 1e6) / 1e6,
+    duration_ms: duration,
+    tokens,
+    tool_calls: countToolCalls(tools),
+    tools,
   }
 }
 
 /**
- * Compares two runs test by test. Tests are matched by suite and name; a test the later run
- * records as skipped, todo or not run (or that is missing from an unfinished later run) is
- * `not_run`, never a regression. Pure: no I/O.
+ * Compares two runs case by case: a baseline (the previous run, a blessed baseline, or one
+ * composed of each case's last run) and the current run. Each case (suite + case name, its
+ * repeats folded) is classified by `classifyRuns`, the classification the gate uses; a case
+ * the later run records as skipped, todo or not run (or that is missing from an unfinished
+ * later run) is `not_run`, never a regression. Totals are over the cases both runs have.
+ * Pure: no I/O.
  */
 export function compareRuns(
   before: RunFile,
@@ -94,77 +112,44 @@ export function compareRuns(
   options: CompareOptions = {},
 ): Comparison {
   const budgetFactor = options.budgetFactor ?? DEFAULT_BUDGET_FACTOR
-  const match = matcher(before.tests)
-  const deltas: Omit<TestDelta, 'label'>[] = []
-  const ranNow = keyed(after.tests)
-  const ranKeys = new Set(ranNow.map(({ key }) => key))
-
-  for (const { key, item } of ranNow) {
-    const previous = match.take(key, item)
-    deltas.push({
-      key,
-      name: item.name,
-      suite: item.suite,
-      status_change: previous ? statusOf(previous, item) : 'added',
-      before: previous ? snapshot(previous) : null,
-      after: snapshot(item),
-    })
-  }
-  const notRun: NotRunEntry[] = after.not_run ?? []
-  for (const { key, item } of keyed(notRun)) {
-    if (ranKeys.has(key)) continue
-    const previous = match.take(key, item)
-    deltas.push({
-      key,
-      name: item.name,
-      suite: item.suite,
-      status_change: 'not_run',
-      before: previous ? snapshot(previous) : null,
-      after: null,
-      not_run:
-        item.reason === undefined ? { status: item.status } : { status: item.status, reason: item.reason },
-    })
-  }
-  for (const [key, previous] of match.pending) {
-    // An unfinished run simply had not reached these tests: that says nothing about them.
-    const unfinished = after._partial === true
-    deltas.push({
-      key,
-      name: previous.name,
-      suite: previous.suite,
-      status_change: unfinished ? 'not_run' : 'removed',
-      before: snapshot(previous),
-      after: null,
-      ...(unfinished ? { not_run: { status: 'not_run' as const, reason: 'the run did not finish' } } : {}),
-    })
-  }
+  const alpha = options.alpha ?? DEFAULT_ALPHA
+  const cases = classifyRuns(before, after, alpha)
 
   const nameCount = new Map<string, number>()
-  for (const d of deltas) nameCount.set(d.name, (nameCount.get(d.name) ?? 0) + 1)
-  const labelled: TestDelta[] = deltas.map((d) => {
-    const budget = d.before && d.after ? overruns(d.before, d.after, budgetFactor) : []
+  for (const c of cases) nameCount.set(c.name, (nameCount.get(c.name) ?? 0) + 1)
+  const deltas: CaseDelta[] = cases.map((c) => {
+    const b = c.before.length > 0 ? side(c.before) : null
+    const a = c.after.length > 0 ? side(c.after) : null
+    const budget = b && a ? overruns(b, a, budgetFactor) : []
+    const changed = sandboxChange(b, a)
     return {
-      ...d,
-      label: (nameCount.get(d.name) ?? 0) > 1 ? d.key : d.name,
+      key: c.key,
+      name: c.name,
+      suite: c.suite,
+      label: (nameCount.get(c.name) ?? 0) > 1 ? c.key : c.name,
+      status: c.status,
+      before: b,
+      after: a,
+      ...(c.p !== undefined && { p: c.p }),
+      ...(c.not_run && { not_run: c.not_run }),
       ...(budget.length > 0 && { budget }),
+      ...(changed && { sandbox_change: changed }),
     }
   })
 
-  const counts: Record<StatusChange, number> = {
-    improved: 0,
+  const counts: Record<CaseStatus, number> = {
     regressed: 0,
-    unchanged: 0,
+    'still-failing': 0,
+    'new-failure': 0,
+    flaky: 0,
+    fixed: 0,
     added: 0,
+    passing: 0,
     removed: 0,
     not_run: 0,
   }
-  const toolsBefore: Record<string, number> = {}
-  const toolsAfter: Record<string, number> = {}
-  for (const d of labelled) {
-    counts[d.status_change]++
-    if (d.before) addTools(toolsBefore, d.before.tool_summary)
-    if (d.after) addTools(toolsAfter, d.after.tool_summary)
-  }
+  for (const d of deltas) counts[d.status]++
+  const inBoth = cases.filter((c) => c.before.length > 0 && c.after.length > 0)
 
   return {
     before_file: files.beforeFile,
@@ -178,35 +163,39 @@ export function compareRuns(
     before_version: before.version,
     after_version: after.version,
     tier: after.tier,
-    budget_regressions: labelled.filter((d) => d.budget).length,
-    budget_factor: budgetFactor,
     before_partial: before._partial === true,
     after_partial: after._partial === true,
-    deltas: labelled,
-    // Rounded so float noise (0.30000000000000004) never shows up as a cost change.
-    total_cost_delta: Math.round((after.total_cost_usd - before.total_cost_usd) * 1e6) / 1e6,
-    total_duration_delta: after.total_duration_ms - before.total_duration_ms,
-    ...counts,
-    tool_count_before: countToolCalls(toolsBefore),
-    tool_count_after: countToolCalls(toolsAfter),
-    tools_before: toolsBefore,
-    tools_after: toolsAfter,
+    alpha,
+    deltas,
+    counts,
+    compared_cases: inBoth.length,
+    totals_before: totals(inBoth.flatMap((c) => c.before)),
+    totals_after: totals(inBoth.flatMap((c) => c.after)),
+    budget_regressions: deltas.filter((d) => d.budget).length,
+    budget_factor: budgetFactor,
+    sandbox_changes: deltas.filter((d) => d.sandbox_change).length,
   }
 }
 
 /** Options of `compareRuns`. */
 export interface CompareOptions {
   /**
-   * A case whose turns or tool calls exceed this many times the earlier run's is flagged as a
-   * budget regression (whatever its pass/fail outcome).
+   * A case whose turns or tool calls (per run) exceed this many times the earlier run's is
+   * flagged as a budget regression (whatever its outcome).
    * @default 2
    */
   budgetFactor?: number
+  /**
+   * Significance level of the Fisher test for cases with repeats; pass the gate's, so the
+   * comparison and the gate classify alike.
+   * @default 0.05
+   */
+  alpha?: number
 }
 
 export const DEFAULT_BUDGET_FACTOR = 2
 
-function overruns(before: TestSnapshot, after: TestSnapshot, factor: number): BudgetOverrun[] {
+function overruns(before: CaseSide, after: CaseSide, factor: number): BudgetOverrun[] {
   const found: BudgetOverrun[] = []
   const check = (measure: BudgetOverrun['measure'], was: number | undefined, now: number | undefined) => {
     if (was !== undefined && now !== undefined && was > 0 && now > was * factor)

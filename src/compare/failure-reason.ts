@@ -1,4 +1,4 @@
-import type { TestSnapshot } from './types.ts'
+import type { CaseSide } from './types.ts'
 
 /** Longest error line in a reason made without a headline; test names are never cut. */
 const ERROR_MAX = 160
@@ -11,7 +11,7 @@ const ERROR_MAX = 160
  * "and N more", and an error line that carries a `(failing: …)` list keeps it whole.
  */
 export function failureReason(
-  test: Pick<TestSnapshot, 'exit_reason' | 'timeout_at_turn' | 'error' | 'headline'>,
+  test: Pick<CaseSide, 'exit_reason' | 'timeout_at_turn' | 'error' | 'headline'>,
 ): string | undefined {
   if (test.headline?.trim()) return test.headline.trim()
   const parts: string[] = []

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { EvalboxError } from '../core/errors.ts'
 import type { TestEntry } from '../store/schema.ts'
 import { makeRun, makeTest } from './__fixtures__/runs.ts'
-import { gate, judgeCase } from './gate.ts'
+import { classify } from './classify.ts'
+import { gate } from './gate.ts'
 
 /** `passes` of `runs` repeats of one case, as the eval runner records them. */
 function repeated(name: string, passes: number, runs: number, fields: Partial<TestEntry> = {}): TestEntry[] {
@@ -47,7 +48,7 @@ describe('gate with repeats (Fisher)', () => {
     const result = gate(makeRun(repeated('plan', 5, 5)), makeRun(repeated('plan', 4, 5)))
     expect(result.ok).toBe(true)
     expect(result.flaky).toHaveLength(1)
-    expect(result.flaky[0]).toMatchObject({ verdict: 'flaky', before: { passed: 5 }, after: { passed: 4 } })
+    expect(result.flaky[0]).toMatchObject({ outcome: 'flaky', before: { passed: 5 }, after: { passed: 4 } })
   })
 
   it('a drop that is significant only at a looser alpha regresses only there', () => {
@@ -58,25 +59,35 @@ describe('gate with repeats (Fisher)', () => {
     expect(gate(before, after, { alpha: 0.1 }).ok).toBe(false)
   })
 
-  it('a significant rise is an improvement; a steady case is not listed', () => {
+  it('a significant rise is fixed; a steady case is not listed', () => {
     const before = makeRun([...repeated('up', 0, 6), ...repeated('steady', 4, 4)])
     const after = makeRun([...repeated('up', 6, 6), ...repeated('steady', 4, 4)])
     const result = gate(before, after)
-    expect(result.improved.map((c) => c.key)).toEqual(['suite › up'])
+    expect(result.fixed.map((c) => c.key)).toEqual(['suite › up'])
     expect([...result.regressed, ...result.flaky]).toEqual([])
     expect(result.cases).toBe(2)
-    expect(result.message).toContain('Improved (1):\n  suite › up: 0/6 → 6/6 (p=0.001)')
+    expect(result.message).toContain('Fixed (1):\n  suite › up: 0/6 → 6/6 (p=0.001)')
+  })
+
+  it('repeats failing every time, both times, are still failing', () => {
+    const result = gate(makeRun(repeated('hard', 0, 5)), makeRun(repeated('hard', 0, 5)), {
+      against: 'previous',
+    })
+    expect(result.ok).toBe(false)
+    expect(result.stillFailing.map((c) => c.key)).toEqual(['suite › hard'])
+    expect(result.title).toBe('Eval gate failed (e2e): 1 case still failing')
+    expect(result.message).toContain('Still failing (1):\n  suite › hard: 0/5 → 0/5 (p=1.000)')
   })
 })
 
 describe('gate with single runs', () => {
-  it('pass → fail is a regression, fail → pass an improvement, no p-value shown', () => {
+  it('pass → fail is a regression, fail → pass fixed, no p-value shown', () => {
     const before = makeRun([makeTest('a'), makeTest('b', { passed: false }), makeTest('c')])
     const after = makeRun([makeTest('a', { passed: false }), makeTest('b'), makeTest('c')])
     const result = gate(before, after)
     expect(result.ok).toBe(false)
     expect(result.regressed.map((c) => c.key)).toEqual(['suite › a'])
-    expect(result.improved.map((c) => c.key)).toEqual(['suite › b'])
+    expect(result.fixed.map((c) => c.key)).toEqual(['suite › b'])
     expect(result.regressed[0]!.p).toBeUndefined()
     expect(result.message.split('\n').slice(0, 2)).toEqual(['Regressed (1):', '  suite › a: 1/1 → 0/1'])
   })
@@ -96,18 +107,46 @@ describe('gate with single runs', () => {
 })
 
 describe('gate: new and missing cases', () => {
-  it('a new failing case fails the gate only with failOn new-failure', () => {
+  it('a new failing case fails against a baseline by default, not against the previous run', () => {
     const before = makeRun([makeTest('old')])
     const after = makeRun([makeTest('old'), makeTest('brand new', { passed: false })])
-    const lenient = gate(before, after)
+    const lenient = gate(before, after, { against: 'previous' })
     expect(lenient.ok).toBe(true)
     expect(lenient.newFailures.map((c) => c.key)).toEqual(['suite › brand new'])
     expect(lenient.message).toContain(
       'New and failing (not gated) (1):\n  suite › brand new: new, 0/1 passed',
     )
-    const strict = gate(before, after, { failOn: ['regression', 'new-failure'] })
+    expect(lenient.title).toBe('Eval gate passed (e2e): no regressions (1 new case failing, not gated)')
+    const strict = gate(before, after)
+    expect(strict.failOn).toEqual(['regressed', 'new-failure'])
     expect(strict.ok).toBe(false)
     expect(strict.title).toBe('Eval gate failed (e2e): 1 new case failing')
+  })
+
+  it('a case that failed before too fails against the previous run by default, not against a baseline', () => {
+    const before = makeRun([makeTest('known bad', { passed: false }), makeTest('ok')])
+    const after = makeRun([makeTest('known bad', { passed: false }), makeTest('ok')])
+    const previous = gate(before, after, { against: 'previous' })
+    expect(previous.failOn).toEqual(['regressed', 'still-failing'])
+    expect(previous.ok).toBe(false)
+    expect(previous.title).toBe('Eval gate failed (e2e): 1 case still failing')
+    expect(previous.message.split('\n').slice(0, 2)).toEqual([
+      'Still failing (1):',
+      '  suite › known bad: 0/1 → 0/1',
+    ])
+    const baseline = gate(before, after)
+    expect(baseline.ok).toBe(true)
+    expect(baseline.title).toBe('Eval gate passed (e2e): no regressions (1 case still failing, not gated)')
+    expect(baseline.message).toContain('Still failing (not gated) (1):')
+    expect(gate(before, after, { failOn: ['still-failing'] }).ok).toBe(false)
+  })
+
+  it('fails on flaky cases when failOn lists flaky', () => {
+    const result = gate(makeRun(repeated('plan', 5, 5)), makeRun(repeated('plan', 4, 5)), {
+      failOn: ['flaky'],
+    })
+    expect(result.ok).toBe(false)
+    expect(result.title).toBe('Eval gate failed (e2e): 1 case flaky')
   })
 
   it('ignores cases that did not run now and cases that were removed', () => {
@@ -133,16 +172,35 @@ describe('gate options', () => {
     const run = makeRun([makeTest('a')])
     expect(() => gate(run, run, { alpha: 0 })).toThrow(EvalboxError)
     expect(() => gate(run, run, { alpha: 5 })).toThrow(/`alpha`.*`5` \(number\)/)
-    expect(() => gate(run, run, { failOn: ['regresion' as 'regression'] })).toThrow(/`failOn`.*regresion/)
+    expect(() => gate(run, run, { failOn: ['regresion' as 'regressed'] })).toThrow(/`failOn`.*regresion/)
+    expect(() => gate(run, run, { failOn: ['regression' as 'regressed'] })).toThrow(
+      "'regression' is now called 'regressed'",
+    )
   })
 })
 
-describe('judgeCase', () => {
-  it('calls a not-significant steady-to-steady flip flaky, not a regression', () => {
+describe('classify', () => {
+  const outcome = (before: [number, number] | null, after: [number, number]) =>
+    classify(before && { passed: before[0], runs: before[1] }, { passed: after[0], runs: after[1] }).outcome
+
+  it('judges single runs by pass/fail', () => {
+    expect(outcome([1, 1], [0, 1])).toBe('regressed')
+    expect(outcome([0, 1], [0, 1])).toBe('still-failing')
+    expect(outcome([0, 1], [1, 1])).toBe('fixed')
+    expect(outcome([1, 1], [1, 1])).toBe('passing')
+    expect(outcome(null, [0, 1])).toBe('new-failure')
+    expect(outcome(null, [1, 1])).toBe('added')
+  })
+
+  it('judges repeats by Fisher: a not-significant change is flaky, steady failure still failing', () => {
     // 2/2 → 0/2: p = 1/6.
-    expect(judgeCase({ passed: 2, runs: 2 }, { passed: 0, runs: 2 }, 0.05).verdict).toBe('flaky')
-    expect(judgeCase({ passed: 0, runs: 3 }, { passed: 0, runs: 3 }, 0.05).verdict).toBe('unchanged')
-    expect(judgeCase(null, { passed: 2, runs: 2 }, 0.05).verdict).toBe('added')
-    expect(judgeCase(null, { passed: 1, runs: 2 }, 0.05).verdict).toBe('flaky')
+    expect(outcome([2, 2], [0, 2])).toBe('flaky')
+    expect(outcome([0, 3], [0, 3])).toBe('still-failing')
+    expect(outcome([0, 1], [0, 5])).toBe('still-failing')
+    expect(outcome([3, 3], [3, 3])).toBe('passing')
+    expect(outcome([5, 5], [0, 5])).toBe('regressed')
+    expect(outcome(null, [2, 2])).toBe('added')
+    expect(outcome(null, [1, 2])).toBe('flaky')
+    expect(outcome(null, [0, 2])).toBe('new-failure')
   })
 })

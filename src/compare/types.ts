@@ -1,51 +1,58 @@
 import type { NotRunEntry } from '../store/schema.ts'
-import type { PassCount } from './case-outcomes.ts'
+import type { CaseStatus, GateFailOn, Outcome, PassCount } from './classify.ts'
+
+/** Where a case ran: the sandbox provider, and the image its spec named (if any). */
+export interface SandboxUsed {
+  provider: string
+  image?: string
+}
 
 /**
- * How one test moved between two runs.
- * - `improved`: failed before, passes now. `regressed`: passed before, fails now.
- * - `unchanged`: same outcome both times.
- * - `added`: ran now, with no previous result (new, or not run last time).
- * - `removed`: ran before, absent now from a finished run.
- * - `not_run`: recorded as skipped/todo/not run now (or missing from an unfinished run); never
- *   counted as a regression.
+ * One side of a {@link CaseDelta}: a case's results in one run, its repeats folded. Measures
+ * are per run (the mean over the repeats; a single run's own values); the failure facts are
+ * those of its first failing run (else its first run).
  */
-export type StatusChange = 'improved' | 'regressed' | 'unchanged' | 'added' | 'removed' | 'not_run'
-
-/** One side of a {@link TestDelta}: the numbers that are compared. */
-export interface TestSnapshot {
-  passed: boolean
+export interface CaseSide extends PassCount {
   cost_usd: number
   turns_used?: number
   duration_ms?: number
   /** Planted bugs detected (a count). */
   detection_rate?: number
-  /** Tool calls by tool name, from the entry's `tool_summary` or its inline transcript. */
+  /** Tool calls by tool name, from the entries' `tool_summary` or inline transcripts. */
   tool_summary: Record<string, number>
   exit_reason?: string
   timeout_at_turn?: number
   error?: string
-  /** The entry's failure headline (root cause first). */
+  /** The failure headline (root cause first). */
   headline?: string
+  sandbox?: SandboxUsed
 }
 
-/** The comparison of one test (matched by suite and name) across two runs. */
-export interface TestDelta {
-  /** Identity used for matching: `suite › name`, or `name` when the suite is empty. */
+/** A case (suite + case name, repeats folded) compared across two runs. */
+export interface CaseDelta {
+  /** Identity used for matching: `suite › case`, or the case name when the suite is empty. */
   key: string
   name: string
   suite: string
   /** What to show: the name, or `suite › name` when the name alone is ambiguous. */
   label: string
-  status_change: StatusChange
-  /** `null` when the test has no result in the earlier run. */
-  before: TestSnapshot | null
-  /** `null` when the test has no result in the later run (removed or not run). */
-  after: TestSnapshot | null
-  /** For `not_run`: how the later run recorded the test, and why. */
+  /** The case's classification (see `Outcome`), or `removed` / `not_run`. */
+  status: CaseStatus
+  /** `null` when the case has no result in the earlier run. */
+  before: CaseSide | null
+  /** `null` when the case has no result in the later run (removed or not run). */
+  after: CaseSide | null
+  /** The one-sided Fisher p-value, for a case with repeats on either side. */
+  p?: number
+  /** For `not_run`: how the later run recorded the case, and why. */
   not_run?: { status: NotRunEntry['status']; reason?: string }
   /** Budget measures that grew past the comparison's `budget_factor` times the earlier run's. */
   budget?: BudgetOverrun[]
+  /**
+   * The case ran in another sandbox provider or image than in the earlier run (`docker` →
+   * `local`): its outcome may come from the sandbox, not the agent.
+   */
+  sandbox_change?: { before: string; after: string }
 }
 
 /** A turn or tool-call count that grew past the allowed factor. */
@@ -55,7 +62,18 @@ export interface BudgetOverrun {
   after: number
 }
 
-/** Two runs compared test by test (the shape follows seed 002's comparison result). */
+/** Totals of one run over the cases both runs have. */
+export interface RunTotals {
+  cost_usd: number
+  duration_ms: number
+  /** Input plus output tokens. */
+  tokens: number
+  tool_calls: number
+  /** Tool calls by tool name. */
+  tools: Record<string, number>
+}
+
+/** Two runs compared case by case (the shape follows seed 002's comparison result). */
 export interface Comparison {
   before_file: string
   after_file: string
@@ -71,35 +89,23 @@ export interface Comparison {
   tier: string
   before_partial: boolean
   after_partial: boolean
-  deltas: TestDelta[]
-  /** Later run's total cost minus the earlier run's. */
-  total_cost_delta: number
-  /** Later run's summed test duration minus the earlier run's. */
-  total_duration_delta: number
-  improved: number
-  regressed: number
-  unchanged: number
-  added: number
-  removed: number
-  not_run: number
-  /** Tests with a budget overrun (see `TestDelta.budget`). */
+  /** The significance level repeated cases were judged at. */
+  alpha: number
+  deltas: CaseDelta[]
+  /** Cases by status. */
+  counts: Record<CaseStatus, number>
+  /** Cases with a result in both runs: the cases the totals are computed over. */
+  compared_cases: number
+  /** Totals of each run over the `compared_cases` (cases only one run has are left out). */
+  totals_before: RunTotals
+  totals_after: RunTotals
+  /** Cases with a budget overrun (see `CaseDelta.budget`). */
   budget_regressions: number
   /** A turn or tool-call count above this many times the earlier run's is a budget regression. */
   budget_factor: number
-  tool_count_before: number
-  tool_count_after: number
-  /** Tool calls by tool name, summed over all tests. */
-  tools_before: Record<string, number>
-  tools_after: Record<string, number>
+  /** Cases whose sandbox provider or image changed (see `CaseDelta.sandbox_change`). */
+  sandbox_changes: number
 }
-
-/**
- * How a case moved. `regressed`/`improved`: a real change (single runs that flipped, or a
- * significant change with repeats). `flaky`: mixed outcomes in either run, or a change too
- * small to be significant. `new-failure`: absent before, every run failed now. `added`:
- * absent before, passes now. `unchanged`: the same steady outcome both times.
- */
-export type Verdict = 'regressed' | 'improved' | 'flaky' | 'new-failure' | 'added' | 'unchanged'
 
 /** The gate's judgement of one case (suite + case name, repeats folded together). */
 export interface CaseVerdict {
@@ -108,15 +114,11 @@ export interface CaseVerdict {
   suite: string
   /** The case name without the repeat suffix. */
   name: string
-  verdict: Verdict
+  outcome: Outcome
   /** Pass count in the earlier run; `null` when the case is new. */
   before: PassCount | null
   after: PassCount
-  /**
-   * One-sided Fisher p-value in the direction of the change (for a drop or no change: that
-   * the earlier run passed more often; for a rise: that the later one did). Absent for
-   * single runs on both sides and for new cases, which are not judged statistically.
-   */
+  /** One-sided Fisher p-value, for a case with repeats on either side. */
   p?: number
   file?: string
   line?: number
@@ -127,13 +129,15 @@ export interface GateResult {
   ok: boolean
   /** One line: passed/failed, the tier and the counts that decided it. */
   title: string
-  /** The cases worth reading: regressions first, then new failures, flaky, improved. */
+  /** The cases worth reading: regressions first, then still failing, new failures, flaky, fixed. */
   message: string
+  /** The outcomes that failed (or would have failed) the gate. */
+  failOn: GateFailOn[]
   regressed: CaseVerdict[]
-  flaky: CaseVerdict[]
-  improved: CaseVerdict[]
-  /** Cases absent before whose runs all failed now (fail the gate with `failOn: ['new-failure']`). */
+  stillFailing: CaseVerdict[]
   newFailures: CaseVerdict[]
+  flaky: CaseVerdict[]
+  fixed: CaseVerdict[]
   /** The significance level used. */
   alpha: number
   /** Cases of the later run that were judged. */

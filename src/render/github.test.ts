@@ -58,7 +58,11 @@ describe('githubAnnotations', () => {
       after,
       compareRuns(makeRun([makeTest('z', { passed: false })]), after, FILES),
     )
-    expect(lines.map((l) => parseCommand(l).props.title)).toEqual(['Failed: suite › z', 'Failed: suite › a'])
+    expect(lines.map((l) => parseCommand(l).props.title)).toEqual([
+      'Still failing: suite › z',
+      'Failed: suite › a',
+    ])
+    expect(parseCommand(lines[0]!).message).toContain('Failed in the previous run too (main @ abc1234)')
     const withPrevious = githubAnnotations(after, compareRuns(before, after, FILES))
     const first = parseCommand(withPrevious[0]!)
     expect(first.props.title).toBe('Regressed: suite › z')
@@ -101,7 +105,7 @@ describe('githubAnnotations', () => {
     expect(parsed.message).toBe('line one')
   })
 
-  it('takes regressions from the gate over the per-repeat comparison when both are given', () => {
+  it('folds repeats the same way from the comparison as from the gate', () => {
     const reps = (passes: number) =>
       Array.from({ length: 5 }, (_, i) =>
         makeTest(`plan #${i + 1}`, { case_name: 'plan', repeat: i + 1, repeats: 5, passed: i < passes }),
@@ -110,7 +114,8 @@ describe('githubAnnotations', () => {
     const after = makeRun(reps(3))
     const titles = (lines: string[]) => lines.map((l) => parseCommand(l).props.title)
     expect(titles(githubAnnotations(after, compareRuns(before, after, FILES)))).toEqual([
-      'Regressed: suite › plan',
+      'Failed: suite › plan',
+      'Flaky: suite › plan',
     ])
     const judged = gate(before, after)
     expect(judged.flaky.map((c) => c.key)).toEqual(['suite › plan'])

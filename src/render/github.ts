@@ -1,4 +1,5 @@
-import { caseKey } from '../compare/case-outcomes.ts'
+import { type CaseStatus, caseKey } from '../compare/classify.ts'
+import { sandboxChanged } from '../compare/commentary.ts'
 import { budgetTag } from '../compare/failure-reason.ts'
 import type { GateResult } from '../compare/gate.ts'
 import { formatCounts } from '../compare/gate-message.ts'
@@ -79,55 +80,68 @@ function byPlace(a: CaseGroup, b: CaseGroup): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0
 }
 
-function regressedKeys(run: RunFile, comparison?: Comparison, gate?: GateResult): Set<string> {
-  // The gate folds repeats and weighs them; the comparison sees each repeat on its own, so a
-  // flaky case would read as regressed there.
-  if (gate) return new Set(gate.regressed.map((c) => c.key))
-  const keys = new Set<string>()
-  if (comparison) {
-    const regressed = new Set(
-      comparison.deltas
-        .filter((d) => d.status_change === 'regressed')
-        .map((d) => `${d.suite}\u0000${d.name}`),
-    )
-    for (const test of run.tests) {
-      if (regressed.has(`${test.suite}\u0000${test.name}`)) keys.add(caseKey(test))
-    }
+/**
+ * Each case's outcome, by case key: the gate's when given, else the comparison's (both come
+ * from the same classification, repeats folded).
+ */
+function outcomes(comparison?: Comparison, gate?: GateResult): Map<string, CaseStatus> {
+  if (gate) {
+    const judged = [
+      ...gate.regressed,
+      ...gate.stillFailing,
+      ...gate.newFailures,
+      ...gate.flaky,
+      ...gate.fixed,
+    ]
+    return new Map(judged.map((c) => [c.key, c.outcome]))
   }
-  return keys
+  return new Map(comparison?.deltas.map((d) => [d.key, d.status]))
 }
 
-function failureAnnotation(group: CaseGroup, regressed: boolean, comparison?: Comparison): string {
+const FAILED_TITLE: Partial<Record<CaseStatus, string>> = {
+  regressed: 'Regressed',
+  'still-failing': 'Still failing',
+}
+
+function failureAnnotation(
+  group: CaseGroup,
+  outcome: CaseStatus | undefined,
+  comparison?: Comparison,
+): string {
   const failed = group.entries.filter((t) => !t.passed)
   const first = failed[0]!
   const lines: string[] = []
   if (group.entries.length > 1) lines.push(`Failed ${failed.length} of ${group.entries.length} runs.`)
   lines.push(...reasons(first))
-  if (regressed && comparison) {
-    lines.push(
-      `Passed in the previous run (${comparison.before_branch} @ ${comparison.before_sha.slice(0, 7)}).`,
-    )
-  }
+  const earlier = comparison && `(${comparison.before_branch} @ ${comparison.before_sha.slice(0, 7)})`
+  if (outcome === 'regressed' && earlier) lines.push(`Passed in the previous run ${earlier}.`)
+  if (outcome === 'still-failing' && earlier) lines.push(`Failed in the previous run too ${earlier}.`)
+  const changed = comparison?.deltas.find((d) => d.key === group.key)
+  const note = changed && sandboxChanged(changed)
+  if (note) lines.push(`Not comparable as is: ${note}.`)
   if (lines.length === 0) lines.push('The eval failed.')
-  return command('error', first, `${regressed ? 'Regressed' : 'Failed'}: ${group.key}`, lines.join('\n'))
+  const title = (outcome && FAILED_TITLE[outcome]) ?? 'Failed'
+  return command('error', first, `${title}: ${group.key}`, lines.join('\n'))
 }
 
 /**
  * GitHub Actions annotations for a run: one `::error` per failing case (repeats folded
- * together; regressions, per `gate` when given, else per `comparison`, come first and are titled
- * "Regressed"), then one `::warning` per case that passed although a budget stopped its agent,
+ * together; each case's outcome is the `gate`'s when given, else the `comparison`'s; regressed cases
+ * come first, titled "Regressed", then still-failing ones, titled "Still failing"; a changed
+ * sandbox is said), then one `::warning` per case that passed although a budget stopped its agent,
  * then one per flaky case: passed only after a retry, or judged
  * flaky by `gate`. A partial run adds a warning of its own. Each line is a workflow command
  * to print on stdout; properties and messages are escaped. Pure and deterministic.
  */
 export function githubAnnotations(run: RunFile, comparison?: Comparison, gate?: GateResult): string[] {
   const groups = groupByCase(run.tests).sort(byPlace)
-  const regressed = regressedKeys(run, comparison, gate)
+  const outcome = outcomes(comparison, gate)
   const failing = groups.filter((g) => g.entries.some((t) => !t.passed))
-  const errors = [
-    ...failing.filter((g) => regressed.has(g.key)).map((g) => failureAnnotation(g, true, comparison)),
-    ...failing.filter((g) => !regressed.has(g.key)).map((g) => failureAnnotation(g, false, comparison)),
-  ]
+  // Regressed first, then still failing, then the rest: GitHub shows only the first ten.
+  const rank = (g: CaseGroup) => ['regressed', 'still-failing'].indexOf(outcome.get(g.key) ?? '') >>> 0
+  const errors = [...failing]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((g) => failureAnnotation(g, outcome.get(g.key), comparison))
 
   const warnings: string[] = []
   if (run._partial) {
@@ -146,9 +160,15 @@ export function githubAnnotations(run: RunFile, comparison?: Comparison, gate?: 
     const message = `Passed although its agent was stopped by its budget (${budgetTag(stopped)}): graded with budgetStop: 'grade'.`
     warnings.push(command('warning', stopped, `Budget stop: ${group.key}`, message))
   }
-  const flakyByGate = new Map(gate?.flaky.map((c) => [c.key, c]))
+  const flaky = new Map<string, Parameters<typeof formatCounts>[0]>(
+    gate
+      ? gate.flaky.map((c) => [c.key, c])
+      : (comparison?.deltas ?? [])
+          .filter((d) => d.status === 'flaky' && d.after)
+          .map((d) => [d.key, { before: d.before, after: d.after!, ...(d.p !== undefined && { p: d.p }) }]),
+  )
   for (const group of groups) {
-    const verdict = flakyByGate.get(group.key)
+    const verdict = flaky.get(group.key)
     const retried = group.entries.find((t) => t.flaky && t.passed)
     if (!verdict && !retried) continue
     const lines: string[] = []

@@ -53,6 +53,33 @@ describe('stepSummary', () => {
     expect(text).toMatch(/\*\*Takeaways\*\*\n\n- REGRESSION/)
   })
 
+  it('lists still-failing and flaky cases with their counts, flags a changed sandbox, totals over shared cases', () => {
+    const repeats = (passes: number) =>
+      Array.from({ length: 5 }, (_, i) =>
+        makeTest(`plan (repeat ${i + 1}/5)`, { case_name: 'plan', repeat: i + 1, passed: i < passes }),
+      )
+    const earlier = makeRun([
+      makeTest('broken', { passed: false }),
+      makeTest('moved', { passed: false, sandbox: { provider: 'docker', image: 'base:1' } }),
+      ...repeats(5),
+    ])
+    const later = makeRun([
+      makeTest('broken', { passed: false }),
+      makeTest('moved', { sandbox: { provider: 'local', image: 'base:1' } }),
+      ...repeats(3),
+      makeTest('only now', { cost_usd: 9 }),
+    ])
+    const md = stepSummary([later], [compareRuns(earlier, later, FILES)])
+    expect(md).toContain(
+      '1 still failing, 1 flaky, 1 fixed, 1 added, 1 in another sandbox; over the 3 cases in both runs: cost $0.00',
+    )
+    const rows = md.split('\n').filter((row) => /^\| (✗|~|↑|\+)/.test(row))
+    expect(rows[0]).toMatch(/^\| ✗ still failing \| broken \| FAIL \| FAIL \|/)
+    expect(rows[1]).toMatch(/^\| ~ flaky \| plan \| 5\/5 \| 3\/5 \(p=0\.222\) \|/)
+    expect(rows[2]).toMatch(/^\| ↑ fixed ⚠️ sandbox changed: docker → local \| moved \| FAIL \| PASS \|/)
+    expect(md).toContain('- Still failing: "broken" failed in the earlier run too.')
+  })
+
   it('says when a tier had nothing to compare with', () => {
     expect(text).toContain(
       '### llm-judge vs previous run\n\nNo earlier finalized llm-judge run to compare with.',

@@ -1,8 +1,10 @@
-import { commentary } from '../compare/commentary.ts'
+import type { CaseStatus } from '../compare/classify.ts'
+import { commentary, sandboxChanged } from '../compare/commentary.ts'
 import { budgetTag, failureReason } from '../compare/failure-reason.ts'
 import type { GateResult } from '../compare/gate.ts'
-import type { Comparison, StatusChange, TestDelta, TestSnapshot } from '../compare/types.ts'
+import type { CaseDelta, Comparison } from '../compare/types.ts'
 import type { RunFile } from '../store/schema.ts'
+import { pNote, STATUS_VIEW, sideWord, viewOf } from './case-status.ts'
 import {
   formatCost,
   formatCostDelta,
@@ -17,14 +19,15 @@ import { mdCell, mdTable } from './markdown.ts'
 // A step summary is capped at 1 MiB by GitHub; thousands of unchanged rows help nobody.
 const MAX_ROWS = 300
 
-// Regressions first, then fixes, then the rest, as in the terminal comparison.
-const ORDER: Record<StatusChange, { rank: number; word: string }> = {
-  regressed: { rank: 0, word: '↓ regressed' },
-  improved: { rank: 1, word: '↑ fixed' },
-  unchanged: { rank: 2, word: 'unchanged' },
-  added: { rank: 3, word: '+ added' },
-  removed: { rank: 4, word: '− removed' },
-  not_run: { rank: 5, word: 'not run' },
+// Failures first, then fixes, then the rest, as in the terminal comparison.
+const rank = (status: CaseStatus) => STATUS_VIEW.findIndex((v) => v.status === status)
+// The change column: the arrow and the word, except for the quiet ones.
+const QUIET: readonly CaseStatus[] = ['passing', 'not_run']
+function changeWord(d: CaseDelta): string {
+  const view = viewOf(d.status)
+  const word = QUIET.includes(d.status) ? view.word : `${view.arrow} ${view.word}`
+  const changed = sandboxChanged(d)
+  return changed ? `${word} ⚠️ ${changed}` : word
 }
 
 /** `80%`, `99.5%`: rounded down, so a run with a failure never reads 100%. */
@@ -47,11 +50,6 @@ function tierRow(run: RunFile): string[] {
   ]
 }
 
-function side(s: TestSnapshot | null, d: TestDelta, isAfter: boolean): string {
-  if (s) return s.passed ? 'PASS' : 'FAIL'
-  return isAfter && d.not_run ? { skipped: 'SKIP', todo: 'TODO', not_run: 'NOT RUN' }[d.not_run.status] : '—'
-}
-
 /** `a → b (change)`; one value when both sides read the same. */
 function change(
   before: number | undefined,
@@ -63,13 +61,13 @@ function change(
   return formatPair(before, after, show, delta, true)
 }
 
-function deltaRow(d: TestDelta): string[] {
+function deltaRow(d: CaseDelta): string[] {
   const { before: b, after: a } = d
   return [
-    ORDER[d.status_change].word,
+    mdCell(changeWord(d)),
     mdCell(d.label),
-    side(b, d, false),
-    side(a, d, true),
+    sideWord(b, d, false),
+    `${sideWord(a, d, true)}${pNote(d)}`,
     change(b?.cost_usd, a?.cost_usd, formatCost, formatCostDelta),
     change(b?.turns_used, a?.turns_used, String, signed),
     change(b?.duration_ms, a?.duration_ms, formatDuration, formatDurationDelta),
@@ -80,18 +78,20 @@ function comparisonSection(run: RunFile, c: Comparison | { note: string } | unde
   const lines = [`### ${mdCell(run.tier)} vs previous run`, '']
   if (!c) return [...lines, `No earlier finalized ${mdCell(run.tier)} run to compare with.`]
   if ('note' in c) return [...lines, mdCell(c.note)]
-  const counts = (Object.keys(ORDER) as StatusChange[])
-    .filter((s) => c[s] > 0)
-    .map((s) => `${c[s]} ${ORDER[s].word.replace(/^\W+ /, '')}`)
+  const counts = STATUS_VIEW.filter((v) => c.counts[v.status] > 0).map(
+    (v) => `${c.counts[v.status]} ${v.word}`,
+  )
+  if (c.sandbox_changes > 0) counts.push(`${c.sandbox_changes} in another sandbox`)
+  const { totals_before: tb, totals_after: ta } = c
+  const n = c.compared_cases
   lines.push(
     `Previous: ${mdCell(c.before_branch)} @ ${formatTime(c.before_timestamp)} (${mdCell(c.before_sha.slice(0, 7))}${c.before_partial ? ', partial' : ''}). ` +
-      `${counts.length > 0 ? counts.join(', ') : 'no tests'}; cost ${formatCostDelta(c.total_cost_delta)}, duration ${formatDurationDelta(c.total_duration_delta)}.`,
+      `${counts.length > 0 ? counts.join(', ') : 'no tests'}; over the ${n} ${n === 1 ? 'case' : 'cases'} in both runs: ` +
+      `cost ${formatCostDelta(ta.cost_usd - tb.cost_usd)}, duration ${formatDurationDelta(ta.duration_ms - tb.duration_ms)}.`,
     '',
   )
   const deltas = [...c.deltas].sort(
-    (x, y) =>
-      ORDER[x.status_change].rank - ORDER[y.status_change].rank ||
-      (x.label < y.label ? -1 : x.label > y.label ? 1 : 0),
+    (x, y) => rank(x.status) - rank(y.status) || (x.label < y.label ? -1 : x.label > y.label ? 1 : 0),
   )
   if (deltas.length > 0) {
     const shown = deltas.slice(0, MAX_ROWS)
@@ -144,7 +144,7 @@ function gateSection(gate: SummaryGate): string[] {
  * for each run its failing cases with their headlines (and cases that passed despite a
  * budget stop), its comparison with the previous run (`comparisons[i]` belongs to `runs[i]`;
  * `undefined` when there was none, `{ note }` to say why it was not compared): a table of
- * per-test changes with deltas, regressions first, then fixes, then the rest, and the
+ * per-case changes with deltas (repeats as pass counts; a changed sandbox flagged), failures first, then fixes, then the rest, and the
  * takeaways; then the gate's verdict when `gates[i]` is given. Pure and deterministic.
  */
 export function stepSummary(

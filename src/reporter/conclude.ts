@@ -131,10 +131,14 @@ function compareTier(end: RunEnd, tier: TierEnd, before: Previous | undefined): 
   }
   if (!before) return `First run of tier "${tier.tier}" here: nothing to compare with yet.`
   try {
-    tier.comparison = compareRuns(before.run, tier.run, {
-      beforeFile: before.path,
-      afterFile: tier.path,
-    })
+    // The gate's alpha, so that the comparison and the gate classify repeats alike.
+    const alpha = end.gate?.alpha
+    tier.comparison = compareRuns(
+      before.run,
+      tier.run,
+      { beforeFile: before.path, afterFile: tier.path },
+      alpha === undefined ? {} : { alpha },
+    )
     return renderComparison(tier.comparison)
   } catch (error) {
     return `evalbox: could not compare with the previous run: ${errorMessage(error)}`

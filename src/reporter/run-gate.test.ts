@@ -28,7 +28,7 @@ describe('resolveGateSettings', () => {
     expect(() => resolveGateSettings({ alpha: 5 }, {})).toThrow(
       'Expected `gate.alpha` to be a number in (0, 1], got `5` (number) (try 0.05).',
     )
-    expect(() => resolveGateSettings({ failOn: ['regressions' as 'regression'] }, {})).toThrow(
+    expect(() => resolveGateSettings({ failOn: ['regressions' as 'regressed'] }, {})).toThrow(
       /`gate.failOn`.*"regressions"/,
     )
     expect(() => resolveGateSettings({ baseline: '' }, {})).toThrow(/`gate.baseline`/)

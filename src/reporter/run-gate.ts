@@ -1,5 +1,5 @@
 import { basename, relative } from 'node:path'
-import { type GateFailOn, type GateResult, gate } from '../compare/gate.ts'
+import { checkFailOn, type GateFailOn, type GateResult, gate } from '../compare/gate.ts'
 import { DEFAULT_BASELINE, gateAgainstBaseline } from '../compare/gate-baseline.ts'
 import { describeValue, EvalboxError, errorMessage } from '../core/errors.ts'
 import type { SummaryGate } from '../render/step-summary.ts'
@@ -13,8 +13,6 @@ export interface GateSettings {
   alpha?: number
   failOn?: GateFailOn[]
 }
-
-const FAIL_ON: readonly string[] = ['regression', 'new-failure']
 
 function invalid(message: string): EvalboxError {
   return new EvalboxError('INVALID_OPTIONS', message)
@@ -54,13 +52,7 @@ export function resolveGateSettings(
       )
     settings.alpha = alpha
   }
-  if (failOn !== undefined) {
-    if (!Array.isArray(failOn) || failOn.some((f) => !FAIL_ON.includes(f)))
-      throw invalid(
-        `Expected \`gate.failOn\` to list 'regression' and/or 'new-failure', got ${describeValue(failOn)}.`,
-      )
-    settings.failOn = failOn
-  }
+  if (failOn !== undefined) settings.failOn = checkFailOn(failOn, 'gate.failOn')
   return settings
 }
 
@@ -110,7 +102,7 @@ export function runGate(run: RunFile, settings: GateSettings, context: GateConte
       }
       if (!context.previous)
         return skipped(`no earlier finalized ${run.tier} run to gate against; the gate passes.`, true)
-      const result = gate(context.previous.run, run, options)
+      const result = gate(context.previous.run, run, { ...options, against: 'previous' })
       return judged(result, `previous run ${basename(context.previous.path)}`)
     }
     const result = gateAgainstBaseline(run, settings.baseline, { ...options, root: context.root })

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { isAbsolute, join, resolve } from 'node:path'
 import * as z from 'zod'
 import { ENV_NAME } from '../agents/agent-env.ts'
-import type { GateFailOn } from '../compare/gate.ts'
+import { GATE_FAIL_ON, type GateFailOn } from '../compare/gate.ts'
 import { invalidOptions } from '../core/errors.ts'
 import { parseOptions } from '../core/validate.ts'
 import { type SandboxSpec, sandboxSpecSchema } from '../sandbox/spec.ts'
@@ -71,7 +71,11 @@ export interface ReporterGateOptions {
   baseline?: string
   /** Significance level for cases with repeats (Fisher's exact test). @default 0.05 */
   alpha?: number
-  /** What fails the gate. @default ['regression'] */
+  /**
+   * The case outcomes that fail the gate: any of 'regressed', 'still-failing', 'new-failure',
+   * 'flaky' (see docs/ci.md, "Gates").
+   * @default ['regressed', 'still-failing'] against 'previous'; ['regressed', 'new-failure'] against a baseline
+   */
   failOn?: GateFailOn[]
 }
 
@@ -90,7 +94,7 @@ export const projectOptionsShape = {
       z.strictObject({
         baseline: z.string().min(1).optional(),
         alpha: z.number().gt(0).max(1).optional(),
-        failOn: z.array(z.enum(['regression', 'new-failure'] satisfies GateFailOn[])).optional(),
+        failOn: z.array(z.enum(GATE_FAIL_ON)).optional(),
       }),
     ])
     .optional(),

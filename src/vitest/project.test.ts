@@ -49,7 +49,7 @@ describe('evalsProject', () => {
       /unknown option `gate\.failon`.*did you mean `failOn`\?/,
     )
     expect(() => evalsProject({ gate: { failOn: ['regresion'] } } as never)).toThrow(
-      /`gate\.failOn\[0\]` must be "regression" or "new-failure" \(did you mean "regression"\?\)/,
+      /`gate\.failOn\[0\]` must be "regressed", "still-failing", "new-failure" or "flaky" \(did you mean "regressed"\?\)/,
     )
     expect(() => evalsProject({ sandbox: { limits: { memory: 'lots' } } })).toThrow(
       /`sandbox\.limits\.memory` must be a size of at least 6 MiB.*got `"lots"` \(string\)/,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { type GateFailOn, type GateResult, gate } from '../../compare/gate.ts'
+import { GATE_FAIL_ON, type GateFailOn, type GateResult, gate } from '../../compare/gate.ts'
 import { baselinePathFor, DEFAULT_BASELINE, loadBaseline } from '../../compare/gate-baseline.ts'
 import { EvalboxError } from '../../core/errors.ts'
 import { formatTime } from '../../render/format.ts'
@@ -20,9 +20,11 @@ function parseAlpha(text: string | undefined): number | undefined {
 function parseFailOn(text: string | undefined): GateFailOn[] | undefined {
   if (text === undefined) return undefined
   const items = text.split(',').map((s) => s.trim())
-  const bad = items.find((s) => s !== 'regression' && s !== 'new-failure')
+  const bad = items.find((s) => !(GATE_FAIL_ON as readonly string[]).includes(s))
   if (bad !== undefined)
-    throw usageError(`evalbox gate: --fail-on takes regression and/or new-failure, got "${bad}".`)
+    throw usageError(
+      `evalbox gate: --fail-on takes a comma-separated list of ${GATE_FAIL_ON.join(', ')}; got "${bad}".`,
+    )
   return items as GateFailOn[]
 }
 
@@ -110,6 +112,7 @@ export function gateCommand(args: string[], io: CliIo): number {
   const result: GateResult = gate(sides.before, sides.after, {
     ...(alpha !== undefined && { alpha }),
     ...(failOn !== undefined && { failOn }),
+    against: flags.previous ? 'previous' : 'baseline',
   })
   if (flags.json) {
     io.stdout.write(

@@ -39,7 +39,7 @@ export function reportComparison(
     beforeFile: before.view.file,
     afterFile: after.view.file,
   })
-  const regressed = comparison.deltas.filter((d) => d.status_change === 'regressed').map((d) => d.key)
+  const regressed = comparison.deltas.filter((d) => d.status === 'regressed').map((d) => d.key)
   return {
     before: before.view.file,
     after: after.view.file,

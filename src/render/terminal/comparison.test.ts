@@ -72,11 +72,12 @@ describe('renderComparison', () => {
         needs key      PASS → SKIP  ·  (no API key)
       ────────────────────────────────────────────────────────────────────────
         Status: 1 regressed, 1 fixed, 2 unchanged, 1 added, 1 removed, 1 not run
-        Cost: -$0.18
-        Duration: -17s
-        Tool calls: 7 → 10 (+3)
-          Bash: 4 → 6 (+2)
-          Edit: 0 → 1 (+1)
+        Totals over the 4 cases in both runs:
+          Cost: -$0.08
+          Duration: -7s
+          Tool calls: 7 → 10 (+3)
+            Bash: 4 → 6 (+2)
+            Edit: 0 → 1 (+1)
 
         Takeaway:
           REGRESSION: "checkout flow" was passing, now fails — error_max_turns.
@@ -85,7 +86,7 @@ describe('renderComparison', () => {
           Removed: "old test" no longer in the run.
           New: 1 test without a previous result.
           "review": detects 1 more bug.
-          Overall: 1 regressed, 1 fixed out of 4 tests compared."
+          Overall: 1 regressed, 1 fixed out of 4 cases compared."
     `)
   })
 
@@ -101,11 +102,57 @@ describe('renderComparison', () => {
         c  PASS → PASS  =  $0.10→$0.10        10s→10s
       ────────────────────────────────────────────────────────────────────────
         Status: 3 unchanged
-        Cost: $0.00
-        Duration: 0s
+        Totals over the 3 cases in both runs:
+          Cost: $0.00
+          Duration: 0s
 
         Takeaway:
           Stable run: no regressions and no significant efficiency changes."
+    `)
+  })
+
+  it('lists still-failing and flaky cases with the gate figures, and a changed sandbox on its row', () => {
+    const repeats = (passes: number) =>
+      Array.from({ length: 5 }, (_, i) =>
+        makeTest(`sometimes (repeat ${i + 1}/5)`, {
+          case_name: 'sometimes',
+          repeat: i + 1,
+          passed: i < passes,
+        }),
+      )
+    const before = makeRun(
+      [
+        makeTest('broken', { passed: false }),
+        makeTest('moved', { passed: false, sandbox: { provider: 'docker', image: 'base:1' } }),
+        ...repeats(5),
+      ],
+      earlier,
+    )
+    const after = makeRun([
+      makeTest('broken', { passed: false, headline: 'unit tests exited with 1' }),
+      makeTest('moved', { sandbox: { provider: 'local', image: 'base:1' } }),
+      ...repeats(3),
+    ])
+    expect(renderComparison(compareRuns(before, after, files))).toMatchInlineSnapshot(`
+      "vs previous: main @ 2026-01-01 09:00 UTC (9f8e7d6) — 0.1.0-main-e2e-20260101-090000.json
+      ────────────────────────────────────────────────────────────────────────
+      Still failing (1):
+        broken     FAIL → FAIL          ✗  $0.10→$0.10    10s→10s
+      Flaky (1):
+        sometimes  5/5 → 3/5 (p=0.222)  ~  $0.10→$0.10    10s→10s
+      Fixed (1):
+        moved      FAIL → PASS          ↑  $0.10→$0.10    10s→10s  sandbox changed: docker → local
+      ────────────────────────────────────────────────────────────────────────
+        Status: 1 still failing, 1 flaky, 1 fixed, 1 in another sandbox
+        Totals over the 3 cases in both runs:
+          Cost: $0.00
+          Duration: 0s
+
+        Takeaway:
+          Still failing: "broken" failed in the earlier run too — unit tests exited with 1.
+          Flaky: "sometimes" 5/5 → 3/5 (p=0.222): mixed results, or a change not significant at alpha 0.05.
+          Fixed: "moved" now passes (sandbox changed: docker → local).
+          Overall: 1 still failing, 1 flaky, 1 fixed out of 3 cases compared."
     `)
   })
 

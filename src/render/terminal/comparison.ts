@@ -1,6 +1,7 @@
 import { basename } from 'node:path'
-import { commentary } from '../../compare/commentary.ts'
-import type { Comparison, StatusChange, TestDelta, TestSnapshot } from '../../compare/types.ts'
+import { commentary, sandboxChanged } from '../../compare/commentary.ts'
+import type { CaseDelta, Comparison } from '../../compare/types.ts'
+import { pNote, repeated, STATUS_VIEW, sideWord, viewOf } from '../case-status.ts'
 import {
   alignColumns,
   formatCost,
@@ -17,30 +18,17 @@ import { MAX_ROWS, palette, type RenderOptions } from '../options.ts'
 const NAME_MAX = 40
 const RULE = 72
 
-// Regressions first: they are what a reader of CI output must not miss.
-const GROUPS: Array<{ status: StatusChange; title: string; arrow: string; word: string }> = [
-  { status: 'regressed', title: 'Regressed', arrow: '↓', word: 'regressed' },
-  { status: 'improved', title: 'Fixed', arrow: '↑', word: 'fixed' },
-  { status: 'unchanged', title: 'Unchanged', arrow: '=', word: 'unchanged' },
-  { status: 'added', title: 'Added', arrow: '+', word: 'added' },
-  { status: 'removed', title: 'Removed', arrow: '-', word: 'removed' },
-  { status: 'not_run', title: 'Not run', arrow: '·', word: 'not run' },
-]
+const perRun = (n: number) => Math.round(n * 10) / 10
 
-function statusWord(side: TestSnapshot | null, d: TestDelta, isAfter: boolean): string {
-  if (side) return side.passed ? 'PASS' : 'FAIL'
-  if (isAfter && d.not_run) return { skipped: 'SKIP', todo: 'TODO', not_run: 'NOT RUN' }[d.not_run.status]
-  return '—'
-}
-
-function cells(d: TestDelta, width: number): string[] {
+function cells(d: CaseDelta, width: number): string[] {
   const { before: b, after: a } = d
-  const group = GROUPS.find((g) => g.status === d.status_change)!
-  const status = `${statusWord(b, d, false).padEnd(4)} → ${statusWord(a, d, true)}`
+  const view = viewOf(d.status)
+  const was = sideWord(b, d, false)
+  const status = `${repeated(d) ? was : was.padEnd(4)} → ${sideWord(a, d, true)}${pNote(d)}`
   const name = truncate(d.label, width)
-  if (d.status_change === 'not_run') {
+  if (d.status === 'not_run') {
     const why = d.not_run?.reason ? `(${d.not_run.reason})` : ''
-    return [name, status, group.arrow, why]
+    return [name, status, view.arrow, why]
   }
   const detection = b?.detection_rate !== undefined || a?.detection_rate !== undefined
   const detail = detection
@@ -49,30 +37,41 @@ function cells(d: TestDelta, width: number): string[] {
   // `5→7t(+2)`: the unit once, after the pair, as in the summary's `5t`.
   const turns =
     b?.turns_used !== undefined && a?.turns_used !== undefined
-      ? `${b.turns_used}→${a.turns_used}t${a.turns_used === b.turns_used ? '' : `(${signed(a.turns_used - b.turns_used)})`}`
-      : formatPair(b?.turns_used, a?.turns_used, (n) => `${n}t`)
+      ? `${perRun(b.turns_used)}→${perRun(a.turns_used)}t${a.turns_used === b.turns_used ? '' : `(${signed(perRun(a.turns_used - b.turns_used))})`}`
+      : formatPair(b?.turns_used, a?.turns_used, (n) => `${perRun(n)}t`)
   const duration = formatPair(b?.duration_ms, a?.duration_ms, formatDuration, formatDurationDelta)
-  return [name, status, group.arrow, detail, turns, duration]
+  const changed = sandboxChanged(d)
+  return [name, status, view.arrow, detail, turns, duration, ...(changed ? [changed] : [])]
 }
 
-function toolLines(c: Comparison): string[] {
-  if (c.tool_count_before === 0 && c.tool_count_after === 0) return []
+/** Cost, duration, tokens and tool calls over the cases both runs have. */
+function totalLines(c: Comparison): string[] {
+  const { totals_before: before, totals_after: after } = c
   const lines = [
-    `Tool calls: ${c.tool_count_before} → ${c.tool_count_after} (${signed(c.tool_count_after - c.tool_count_before)})`,
+    `Cost: ${formatCostDelta(after.cost_usd - before.cost_usd)}`,
+    `Duration: ${formatDurationDelta(after.duration_ms - before.duration_ms)}`,
   ]
-  const tools = [...new Set([...Object.keys(c.tools_before), ...Object.keys(c.tools_after)])].sort()
+  if (before.tokens > 0 || after.tokens > 0)
+    lines.push(`Tokens: ${before.tokens} → ${after.tokens} (${signed(after.tokens - before.tokens)})`)
+  if (before.tool_calls === 0 && after.tool_calls === 0) return lines
+  lines.push(
+    `Tool calls: ${before.tool_calls} → ${after.tool_calls} (${signed(after.tool_calls - before.tool_calls)})`,
+  )
+  const tools = [...new Set([...Object.keys(before.tools), ...Object.keys(after.tools)])].sort()
   for (const tool of tools) {
-    const b = c.tools_before[tool] ?? 0
-    const a = c.tools_after[tool] ?? 0
+    const b = before.tools[tool] ?? 0
+    const a = after.tools[tool] ?? 0
     if (a !== b) lines.push(`  ${tool}: ${b} → ${a} (${signed(a - b)})`)
   }
   return lines
 }
 
 /**
- * A comparison as text: a header naming the previous run (branch, time, file), the tests in
- * groups (regressed first, then fixed, unchanged, added, removed, not run; by name within a
- * group), totals (status counts, cost, duration, tool calls by tool) and the takeaways from
+ * A comparison as text: a header naming the previous run (branch, time, file), the cases in
+ * groups (regressed, still failing, new failures, flaky, fixed, unchanged, added, removed,
+ * not run; by name within a group; repeats as pass counts with their Fisher p-value; a
+ * changed sandbox flagged on the row), the status counts, totals over the cases both runs
+ * have (cost, duration, tokens, tool calls by tool) and the takeaways from
  * {@link commentary}. Pure and deterministic.
  */
 export function renderComparison(c: Comparison, options: RenderOptions = {}): string {
@@ -89,10 +88,10 @@ export function renderComparison(c: Comparison, options: RenderOptions = {}): st
 
   let width = 10
   for (const d of c.deltas) width = Math.max(width, Math.min(NAME_MAX, d.label.length))
-  const groups = GROUPS.map((g) => ({
+  const groups = STATUS_VIEW.map((g) => ({
     ...g,
     deltas: c.deltas
-      .filter((d) => d.status_change === g.status)
+      .filter((d) => d.status === g.status)
       .sort((x, y) => (x.label < y.label ? -1 : x.label > y.label ? 1 : 0)),
   })).filter((g) => g.deltas.length > 0)
   // Each group lists at most maxRows tests; a long run's thousand unchanged cases are one line.
@@ -102,7 +101,14 @@ export function renderComparison(c: Comparison, options: RenderOptions = {}): st
   const rows = alignColumns(listed.flatMap((deltas) => deltas.map((d) => cells(d, width))))
   let next = 0
   groups.forEach((g, i) => {
-    const paint = g.status === 'regressed' ? p.red : g.status === 'improved' ? p.green : (s: string) => s
+    const failing = ['regressed', 'still-failing', 'new-failure'].includes(g.status)
+    const paint = failing
+      ? p.red
+      : g.status === 'fixed'
+        ? p.green
+        : g.status === 'flaky'
+          ? p.yellow
+          : (s: string) => s
     lines.push(paint(`${g.title} (${g.deltas.length}):`))
     for (const _ of listed[i]!) lines.push(`  ${paint(rows[next++]!)}`)
     const more = g.deltas.length - listed[i]!.length
@@ -111,17 +117,22 @@ export function renderComparison(c: Comparison, options: RenderOptions = {}): st
   if (groups.length === 0) lines.push('  (no tests in either run)')
 
   lines.push('─'.repeat(RULE))
-  const counts = GROUPS.filter((g) => c[g.status] > 0).map((g) => `${c[g.status]} ${g.word}`)
+  const counts = STATUS_VIEW.filter((g) => c.counts[g.status] > 0).map(
+    (g) => `${c.counts[g.status]} ${g.word}`,
+  )
   if (c.budget_regressions > 0) counts.push(`${c.budget_regressions} over budget`)
+  if (c.sandbox_changes > 0) counts.push(`${c.sandbox_changes} in another sandbox`)
   lines.push(`  Status: ${counts.length > 0 ? counts.join(', ') : 'no tests'}`)
-  lines.push(`  Cost: ${formatCostDelta(c.total_cost_delta)}`)
-  lines.push(`  Duration: ${formatDurationDelta(c.total_duration_delta)}`)
-  for (const line of toolLines(c)) lines.push(`  ${line}`)
+  lines.push(
+    `  Totals over the ${c.compared_cases} ${c.compared_cases === 1 ? 'case' : 'cases'} in both runs:`,
+  )
+  for (const line of totalLines(c)) lines.push(`    ${line}`)
 
   const notes = commentary(c)
   if (notes.length > 0) {
     lines.push('', '  Takeaway:')
-    for (const note of notes) lines.push(`    ${note.startsWith('REGRESSION') ? p.red(note) : note}`)
+    const loud = /^(REGRESSION|Still failing|New failure)/
+    for (const note of notes) lines.push(`    ${loud.test(note) ? p.red(note) : note}`)
   }
   return lines.join('\n')
 }
