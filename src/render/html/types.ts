@@ -85,6 +85,11 @@ export interface ReportRun {
   /** `2026-01-02 10:00 UTC`. */
   timeText: string
   partial: boolean
+  /**
+   * How the run was narrowed to part of the suite (`-t 'Japan'`, `files capitals`), or null
+   * for a full run. Filtered and partial runs are left out of the trend charts.
+   */
+  filter: string | null
   passed: number
   failed: number
   /** Tests that ran to an outcome. */
@@ -144,7 +149,6 @@ export interface ChartPoint {
   /** The run's file, so a click can select it. */
   run: string
   title: string
-  partial: boolean
 }
 
 /** The runs of one tier, oldest first. */
