@@ -106,8 +106,8 @@ export interface ReportRun {
   detailsOmitted: boolean
   /**
    * The run a click on one of this run's cases opens beside it: its previous finalized,
-   * unsharded run of the same tier among the runs in the page (same branch preferred), picked
-   * by the rule of `evalbox compare`; null when there is none.
+   * unsharded run file of the same tier among the runs in the page (same branch preferred);
+   * null when there is none.
    */
   previous: string | null
 }
