@@ -2,11 +2,12 @@ import { relative } from 'node:path'
 import { compareRuns } from '../compare/index.ts'
 import type { Comparison } from '../compare/types.ts'
 import { errorMessage } from '../core/errors.ts'
+import { baselineNote, filterNote } from '../render/baseline-note.ts'
 import { renderComparison } from '../render/terminal/comparison.ts'
 import { renderSummary } from '../render/terminal/summary.ts'
-import { listRuns, loadRunFile, pickPreviousRun } from '../store/read-results.ts'
+import { type Baseline, findBaseline } from '../store/baseline.ts'
+import { listRuns } from '../store/read-results.ts'
 import type { WrittenRun } from '../store/run-writer.ts'
-import type { RunFile } from '../store/schema.ts'
 import { type GateSettings, runGate, type TierGate } from './run-gate.ts'
 
 /** How the run ended and what to do with its files. */
@@ -29,6 +30,8 @@ export interface RunEnd {
 /** One tier at the end of a run: its file, its comparison and its gate. */
 export interface TierEnd extends WrittenRun {
   comparison?: Comparison
+  /** What the run was compared with: each case's last run. */
+  baseline?: Baseline
   /** Why the run was not compared (shard, interrupted...); unset for a first run. */
   notCompared?: string
   gate?: TierGate
@@ -74,12 +77,15 @@ export function concludeRun(end: RunEnd): RunConclusion {
   if (!end.compare) notCompared('comparison is off (`compare: false`).')
   for (const tier of tiers) {
     const before = end.compare || end.gate?.baseline === 'previous' ? previous(end, tier) : undefined
+    if (before) tier.baseline = before
+    const filtered = filterNote(tier.run, before?.suiteCases)
+    if (filtered) out.push(`\nevalbox: ${tier.tier}: ${filtered}`)
     if (end.compare) out.push(`\n${compareTier(end, tier, before)}`)
     if (end.gate) {
       tier.gate = runGate(tier.run, end.gate, {
         root: end.root,
         ...(end.shard && { shard: end.shard }),
-        ...(before && { previous: before }),
+        ...(before && { previous: { path: before.path, run: before.run } }),
       })
       out.push(`\n${tier.gate.text}`)
     }
@@ -87,44 +93,23 @@ export function concludeRun(end: RunEnd): RunConclusion {
   return { text: out.join('\n'), tiers }
 }
 
-interface Previous {
-  path: string
-  run: RunFile
-}
-
 /**
- * The previous finalized run of the tier, loaded once for the comparison and the gate. An
- * invalid entry in it is skipped with a warning; a file that cannot be read at all is passed
- * over for the next older run.
+ * What the tier's run is compared with, loaded once for the comparison and the gate: each case
+ * against the last finalized run that ran it (see {@link findBaseline}). An invalid entry is
+ * skipped with a warning; a file that cannot be read at all is passed over.
  */
-function previous(end: RunEnd, { tier, path, run }: TierEnd): Previous | undefined {
+function previous(end: RunEnd, { path, run }: TierEnd): Baseline | undefined {
   if (end.shard) return undefined
-  let runs: ReturnType<typeof listRuns>
   try {
-    runs = listRuns(end.resultsDir, { warn: end.warn })
+    const runs = listRuns(end.resultsDir, { warn: end.warn })
+    return findBaseline(runs, run, { exclude: [path], warn: end.warn })
   } catch (error) {
     end.warn(`could not look for the previous run: ${errorMessage(error)}`)
     return undefined
   }
-  const exclude = [path]
-  for (;;) {
-    const candidate = pickPreviousRun(runs, {
-      tier,
-      branch: run.branch,
-      exclude,
-      olderThan: run.timestamp,
-    })
-    if (!candidate) return undefined
-    try {
-      return { path: candidate.path, run: loadRunFile(candidate.path, { warn: end.warn }) }
-    } catch (error) {
-      end.warn(`passed over ${candidate.file} as the previous run: ${errorMessage(error)}`)
-      exclude.push(candidate.path)
-    }
-  }
 }
 
-function compareTier(end: RunEnd, tier: TierEnd, before: Previous | undefined): string {
+function compareTier(end: RunEnd, tier: TierEnd, before: Baseline | undefined): string {
   if (end.shard) {
     tier.notCompared = `shard ${end.shard}: merge the shard files with \`evalbox merge\` to compare`
     return tier.notCompared
@@ -139,7 +124,8 @@ function compareTier(end: RunEnd, tier: TierEnd, before: Previous | undefined): 
       { beforeFile: before.path, afterFile: tier.path },
       alpha === undefined ? {} : { alpha },
     )
-    return renderComparison(tier.comparison)
+    const note = baselineNote(before)
+    return `${note ? `${note}\n` : ''}${renderComparison(tier.comparison)}`
   } catch (error) {
     return `evalbox: could not compare with the previous run: ${errorMessage(error)}`
   }

@@ -18,6 +18,7 @@ import { tierOf, toEntry, toNotRunEntry } from './entries.ts'
 import { gateExitCode, onlyEvalFailures } from './exit-code.ts'
 import { type LiveLine, liveLine } from './live-line.ts'
 import { isIdle, ProgressCounter, progressText } from './progress.ts'
+import { runFilterOf } from './run-filter.ts'
 import { type GateSettings, resolveGateSettings } from './run-gate.ts'
 
 export interface EvalReporterOptions extends EvalboxProjectOptions {
@@ -71,6 +72,7 @@ export class EvalReporter implements Reporter {
     this.collected.clear()
     this.run = currentRun([...this.projects][0])
     const { run } = this
+    const filter = runFilterOf(this.vitest, this.projects)
     recoverInterruptedRuns(run.resultsDir, (message) => this.print(`evalbox: ${message}`))
     this.writer = new RunWriter({
       resultsDir: run.resultsDir,
@@ -83,6 +85,7 @@ export class EvalReporter implements Reporter {
         vitest_version: this.vitest?.version,
         node_version: process.version,
         ...(this.shard() && { shard: this.shard() }),
+        ...(filter && { filter }),
       },
     })
     this.progress.start(specifications.filter((spec) => this.projects.has(spec.project.name)).length)

@@ -228,10 +228,11 @@ export function pickPreviousRun(
 }
 
 /**
- * The run to compare a new run against: the newest finalized run (no `_partial`) in `dir` of
- * the same tier (and older than `olderThan`), preferring the same branch and falling back to
- * any branch. Partial runs and `exclude`d files are never chosen. Returns the file's absolute
- * path, or `undefined`.
+ * The previous run file of a run: the newest finalized run (no `_partial`) in `dir` of the
+ * same tier (and older than `olderThan`), preferring the same branch and falling back to any
+ * branch. Partial runs and `exclude`d files are never chosen. Returns the file's absolute
+ * path, or `undefined`. (Comparisons take each case from the last run that ran it instead:
+ * `findBaseline` in `baseline.ts`.)
  */
 export function findPreviousRun(dir: string, options: FindPreviousRunOptions): string | undefined {
   // An exclude may be a path (from the cwd) or a bare name within `dir`; accept either.

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { fileSafe, runFileName } from './file-name.ts'
 import { errnoCode, makeDir } from './results-dir.ts'
 import type { RunInfo } from './run-info.ts'
-import { type NotRunEntry, type RunFile, SCHEMA_VERSION, type TestEntry } from './schema.ts'
+import { type NotRunEntry, type RunFile, type RunFilter, SCHEMA_VERSION, type TestEntry } from './schema.ts'
 
 /** Run-level facts shared by every tier's file of one run. */
 export interface RunHeader extends RunInfo {
@@ -14,6 +14,7 @@ export interface RunHeader extends RunInfo {
   vitest_version?: string
   node_version?: string
   shard?: string
+  filter?: RunFilter
 }
 
 /** How a run file is being written. */

@@ -147,6 +147,23 @@ export const notRunEntrySchema = z.looseObject({
 })
 export type NotRunEntry = z.infer<typeof notRunEntrySchema>
 
+/**
+ * How a run was narrowed to part of the suite. Absent for a run of every case; a file written
+ * before evalbox recorded it is taken as unfiltered. Shards and unfinished runs are told by
+ * `shard` and `_partial`, not here.
+ */
+export const runFilterSchema = z.looseObject({
+  /** Vitest's test name pattern (`-t`), the regular expression's source. */
+  test_name_pattern: z.string().optional(),
+  /** File filters given on the command line (`vitest run capitals`, `a.eval.ts:12`). */
+  files: z.array(z.string()).optional(),
+  /** Test files chosen by `--changed`/`--related`, relative to the project root. */
+  related: z.array(z.string()).optional(),
+  /** The `--project` filter, when it left out one of the evals projects. */
+  projects: z.array(z.string()).optional(),
+})
+export type RunFilter = z.infer<typeof runFilterSchema>
+
 export const runFileSchema = z.looseObject({
   // --- seed-002 fields ---
   schema_version: z.number().int().positive(),
@@ -176,6 +193,8 @@ export const runFileSchema = z.looseObject({
   skipped: z.number().int().nonnegative().optional(),
   not_run: z.array(notRunEntrySchema).optional(),
   shard: z.string().optional(),
+  /** The run ran only part of the suite (`-t`, file filters...): see {@link runFilterSchema}. */
+  filter: runFilterSchema.optional(),
   evalbox_version: z.string().optional(),
   vitest_version: z.string().optional(),
   node_version: z.string().optional(),

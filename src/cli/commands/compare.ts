@@ -2,9 +2,11 @@ import { dirname } from 'node:path'
 import { commentary } from '../../compare/commentary.ts'
 import { compareRuns } from '../../compare/compare-runs.ts'
 import { EvalboxError } from '../../core/errors.ts'
+import { baselineNote, filterNote } from '../../render/baseline-note.ts'
 import { formatTime } from '../../render/format.ts'
 import { renderComparison } from '../../render/terminal/comparison.ts'
-import { findPreviousRun, listRuns, loadRunFile, pickPreviousRun } from '../../store/read-results.ts'
+import { type Baseline, findBaseline } from '../../store/baseline.ts'
+import { listRuns, loadRunFile } from '../../store/read-results.ts'
 import type { RunFile } from '../../store/schema.ts'
 import {
   type CliIo,
@@ -18,7 +20,10 @@ import {
 import { type CommandFlags, parseCommand } from '../parse.ts'
 
 interface Pair {
-  beforePath: string | undefined
+  /** Both files named: the earlier one, as it is. */
+  beforePath?: string
+  /** One file or none: each case against the last run that ran it. */
+  baseline?: Baseline
   afterPath: string
   after: RunFile
 }
@@ -35,37 +40,25 @@ function newestPair(io: CliIo, flags: CommandFlags): Pair {
       `No ${what} in ${dir}. Run the evals first, or point --dir or EVALBOX_DIR at the results directory.`,
     )
   }
-  const previous = pickPreviousRun(runs, {
-    tier: latest.tier,
-    branch: latest.branch,
-    exclude: [latest.path],
-    olderThan: latest.timestamp,
-  })
-  return {
-    afterPath: latest.path,
-    after: loadRunFile(latest.path, { warn: warnTo(io) }),
-    beforePath: previous?.path,
-  }
+  const after = loadRunFile(latest.path, { warn: warnTo(io) })
+  const baseline = findBaseline(runs, after, { exclude: [latest.path], warn: warnTo(io) })
+  return { afterPath: latest.path, after, ...(baseline && { baseline }) }
 }
 
-/** With one file: that run and the run before it, looked up in `--dir` or the file's folder. */
+/** With one file: that run and the runs before it, looked up in `--dir` or the file's folder. */
 function previousPair(io: CliIo, flags: CommandFlags, file: string): Pair {
   const afterPath = resolveRunPath(io, file, resultsDir(io, flags.dir))
   const after = loadRunFile(afterPath, { warn: warnTo(io) })
   const dir = flags.dir ? resultsDir(io, flags.dir) : dirname(afterPath)
-  const beforePath = findPreviousRun(dir, {
-    tier: after.tier,
-    branch: after.branch,
-    exclude: [afterPath],
-    olderThan: after.timestamp,
-    warn: warnTo(io),
-  })
-  return { afterPath, after, beforePath }
+  const runs = listRuns(dir, { warn: warnTo(io) })
+  const baseline = findBaseline(runs, after, { exclude: [afterPath], warn: warnTo(io) })
+  return { afterPath, after, ...(baseline && { baseline }) }
 }
 
 /**
  * `evalbox compare [before] [after] [--dir D] [--tier T] [--json]`: what changed between two
- * runs. Informational: returns 0 whatever changed.
+ * runs. With one file or none, each case of the run is compared with the last run that ran
+ * it. Informational: returns 0 whatever changed.
  */
 export function compareCommand(args: string[], io: CliIo): number {
   const { flags, positionals } = parseCommand('compare', args, ['dir', 'tier', 'json', 'all'])
@@ -82,7 +75,8 @@ export function compareCommand(args: string[], io: CliIo): number {
     pair = positionals.length === 1 ? previousPair(io, flags, positionals[0]!) : newestPair(io, flags)
   }
 
-  const { after, afterPath, beforePath } = pair
+  const { after, afterPath, baseline } = pair
+  const beforePath = pair.beforePath ?? baseline?.path
   const title = `Run: ${displayPath(io, afterPath)} (${after.branch} @ ${formatTime(after.timestamp)})`
   if (!beforePath) {
     if (flags.json) io.stdout.write('null\n')
@@ -92,14 +86,18 @@ export function compareCommand(args: string[], io: CliIo): number {
       )
     return 0
   }
-  const before = loadRunFile(beforePath, { warn: warnTo(io) })
+  const before = baseline?.run ?? loadRunFile(beforePath, { warn: warnTo(io) })
   const comparison = compareRuns(before, after, { beforeFile: beforePath, afterFile: afterPath })
   if (flags.json) {
-    io.stdout.write(`${JSON.stringify({ ...comparison, commentary: commentary(comparison) }, null, 2)}\n`)
+    const sources = baseline && { baseline: { runs: baseline.sources, cases: baseline.caseSources } }
+    io.stdout.write(
+      `${JSON.stringify({ ...comparison, commentary: commentary(comparison), ...sources }, null, 2)}\n`,
+    )
     return 0
   }
+  const notes = [filterNote(after, baseline?.suiteCases), baseline && baselineNote(baseline)].filter(Boolean)
   io.stdout.write(
-    `${title}\n${renderComparison(comparison, {
+    `${[title, ...notes].join('\n')}\n${renderComparison(comparison, {
       color: useColor(io, io.stdout),
       ...(flags.all && { maxRows: Number.POSITIVE_INFINITY }),
     })}\n`,

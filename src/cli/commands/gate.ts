@@ -1,10 +1,11 @@
-import { resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 import { GATE_FAIL_ON, type GateFailOn, type GateResult, gate } from '../../compare/gate.ts'
 import { baselinePathFor, DEFAULT_BASELINE, loadBaseline } from '../../compare/gate-baseline.ts'
 import { EvalboxError } from '../../core/errors.ts'
 import { formatTime } from '../../render/format.ts'
 import { palette } from '../../render/options.ts'
-import { listRuns, loadRunFile, pickPreviousRun, type RunSummary } from '../../store/read-results.ts'
+import { findBaseline } from '../../store/baseline.ts'
+import { listRuns, loadRunFile, type RunSummary } from '../../store/read-results.ts'
 import type { RunFile } from '../../store/schema.ts'
 import { type CliIo, displayPath, resultsDir, usageError, useColor, warnTo } from '../context.ts'
 import { type CommandFlags, parseCommand } from '../parse.ts'
@@ -70,17 +71,21 @@ function againstBaseline(io: CliIo, flags: CommandFlags, runs: RunSummary[], dir
 
 function againstPrevious(io: CliIo, flags: CommandFlags, runs: RunSummary[], dir: string): Sides {
   const latest = newest(runs, dir, flags.tier)
-  const previous = pickPreviousRun(runs, {
-    tier: latest.tier,
-    branch: latest.branch,
-    exclude: [latest.path],
-    olderThan: latest.timestamp,
-  })
   const after = loadRunFile(latest.path, { warn: warnTo(io) })
-  if (!previous) return { after, afterPath: latest.path, beforeLabel: 'no previous run' }
-  const label = `previous run ${previous.file} (${previous.branch} @ ${formatTime(previous.timestamp)}, ${previous.git_sha.slice(0, 7)})`
-  const before = loadRunFile(previous.path, { warn: warnTo(io) })
-  return { after, afterPath: latest.path, before, beforePath: previous.path, beforeLabel: label }
+  // Each case against the last run that ran it (a filtered run stands only for its cases).
+  const baseline = findBaseline(runs, after, { exclude: [latest.path], warn: warnTo(io) })
+  if (!baseline) return { after, afterPath: latest.path, beforeLabel: 'no previous run' }
+  const [last] = baseline.sources
+  const label = baseline.composite
+    ? `the last run of each case (${baseline.sources.map((s) => s.file).join(', ')})`
+    : `previous run ${basename(baseline.path)} (${last?.branch ?? baseline.run.branch} @ ${formatTime(baseline.run.timestamp)}, ${baseline.run.git_sha.slice(0, 7)})`
+  return {
+    after,
+    afterPath: latest.path,
+    before: baseline.run,
+    beforePath: baseline.path,
+    beforeLabel: label,
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { budgetTag, failureReason } from '../../compare/failure-reason.ts'
 import type { NotRunEntry, RunFile, TestEntry } from '../../store/schema.ts'
+import { describeFilter } from '../baseline-note.ts'
 import { formatCost, formatDuration, formatTime } from '../format.ts'
 import type { CaseStatus, ReportCase, ReportRun } from './types.ts'
 
@@ -101,6 +102,7 @@ export function runView(file: string, run: RunFile): { view: ReportRun; tests: M
     timestamp: run.timestamp,
     timeText: formatTime(run.timestamp),
     partial: run._partial === true,
+    filter: run.filter ? describeFilter(run.filter) : null,
     passed: run.passed,
     failed: run.failed,
     total,

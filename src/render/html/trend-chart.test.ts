@@ -49,6 +49,18 @@ describe('trendCharts', () => {
     )
   })
 
+  it('leaves filtered and partial runs out of both charts, and says so in the titles', () => {
+    const filter = { test_name_pattern: 'Japan' }
+    const few = (file: string, fields: Parameters<typeof makeRun>[1]) =>
+      runView(file, makeRun([makeTest('Japan')], { timestamp: '2026-01-04T00:00:00Z', ...fields })).view
+    const [pass, cost] = trendCharts([few('f.json', { filter }), few('p.json', { _partial: true }), ...runs])
+    for (const chart of [pass, cost]) {
+      expect(chart.series.flatMap((s) => s.points.map((p) => p.run))).toEqual(['a.json', 'c.json', 'b.json'])
+    }
+    expect(pass.title).toBe('Pass rate (full runs only: 1 filtered, 1 partial left out)')
+    expect(trendCharts(runs)[0].title).toBe('Pass rate')
+  })
+
   it('leaves a run where nothing finished out of the pass-rate chart only', () => {
     const empty = view('d.json', 'e2e', '2026-01-04T00:00:00Z', [], 0)
     const [pass, cost] = trendCharts([empty, ...runs])

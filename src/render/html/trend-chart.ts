@@ -28,7 +28,6 @@ function pointTitle(run: ReportRun): string {
     `pass rate ${run.passRateText}`,
     `cost ${run.costText}`,
   ]
-  if (run.partial) lines.push('partial run (did not finish)')
   return lines.join('\n')
 }
 
@@ -59,7 +58,6 @@ function layout(
       y: yOf(v),
       run: run.file,
       title: pointTitle(run),
-      partial: run.partial,
     })
   })
   const every = Math.max(1, Math.ceil(ordered.length / MAX_X_TICKS))
@@ -88,18 +86,29 @@ function round(n: number): number {
   return Math.round(n * 10) / 10
 }
 
+/** `' (full runs only: 1 filtered, 2 partial left out)'`, or `''` when every run counts. */
+function leftOut(runs: readonly ReportRun[]): string {
+  const filtered = runs.filter((r) => r.filter !== null).length
+  const partial = runs.filter((r) => r.filter === null && r.partial).length
+  const parts = [...(filtered ? [`${filtered} filtered`] : []), ...(partial ? [`${partial} partial`] : [])]
+  return parts.length > 0 ? ` (full runs only: ${parts.join(', ')} left out)` : ''
+}
+
 /**
  * The two trend charts of a report, pass rate (0–100%) and total cost per run, with one
  * series per tier and one point per run (a run where nothing finished has no pass-rate
- * point). Pure.
+ * point). Only comparable runs count: a filtered run (`-t`, file filters) or one that did
+ * not finish covers part of the suite, so it is left out of both, and the titles say so. Pure.
  */
-export function trendCharts(runs: readonly ReportRun[]): [ChartLayout, ChartLayout] {
+export function trendCharts(all: readonly ReportRun[]): [ChartLayout, ChartLayout] {
+  const runs = all.filter((r) => r.filter === null && !r.partial)
+  const note = leftOut(all)
   const passTicks = [0, 0.25, 0.5, 0.75, 1].map((at) => ({ at, label: `${Math.round(at * 100)}%` }))
-  const pass = layout('pass-rate', 'Pass rate', runs, (r) => r.passRate, 1, passTicks)
+  const pass = layout('pass-rate', `Pass rate${note}`, runs, (r) => r.passRate, 1, passTicks)
   const { step, top } = niceScale(Math.max(0, ...runs.map((r) => r.cost_usd)))
   const costTicks: ChartTick[] = []
   for (let i = 0; i * step <= top + step / 2; i++)
     costTicks.push({ at: i * step, label: costLabel(i * step, step) })
-  const cost = layout('cost', 'Cost per run', runs, (r) => r.cost_usd, top, costTicks)
+  const cost = layout('cost', `Cost per run${note}`, runs, (r) => r.cost_usd, top, costTicks)
   return [pass, cost]
 }

@@ -85,6 +85,11 @@ export interface ReportRun {
   /** `2026-01-02 10:00 UTC`. */
   timeText: string
   partial: boolean
+  /**
+   * How the run was narrowed to part of the suite (`-t 'Japan'`, `files capitals`), or null
+   * for a full run. Filtered and partial runs are left out of the trend charts.
+   */
+  filter: string | null
   passed: number
   failed: number
   /** Tests that ran to an outcome. */
@@ -101,8 +106,8 @@ export interface ReportRun {
   detailsOmitted: boolean
   /**
    * The run a click on one of this run's cases opens beside it: its previous finalized,
-   * unsharded run of the same tier among the runs in the page (same branch preferred), picked
-   * by the rule of `evalbox compare`; null when there is none.
+   * unsharded run file of the same tier among the runs in the page (same branch preferred);
+   * null when there is none.
    */
   previous: string | null
 }
@@ -144,7 +149,6 @@ export interface ChartPoint {
   /** The run's file, so a click can select it. */
   run: string
   title: string
-  partial: boolean
 }
 
 /** The runs of one tier, oldest first. */

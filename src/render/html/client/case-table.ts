@@ -81,6 +81,7 @@ export function setupCaseTable(
     ]
     if (run.skipped > 0) parts.push(`${run.skipped} not run`)
     if (run.partial) parts.push('partial: the run did not finish')
+    if (run.filter) parts.push(`filtered run: ${run.filter} (left out of the trend)`)
     byId('run-summary').textContent = parts.join(' · ')
     const note = byId('run-note')
     note.hidden = !run.detailsOmitted
@@ -113,7 +114,7 @@ export function setupCaseTable(
 
   const select = byId<HTMLSelectElement>('run-select')
   for (const run of runs) {
-    const label = `${run.timeText} · ${run.tier} · ${run.passRateText} · ${run.file}${run.partial ? ' (partial)' : ''}`
+    const label = `${run.timeText} · ${run.tier} · ${run.passRateText} · ${run.file}${run.partial ? ' (partial)' : ''}${run.filter ? ' (filtered)' : ''}`
     select.appendChild(option(run.file, label))
   }
   select.addEventListener('change', () => onRunChange(select.value))

@@ -43,7 +43,7 @@ function drawChart(layout: ChartLayout, onPick: (file: string) => void): HTMLEle
         cx: pt.x,
         cy: pt.y,
         r: 5,
-        fill: pt.partial ? 'none' : series.color,
+        fill: series.color,
         stroke: series.color,
         'data-run': pt.run,
         'data-tier': series.tier,
