@@ -38,7 +38,7 @@ describe('finding 6: agents on the host', () => {
       expect(run.exitCode, run.stdout + run.stderr).toBe(0)
       const logged = hostWarnings(run.stdout).filter((line) => !line.startsWith('::'))
       expect(logged).toHaveLength(1)
-      expect(logged[0]).toContain('evalbox: WARNING: 2 of 2 cases ran on the host, not in a container')
+      expect(logged[0]).toContain('evalbox: WARNING: 3 of 3 cases ran on the host, not in a container')
       expect(logged[0]).toContain(
         "Why: their evals name no image, so sandbox 'auto' gives them the local sandbox",
       )
@@ -51,10 +51,14 @@ describe('finding 6: agents on the host', () => {
         .filter((line) => line.startsWith('::warning title=Agents ran on the host'))
       expect(annotations).toHaveLength(1)
       expect(readFileSync(summary, 'utf8')).toMatch(
-        /^> \[!WARNING\]\n> \*\*Agents ran on the host\.\*\* WARNING: 2 of 2 cases/m,
+        /^> \[!WARNING\]\n> \*\*Agents ran on the host\.\*\* WARNING: 3 of 3 cases/m,
       )
       const [file] = resultFiles(join(dir, '.evals'))
-      expect(readJson<RunFile>(file!).tests.map((t) => t.sandbox?.provider)).toEqual(['local', 'local'])
+      expect(readJson<RunFile>(file!).tests.map((t) => t.sandbox?.provider)).toEqual([
+        'local',
+        'local',
+        'local',
+      ])
     },
     120_000,
   )
@@ -68,6 +72,7 @@ describe('finding 6: agents on the host', () => {
     const result = readJson<RunFile>(resultFiles(join(dir, '.evals'))[0]!)
     expect(byName(result).map((t) => [t.name, t.passed, t.exit_reason])).toEqual([
       ['alpha case', false, 'sandbox_error'],
+      ['mike case', false, 'sandbox_error'],
       ['zulu case', false, 'sandbox_error'],
     ])
     for (const entry of result.tests) {
@@ -105,6 +110,7 @@ describe('finding 6: agents on the host', () => {
     expect(byName(result).map((t) => [t.passed, t.exit_reason, t.sandbox])).toEqual([
       [false, 'sandbox_error', undefined],
       [false, 'sandbox_error', undefined],
+      [false, 'sandbox_error', undefined],
     ])
     for (const entry of result.tests) {
       expect(entry.error).toContain('This case would run on the host')
@@ -134,7 +140,7 @@ describe('finding 7: merged runs and the side-by-side', () => {
     expect(merge.stderr).toBe('')
     const [mergedFile] = resultFiles(join(dir, 'merged'))
     const merged = readJson<RunFile>(mergedFile!)
-    expect(merged.tests.map((t) => t.name)).toEqual(['alpha case', 'zulu case'])
+    expect(merged.tests.map((t) => t.name)).toEqual(['alpha case', 'mike case', 'zulu case'])
     for (const entry of merged.tests) {
       expect(existsSync(join(dir, 'merged', entry.harvest!.patchPath))).toBe(true)
     }
@@ -144,29 +150,27 @@ describe('finding 7: merged runs and the side-by-side', () => {
     const html = readFileSync(join(dir, 'report.html'), 'utf8')
     expect(html).not.toMatch(/patch file .* is missing/)
     expect(html).toContain('+written by the alpha agent')
+    expect(html).toContain('+written by the mike agent')
     expect(html).toContain('+written by the zulu agent')
 
     const show = await runCli(dir, ['show', mergedFile!])
     expect(show.exitCode, show.stderr).toBe(0)
     const patches = [...show.stdout.matchAll(/^ {4}patch: (.+)$/gm)].map((m) => m[1]!)
-    expect(patches).toHaveLength(2)
+    expect(patches).toHaveLength(3)
     for (const path of patches) expect(readFileSync(join(dir, path), 'utf8')).toContain('+written by the')
   }, 120_000)
 
   test('the side-by-side opens on the case that changed, not the alphabetically first one', async () => {
     const dir = copyFixture(fixture)
-    const broken = await runVitest(dir, ['--project', 'evals'], { env: { HM_ZULU_FAIL: '1' } })
+    const broken = await runVitest(dir, ['--project', 'evals'], { env: { HM_MIKE_FAIL: '1' } })
     expect(broken.exitCode).toBe(1)
     const fixed = await runVitest(dir, ['--project', 'evals'])
     expect(fixed.exitCode, fixed.stdout + fixed.stderr).toBe(0)
     const report = await runCli(dir, ['report', '--out', 'report.html'])
     expect(report.exitCode, report.stderr).toBe(0)
     const data = reportData(join(dir, 'report.html'))
-    // The unchanged alpha case comes first in the run; the fixed zulu case is the one to open on.
-    expect(data.runs[0]!.cases.map((c) => c.key)).toEqual([
-      'evals/alpha.eval.ts › alpha case',
-      'evals/zulu.eval.ts › zulu case',
-    ])
-    expect(data.comparison?.caseKey).toBe('evals/zulu.eval.ts › zulu case')
+    // An unchanged case comes first in the run; the fixed mike case is the one to open on.
+    expect(data.runs[0]!.cases[0]!.key).not.toBe('evals/alpha.eval.ts › mike case')
+    expect(data.comparison?.caseKey).toBe('evals/alpha.eval.ts › mike case')
   }, 120_000)
 })
