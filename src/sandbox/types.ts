@@ -124,8 +124,9 @@ export type SandboxProviderName = 'auto' | 'local' | 'docker' | (string & {})
 /** How a case's sandbox is made. Every field is optional; project defaults fill the gaps. */
 export interface SandboxSpec {
   /**
-   * `auto`: Docker when an engine answers and an image is set, otherwise local (one notice
-   * per run). `EVALBOX_SANDBOX=docker|local` (any registered provider) overrides `auto`.
+   * `auto`: Docker when an image is set (an infrastructure failure when no engine answers,
+   * unless `hostFallback`), else local (one warning per run). `EVALBOX_SANDBOX=docker|local`
+   * (any registered provider) overrides `auto`.
    * @default 'auto'
    */
   provider?: SandboxProviderName
