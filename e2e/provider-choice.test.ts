@@ -6,19 +6,22 @@ import { copyFixture, readJson, resultFiles, runVitest } from './support/run-vit
 const nowhere = 'unix:///tmp/evalbox-no-engine-here.sock'
 
 describe('choice of provider when no Docker engine answers', () => {
-  test("sandbox 'auto' falls back to local with one notice per run, naming what was tried", async () => {
+  test("sandbox 'auto' does not fall back to the host for an eval naming an image: its cases fail, naming what was tried", async () => {
     const dir = copyFixture('auto')
     const run = await runVitest(dir, ['--project', 'evals'], {
       env: { EVALBOX_SANDBOX: undefined, DOCKER_HOST: nowhere },
     })
-    expect(run.exitCode, run.stdout + run.stderr).toBe(0)
-    const notices = run.stdout
-      .split('\n')
-      .filter((line) => line.includes("sandbox 'auto' uses the local sandbox"))
-    expect(notices).toHaveLength(1)
-    expect(notices[0]).toContain(`Docker engine not reachable at ${nowhere} (ENOENT)`)
+    expect(run.exitCode).not.toBe(0)
     const result = readJson<RunFile>(resultFiles(join(dir, '.evals'))[0]!)
-    expect(result.tests.map((test) => test.sandbox?.provider)).toEqual(['local', 'local', 'local'])
+    expect(result.tests.map((test) => [test.passed, test.exit_reason, test.sandbox?.provider])).toEqual([
+      [false, 'sandbox_error', undefined],
+      [false, 'sandbox_error', undefined],
+      [false, 'sandbox_error', undefined],
+    ])
+    for (const test of result.tests) {
+      expect(test.error).toContain(`no Docker engine answered at DOCKER_HOST=${nowhere}`)
+      expect(test.error).toContain(`Docker engine not reachable at ${nowhere} (ENOENT)`)
+    }
   })
 
   test('EVALBOX_SANDBOX=docker fails the run clearly instead', async () => {

@@ -190,3 +190,8 @@ export function githubAnnotations(run: RunFile, comparison?: Comparison, gate?: 
 export function gateAnnotation(title: string, message: string): string {
   return command('error', {}, title, message)
 }
+
+/** A `::error` or `::warning` about the whole run, without a file (cases that ran on the host). Pure. */
+export function runAnnotation(kind: 'error' | 'warning', title: string, message: string): string {
+  return command(kind, {}, title, message)
+}

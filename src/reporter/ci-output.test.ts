@@ -4,7 +4,14 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { makeRun, makeTest } from '../compare/__fixtures__/runs.ts'
 import { gate } from '../compare/gate.ts'
-import { appendStepSummary, githubLines, junitPath, repoPath, writeJunit } from './ci-output.ts'
+import {
+  appendStepSummary,
+  githubLines,
+  junitPath,
+  repoPath,
+  writeCiOutputs,
+  writeJunit,
+} from './ci-output.ts'
 import type { TierEnd } from './conclude.ts'
 import { EvalReporter } from './eval-reporter.ts'
 
@@ -66,6 +73,32 @@ describe('files for CI', () => {
     expect(text).toContain('### e2e vs previous run\n\nshard 1/2: merge first')
     expect(appendStepSummary(join(dir, 'missing', 'x.md'), [tier()])).toMatch(
       /^could not append the job summary to .*missing\/x\.md \(GITHUB_STEP_SUMMARY\): /,
+    )
+  })
+
+  it('puts run warnings atop the job summary and as one ::warning each, before the case annotations', () => {
+    const path = join(dir, 'warned.md')
+    writeFileSync(path, '')
+    const printed: string[] = []
+    writeCiOutputs([tier()], {
+      root: '/r',
+      env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: path },
+      print: (text) => printed.push(text),
+      warnings: [
+        {
+          title: 'Agents ran on the host',
+          message: 'WARNING: 2 of 2 cases ran on the host, not in a container.',
+        },
+      ],
+    })
+    const lines = printed.join('\n').split('\n')
+    expect(lines[0]).toBe(
+      '::warning title=Agents ran on the host::WARNING: 2 of 2 cases ran on the host, not in a container.',
+    )
+    expect(lines.filter((line) => line.startsWith('::warning'))).toHaveLength(1)
+    expect(lines.some((line) => line.startsWith('::error'))).toBe(true)
+    expect(readFileSync(path, 'utf8')).toMatch(
+      /^> \[!WARNING\]\n> \*\*Agents ran on the host\.\*\* WARNING: 2 of 2 cases ran on the host, not in a container\.\n\n## Eval results\n/,
     )
   })
 

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, relative, resolve, sep } from 'node:path'
 import { errorMessage } from '../core/errors.ts'
-import { gateAnnotation, githubAnnotations, stepSummary } from '../render/github.ts'
+import { gateAnnotation, githubAnnotations, runAnnotation, stepSummary } from '../render/github.ts'
 import { junitXml } from '../render/junit.ts'
 import { detectCi } from '../run/ci-env.ts'
 import type { RunFile } from '../store/schema.ts'
@@ -60,9 +60,11 @@ export function appendStepSummary(
   path: string,
   tiers: readonly TierEnd[],
   redact: (text: string) => string = (text) => text,
+  warnings: readonly RunWarning[] = [],
 ): string | undefined {
+  const notes = warnings.map((w) => `> [!WARNING]\n> **${w.title}.** ${w.message}\n\n`).join('')
   try {
-    appendFileSync(path, `${redact(githubSummary(tiers))}\n`)
+    appendFileSync(path, `${redact(notes + githubSummary(tiers))}\n`)
     return undefined
   } catch (error) {
     return `could not append the job summary to ${path} (GITHUB_STEP_SUMMARY): ${errorMessage(error)}`
@@ -114,6 +116,14 @@ export interface CiOutputOptions {
   print: (text: string) => void
   /** Applied to the text of every file written (the reporter's redaction). @default none */
   redact?: (text: string) => string
+  /** Run-level warnings (cases that ran on the host): a `::warning` each, and atop the job summary. */
+  warnings?: readonly RunWarning[]
+}
+
+/** A warning about the whole run, for CI readers. */
+export interface RunWarning {
+  title: string
+  message: string
 }
 
 /**
@@ -128,9 +138,13 @@ export function writeCiOutputs(tiers: readonly TierEnd[], options: CiOutputOptio
   }
   const ci = detectCi(env)
   if (ci.name === 'github' && options.github !== false) {
-    const lines = githubLines(tiers, options.root, env.GITHUB_WORKSPACE || undefined)
+    const warnings = options.warnings ?? []
+    const lines = [
+      ...warnings.map((w) => runAnnotation('warning', w.title, w.message)),
+      ...githubLines(tiers, options.root, env.GITHUB_WORKSPACE || undefined),
+    ]
     if (lines.length > 0) print(lines.join('\n'))
-    if (ci.stepSummaryPath) warn(appendStepSummary(ci.stepSummaryPath, tiers, options.redact))
+    if (ci.stepSummaryPath) warn(appendStepSummary(ci.stepSummaryPath, tiers, options.redact, warnings))
   }
   const junit = junitPath(options.junit, env, options.root)
   if (junit)

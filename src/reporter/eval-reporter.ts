@@ -10,6 +10,8 @@ import {
   type RunState,
   reporterOptionsSchema,
 } from '../run/run-state.ts'
+import { hostWarning } from '../sandbox/host.ts'
+import { FALLBACK_PROVIDER } from '../sandbox/providers.ts'
 import { recoverInterruptedRuns } from '../store/recover.ts'
 import { RunWriter, type WrittenRun } from '../store/run-writer.ts'
 import { writeCiOutputs } from './ci-output.ts'
@@ -48,7 +50,9 @@ export class EvalReporter implements Reporter {
   private readonly collected = new Map<string, TestCase>()
   private readonly progress = new ProgressCounter()
   private line: LiveLine | undefined
-  private noticePrinted = false
+  /** Cases of this run that ran on the host (the local sandbox), for the run's one warning. */
+  private hostCases = 0
+  private cases = 0
   private stopInterruptHook: (() => void) | undefined
 
   constructor(private readonly options: EvalReporterOptions) {
@@ -68,6 +72,8 @@ export class EvalReporter implements Reporter {
 
   onTestRunStart(specifications: ReadonlyArray<TestSpecification> = []): void {
     this.seen.clear()
+    this.hostCases = 0
+    this.cases = 0
     this.collectedTiers.clear()
     this.collected.clear()
     this.run = currentRun([...this.projects][0])
@@ -151,10 +157,8 @@ export class EvalReporter implements Reporter {
       }
       this.writer.add(entry)
       this.progress.result(testCase.id, { failed: !entry.passed, costUsd: entry.cost_usd })
-      if (entry.sandbox?.provider === 'local' && this.run?.engineNotice && !this.noticePrinted) {
-        this.noticePrinted = true
-        this.print(`evalbox: ${this.run.engineNotice}`)
-      }
+      this.cases++
+      if (entry.sandbox?.provider === FALLBACK_PROVIDER) this.hostCases++
     } else {
       if (!known) this.writer.addNotRun(redactDeep(toNotRunEntry(testCase, root), this.redact, true))
       this.progress.result(testCase.id, { failed: false, costUsd: 0 })
@@ -195,7 +199,10 @@ export class EvalReporter implements Reporter {
       warn: (message) => this.print(`evalbox: ${message}`),
     })
     this.print(conclusion.text)
+    const host = hostWarning(this.hostCases, this.cases, this.run.settings)
+    if (host) this.print(`\nevalbox: ${host}`)
     writeCiOutputs(conclusion.tiers, {
+      ...(host && { warnings: [{ title: 'Agents ran on the host', message: host }] }),
       root: this.run.root,
       env: process.env,
       github: this.options.github,

@@ -147,11 +147,8 @@ export interface RunState {
   options: EvalboxProjectOptions
   info: RunInfo
   settings: RunSettings
-  /**
-   * Set once the run's sandbox providers were started (globalSetup): the notice printed when
-   * `auto` falls back to the local sandbox, else ''.
-   */
-  engineNotice?: string
+  /** Set once the run's sandbox providers were started (globalSetup). */
+  providersStarted?: boolean
   /** Work to do when the run ends or is interrupted (remove containers...). */
   cleanups: Set<() => Promise<void>>
 }

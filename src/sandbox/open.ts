@@ -1,4 +1,5 @@
 import { EvalboxError } from '../core/errors.ts'
+import { hostRefusal } from './host.ts'
 import { LABEL_CASE, runLabels } from './labels.ts'
 import { hostPath, outsideRoot } from './paths.ts'
 import { FALLBACK_PROVIDER, getProvider, isProviderName, providerChoices } from './providers.ts'
@@ -68,6 +69,8 @@ export async function openSandbox(
     throw new EvalboxError('INVALID_OPTIONS', `\`sandbox.${refused.field}\` ${refused.reason}.`)
   }
   const provider = getProvider(chooseProvider(spec, settings))
+  const refusal = provider.name === FALLBACK_PROVIDER ? hostRefusal(spec, settings) : undefined
+  if (refusal) throw refusal
   return provider.open(spec, {
     settings,
     workspace: spec.workspace ? hostPath(settings.root, spec.workspace) : undefined,

@@ -55,10 +55,11 @@ const prepared = new WeakMap<RunContext, SandboxProvider[]>()
 /**
  * Starts a run's providers (main process, once per run). Every registered provider is
  * probed (only the one named by `EVALBOX_SANDBOX`, when set: one that does not answer then
- * stops the run), decides what `auto` means (`settings.autoProvider`), and is prepared if it
- * answered. Returns the notice to print when `auto` falls back, else ''.
+ * stops the run), decides what `auto` means (`settings.autoProvider`, and `settings.autoReason`
+ * when no provider but the fallback answered: what the probes said), and is prepared if it
+ * answered.
  */
-export async function prepareRun(run: RunContext): Promise<string> {
+export async function prepareRun(run: RunContext): Promise<void> {
   const forced = process.env.EVALBOX_SANDBOX
   const only = forced && forced !== 'auto' ? registry.get(forced) : undefined
   const candidates = only ? [only] : [...registry.values()]
@@ -71,18 +72,13 @@ export async function prepareRun(run: RunContext): Promise<string> {
   const lost = candidates.flatMap((provider, i) =>
     provider.serves && provider.name !== FALLBACK_PROVIDER && failures[i] ? [failures[i].message] : [],
   )
-  let notice = ''
-  if (!preferred && lost.length > 0) {
-    run.settings.autoReason = lost.join('; ')
-    notice = `sandbox 'auto' uses the ${FALLBACK_PROVIDER} sandbox in this run: ${run.settings.autoReason}`
-  }
+  if (!preferred && lost.length > 0) run.settings.autoReason = lost.join('; ')
   const started: SandboxProvider[] = []
   prepared.set(run, started)
   for (const provider of ready) {
     started.push(provider)
     await provider.prepareRun?.(run)
   }
-  return notice
 }
 
 /** Ends a run's providers (teardown): `cleanupRun` of every provider `prepareRun` started. */

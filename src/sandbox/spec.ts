@@ -30,6 +30,8 @@ export const sandboxSpecSchema = z.strictObject({
   provider: providerName.optional(),
   workspace: z.string().min(1).optional(),
   allowOutsideRoot: z.boolean().optional(),
+  allowHost: z.boolean().optional(),
+  hostFallback: z.boolean().optional(),
   image: z
     .string()
     .refine(

@@ -124,8 +124,9 @@ export type SandboxProviderName = 'auto' | 'local' | 'docker' | (string & {})
 /** How a case's sandbox is made. Every field is optional; project defaults fill the gaps. */
 export interface SandboxSpec {
   /**
-   * `auto`: Docker when an engine answers and an image is set, otherwise local (one notice
-   * per run). `EVALBOX_SANDBOX=docker|local` (any registered provider) overrides `auto`.
+   * `auto`: Docker when an image is set (an infrastructure failure when no engine answers,
+   * unless `hostFallback`), else local (one warning per run). `EVALBOX_SANDBOX=docker|local`
+   * (any registered provider) overrides `auto`.
    * @default 'auto'
    */
   provider?: SandboxProviderName
@@ -136,6 +137,19 @@ export interface SandboxSpec {
   workspace?: string
   /** Let `workspace` and `build.context` name folders outside the project root. @default false */
   allowOutsideRoot?: boolean
+  /**
+   * Whether this sandbox may be the local one: a temp dir on this machine, whose commands run
+   * as your user (the agent's, and graders' on the agent's work). `false`: a case that would
+   * get it fails with an infrastructure error instead (`HOST_SANDBOX_REFUSED`). Set it on the
+   * project to keep every agent in a container. @default true
+   */
+  allowHost?: boolean
+  /**
+   * For a spec that names an `image` or a `build`: when no Docker engine answers, run it in the
+   * local sandbox (warned at the end of the run) instead of failing it with
+   * `DOCKER_UNREACHABLE`. @default false
+   */
+  hostFallback?: boolean
   /** Docker image. */
   image?: string
   /** When to pull `image`. @default 'missing' */

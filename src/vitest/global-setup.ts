@@ -14,7 +14,7 @@ import { checkResultsDirWritable } from '../store/results-dir.ts'
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const state = currentRun(project.name)
-  if (state.engineNotice === undefined) {
+  if (!state.providersStarted) {
     checkResultsDirWritable(state.resultsDir)
     const { settings } = state
     const run: RunContext = {
@@ -25,7 +25,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       providerOf: (spec) => chooseProvider(spec, settings),
     }
     state.cleanups.add(() => cleanupRun(run))
-    state.engineNotice = await prepareRun(run)
+    await prepareRun(run)
+    state.providersStarted = true
   }
   project.provide('evalbox', state.settings)
   return () => runCleanups(state)

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeRun, makeTest } from '../../compare/__fixtures__/runs.ts'
@@ -83,5 +83,33 @@ describe('evalbox merge', () => {
     const both = await box.run(['merge', 'shards/1.json', '--out', 'x.json', '--dir', 'd'])
     expect(both.code).toBe(2)
     expect(existsSync(join(box.root, 'x.json'))).toBe(false)
+  })
+
+  it("copies each shard's case files beside the merged file, and warns about those missing", async () => {
+    const kept = (index: number, name: string) => ({
+      run_dir: `runs/run-${index}/${name}`,
+      artifacts: { log: `runs/run-${index}/${name}/agent.log` },
+      harvest: {
+        patchPath: `runs/run-${index}/${name}/patch.diff`,
+        filesChanged: 1,
+        files: ['x'],
+        isDuplicate: false,
+      },
+    })
+    box.write('a/1.json', shard(1, [makeTest('b', kept(1, 'b'))]))
+    box.write('a/runs/run-1/b/patch.diff', '+from shard 1\n')
+    box.write('a/runs/run-1/b/agent.log', 'log 1\n')
+    box.write('b/2.json', shard(2, [makeTest('a', kept(2, 'a'))]))
+    const { code, stderr } = await box.run(['merge', 'a/1.json', 'b/2.json', '--out', 'merged/run.json'])
+    expect(code).toBe(0)
+    expect(readFileSync(join(box.root, 'merged/runs/run-1/b/patch.diff'), 'utf8')).toBe('+from shard 1\n')
+    expect(readFileSync(join(box.root, 'merged/runs/run-1/b/agent.log'), 'utf8')).toBe('log 1\n')
+    expect(stderr).toContain(
+      `warning: b/2.json: 3 kept files are not beside it (first: ${join(box.root, 'b/runs/run-2/a')})`,
+    )
+    // Merging again keeps what is there.
+    box.write('merged/runs/run-1/b/agent.log', 'kept\n')
+    expect((await box.run(['merge', 'a/1.json', 'b/2.json', '--out', 'merged/run.json'])).code).toBe(0)
+    expect(readFileSync(join(box.root, 'merged/runs/run-1/b/agent.log'), 'utf8')).toBe('kept\n')
   })
 })

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { runFileName } from '../../store/file-name.ts'
 import { mergeRuns, missingShards } from '../../store/merge.ts'
+import { copyCaseFiles } from '../../store/merge-files.ts'
 import { loadRunFile } from '../../store/read-results.ts'
 import { writeFileAtomic } from '../../store/run-file.ts'
 import { type CliIo, displayPath, resolveRunPath, resultsDir, usageError } from '../context.ts'
@@ -9,7 +10,9 @@ import { parseCommand } from '../parse.ts'
 
 /**
  * `evalbox merge <files...> [--out F | --dir D] [--force]`: merges the run files of shards
- * into one run file, named like any other, so that list, compare and gate treat it as one run.
+ * into one run file, named like any other, so that list, compare and gate treat it as one run,
+ * and copies each shard's case files (run dirs, found beside its run file) next to it, so the
+ * report and `show` of the merged run find them.
  */
 export function mergeCommand(args: string[], io: CliIo): number {
   const { flags, positionals } = parseCommand('merge', args, ['dir', 'out', 'force'])
@@ -40,6 +43,9 @@ export function mergeCommand(args: string[], io: CliIo): number {
     )
   }
   mkdirSync(dirname(out), { recursive: true })
+  // The case files first: a merged file is never there without the files it names.
+  const sources = runs.map((run, i) => ({ run, dir: dirname(paths[i]!), name: displayPath(io, paths[i]!) }))
+  for (const problem of copyCaseFiles(sources, dirname(out))) io.stderr.write(`warning: ${problem}\n`)
   writeFileAtomic(out, `${JSON.stringify(merged, null, 2)}\n`)
 
   const missing = missingShards(runs)

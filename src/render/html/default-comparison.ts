@@ -1,5 +1,7 @@
 import { commentary } from '../../compare/commentary.ts'
 import { compareRuns } from '../../compare/compare-runs.ts'
+import type { CaseStatus } from '../../compare/classify.ts'
+import type { CaseDelta } from '../../compare/types.ts'
 import { pickPreviousRun, type RunSummary } from '../../store/read-results.ts'
 import type { RunFile } from '../../store/schema.ts'
 import type { ReportComparison, ReportRun } from './types.ts'
@@ -17,10 +19,23 @@ export function previousOf(after: RunSummary, runs: readonly RunSummary[]): RunS
   })
 }
 
-function firstCase(after: ReportRun, regressed: readonly string[]): string | null {
+/** How soon a change shows in the side-by-side view: regressions first, then the other changes. */
+const CHANGE_ORDER: readonly CaseStatus[] = ['regressed', 'new-failure', 'flaky', 'fixed', 'added', 'not_run']
+
+/**
+ * The case the view opens on: the first that changed (regressed, newly failing, flaky, fixed, added, not run,
+ * then one whose turns or tool calls grew past the budget factor), else the first failing one,
+ * else the first. Never the alphabetically first case when another one changed.
+ */
+function firstCase(after: ReportRun, deltas: readonly CaseDelta[]): string | null {
   const keys = new Set(after.cases.map((c) => c.key))
-  const regression = regressed.find((key) => keys.has(key))
-  if (regression) return regression
+  const present = deltas.filter((d) => keys.has(d.key))
+  for (const change of CHANGE_ORDER) {
+    const found = present.find((d) => d.status === change)
+    if (found) return found.key
+  }
+  const overrun = present.find((d) => d.budget && d.budget.length > 0)
+  if (overrun) return overrun.key
   return (after.cases.find((c) => c.status === 'FAIL') ?? after.cases[0])?.key ?? null
 }
 
@@ -39,11 +54,10 @@ export function reportComparison(
     beforeFile: before.view.file,
     afterFile: after.view.file,
   })
-  const regressed = comparison.deltas.filter((d) => d.status === 'regressed').map((d) => d.key)
   return {
     before: before.view.file,
     after: after.view.file,
-    caseKey: firstCase(after.view, regressed),
+    caseKey: firstCase(after.view, comparison.deltas),
     commentary: commentary(comparison),
   }
 }

@@ -79,6 +79,18 @@ function toolCalls(pane: HTMLElement, list: ToolCallList | null): void {
   pane.appendChild(el('p', 'hint', `from ${list.source}`))
 }
 
+/**
+ * The case a newly chosen pair of runs opens on: the first that regressed (passed on the left,
+ * fails on the right), else the first whose status changed, else the first failing one.
+ */
+function changedCase(left: ReportRun | undefined, right: ReportRun | undefined): string | undefined {
+  if (!right) return undefined
+  const before = new Map((left?.cases ?? []).map((c) => [c.key, c.status]))
+  const regressed = right.cases.find((c) => c.status === 'FAIL' && before.get(c.key) === 'PASS')
+  const changed = left && right.cases.find((c) => before.get(c.key) !== c.status)
+  return (regressed ?? changed ?? right.cases.find((c) => c.status === 'FAIL'))?.key
+}
+
 /** Wires the view's selectors for the runs of `data`. */
 export function setupSideBySide(data: ReportData, runsByFile: ReadonlyMap<string, ReportRun>): SideBySide {
   const view = { left: '', right: '', caseKey: '' }
@@ -173,7 +185,10 @@ export function setupSideBySide(data: ReportData, runsByFile: ReadonlyMap<string
         select.appendChild(option(c.key, c.key))
       }
     }
-    if (!seen.has(view.caseKey)) view.caseKey = select.options[0]?.value ?? ''
+    if (!seen.has(view.caseKey)) {
+      view.caseKey =
+        changedCase(runsByFile.get(view.left), runsByFile.get(view.right)) ?? select.options[0]?.value ?? ''
+    }
     select.value = view.caseKey
   }
 
