@@ -145,7 +145,8 @@ function quantile(sorted: Float64Array, q: number): number {
 
 /**
  * A percentile bootstrap interval for the mean of `values`: draw `resamples` samples of the
- * same size with replacement (index `floor(random() · n)` from {@link seededRandom}), take
+ * same size with replacement from the sorted values (index `floor(random() · n)` from
+ * {@link seededRandom}), take
  * each sample's mean, and return the `(1-confidence)/2` and `(1+confidence)/2` quantiles of
  * those means. Deterministic for a seed.
  */
@@ -160,14 +161,16 @@ export function bootstrapMean(
   if (!Number.isInteger(resamples) || resamples < 1)
     fail('`resamples` to be a positive integer', resamples, 'Use e.g. 2000.')
   checkConfidence(confidence)
-  const n = values.length
+  // Sorted first, so the same values in any order (repeats finish in any order) give the same interval.
+  const sorted = Float64Array.from(values).sort()
+  const n = sorted.length
   let sum = 0
-  for (const value of values) sum += value
+  for (const value of sorted) sum += value
   const random = seededRandom(seed)
   const means = new Float64Array(resamples)
   for (let r = 0; r < resamples; r++) {
     let s = 0
-    for (let i = 0; i < n; i++) s += values[Math.floor(random() * n)]!
+    for (let i = 0; i < n; i++) s += sorted[Math.floor(random() * n)]!
     means[r] = s / n
   }
   means.sort()
