@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import type { RunFile } from '../src/store/schema.ts'
+import { runCli } from './support/cli.ts'
 import { copyFixture, readJson, resultFiles, runVitest } from './support/run-vitest.ts'
 
 // Issue 12, "statistics beside the Fisher gate": a run with repeats carries pass@k, pass^k,
@@ -19,9 +20,10 @@ describe('a run with repeated cases', () => {
   let exitCode: number | null = null
   let file: RunFile
   let summary = ''
+  let dir = ''
 
   beforeAll(async () => {
-    const dir = copyFixture('statistics')
+    dir = copyFixture('statistics')
     const summaryFile = join(dir, 'step-summary.md')
     writeFileSync(summaryFile, '')
     const env = { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summaryFile, GITHUB_WORKSPACE: dir }
@@ -74,5 +76,18 @@ describe('a run with repeated cases', () => {
       '| sometimes | 3/5 passed, 60% (95% CI 23–88%), pass@3 1.00, pass^3 0.10, score 0.60 (95% CI 0.24–0.96) |',
     )
     expect(summary).toContain('percentile bootstrap for mean scores (2000 resamples, seed 1)')
+  })
+
+  test('the HTML report shows the run stats, and on each repeat its case over all repeats', async () => {
+    const report = await runCli(dir, ['report', '--out', 'report.html'])
+    expect(report.exitCode, report.stderr).toBe(0)
+    const html = readFileSync(join(dir, 'report.html'), 'utf8')
+    expect(html).toContain(
+      '"statsText":"pass rate 80% (95% CI 49–94%), mean score 0.80 (95% CI 0.58–1.00), pass@3 1.00, pass^3 0.55 (mean of 2 repeated cases)"',
+    )
+    const caseStats = html.match(
+      /"statsText":"3\/5 passed, 60% \(95% CI 23–88%\), pass@3 1\.00, pass\^3 0\.10/g,
+    )
+    expect(caseStats).toHaveLength(5)
   })
 })
