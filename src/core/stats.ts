@@ -166,6 +166,8 @@ export function bootstrapMean(
   const n = sorted.length
   let sum = 0
   for (const value of sorted) sum += value
+  // Every resample of equal values has their mean: no need to draw them.
+  if (sorted[0] === sorted[n - 1]) return { mean: sorted[0]!, low: sorted[0]!, high: sorted[0]! }
   const random = seededRandom(seed)
   const means = new Float64Array(resamples)
   for (let r = 0; r < resamples; r++) {
