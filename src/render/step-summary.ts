@@ -15,6 +15,7 @@ import {
   signed,
 } from './format.ts'
 import { mdCell, mdTable } from './markdown.ts'
+import { bootstrapNote, caseStatsText, runStatsText, shownStats } from './stats-text.ts'
 
 // A step summary is capped at 1 MiB by GitHub; thousands of unchanged rows help nobody.
 const MAX_ROWS = 300
@@ -129,6 +130,30 @@ function caseSection(run: RunFile): string[] {
   ]
 }
 
+/**
+ * The run's statistics when it has repeated cases or enough tests: one line for the run, a
+ * row per repeated case (least reliable first), and how the intervals were computed.
+ */
+function statsSection(run: RunFile): string[] {
+  const stats = shownStats(run)
+  if (!stats) return []
+  const lines = ['', `### ${mdCell(run.tier)}: statistics`, '', `${mdCell(runStatsText(stats))}.`]
+  const cases = [...(stats.cases ?? [])].sort((a, b) => a.pass_rate.rate - b.pass_rate.rate)
+  const shown = cases.slice(0, MAX_FAILURES)
+  if (shown.length > 0) {
+    lines.push(
+      '',
+      ...mdTable(
+        ['Repeated case', 'Over its repeats'],
+        shown.map((c) => [mdCell(c.case_name), mdCell(caseStatsText(c, stats.confidence))]),
+      ),
+    )
+    if (cases.length > shown.length)
+      lines.push('', `… and ${cases.length - shown.length} more repeated cases.`)
+  }
+  return [...lines, '', `<sub>${mdCell(bootstrapNote(stats))}</sub>`]
+}
+
 /** What a run's gate said, for {@link stepSummary}: its verdict, or why there was none. */
 export type SummaryGate = Pick<GateResult, 'ok' | 'title' | 'message'> | { note: string }
 
@@ -142,7 +167,7 @@ function gateSection(gate: SummaryGate): string[] {
 /**
  * A GitHub job summary in markdown: a table of pass rate, cost and duration per tier, then
  * for each run its failing cases with their headlines (and cases that passed despite a
- * budget stop), its comparison with the previous run (`comparisons[i]` belongs to `runs[i]`;
+ * budget stop), its statistics (when it has repeats or enough tests), its comparison with the previous run (`comparisons[i]` belongs to `runs[i]`;
  * `undefined` when there was none, `{ note }` to say why it was not compared): a table of
  * per-case changes with deltas (repeats as pass counts; a changed sandbox flagged), failures first, then fixes, then the rest, and the
  * takeaways; then the gate's verdict when `gates[i]` is given. Pure and deterministic.
@@ -171,7 +196,7 @@ export function stepSummary(
     )
   }
   runs.forEach((run, i) => {
-    lines.push(...caseSection(run))
+    lines.push(...caseSection(run), ...statsSection(run))
     lines.push('', ...comparisonSection(run, comparisons[i]))
     const gate = gates[i]
     if (gate) lines.push(...gateSection(gate))

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { fileSafe, runFileName } from './file-name.ts'
 import { errnoCode, makeDir } from './results-dir.ts'
 import type { RunInfo } from './run-info.ts'
+import { runStats } from './run-stats.ts'
 import { type NotRunEntry, type RunFile, type RunFilter, SCHEMA_VERSION, type TestEntry } from './schema.ts'
 
 /** Run-level facts shared by every tier's file of one run. */
@@ -23,8 +24,8 @@ export type RunFileState =
   | { partial: true; reason: 'running' | 'interrupted'; wallClockMs: number }
 
 /**
- * Assembles one tier's run file from its entries: the totals are always derived here, so a
- * partial, a final file and a recovered file agree on what the numbers mean.
+ * Assembles one tier's run file from its entries: the totals and `stats` are always derived
+ * here, so a partial, a final file, a merged and a recovered file agree on what the numbers mean.
  */
 export function buildRunFile(
   header: RunHeader,
@@ -69,6 +70,11 @@ export function buildRunFile(
     run._partial = true
     run.partial_reason = state.reason
   }
+  // Derived like the totals (never carried over from a merged shard's header); skipped while
+  // the run is still writing partials, which happens often and nobody reads for statistics.
+  const stats = state.partial && state.reason === 'running' ? undefined : runStats(tests)
+  if (stats) run.stats = stats
+  else delete run.stats
   return run
 }
 

@@ -164,6 +164,60 @@ export const runFilterSchema = z.looseObject({
 })
 export type RunFilter = z.infer<typeof runFilterSchema>
 
+/** A pass rate and its Wilson score interval (`stats.confidence`, 95% by default). */
+export const rateStatsSchema = z.looseObject({
+  passed: z.number().int().nonnegative(),
+  total: z.number().int().positive(),
+  rate: z.number().min(0).max(1),
+  low: z.number().min(0).max(1),
+  high: z.number().min(0).max(1),
+})
+
+/** A mean score and its percentile bootstrap interval (`stats.bootstrap` says how it was drawn). */
+export const scoreStatsSchema = z.looseObject({
+  /** Scored tests averaged (unscored ones are left out). */
+  n: z.number().int().positive(),
+  mean: z.number(),
+  low: z.number(),
+  high: z.number(),
+})
+
+/**
+ * pass@k (at least one of k attempts passes, the unbiased estimator from n runs) and pass^k
+ * (all k pass), keyed by k = 1..min(n, 10).
+ */
+const byKSchema = z.record(z.string(), z.number().min(0).max(1))
+
+/** One case that ran more than once (`repeats`), over its repeats. */
+export const caseStatsSchema = z.looseObject({
+  case_name: z.string(),
+  suite: z.string(),
+  file: z.string().optional(),
+  pass_rate: rateStatsSchema,
+  pass_at_k: byKSchema,
+  pass_hat_k: byKSchema,
+  score: scoreStatsSchema.optional(),
+})
+export type CaseStats = z.infer<typeof caseStatsSchema>
+
+/** Statistics of a run file's tests, derived with its totals (see docs/result-format.md). */
+export const runStatsSchema = z.looseObject({
+  /** Level of every interval, e.g. 0.95. */
+  confidence: z.number().gt(0).lt(1),
+  /** How the bootstrap intervals were drawn: the same seed gives the same interval. */
+  bootstrap: z.looseObject({ resamples: z.number().int().positive(), seed: z.number().int() }),
+  /** Over every test of the file, each repeat counted as one test. */
+  pass_rate: rateStatsSchema,
+  /** Over every scored test of the file. */
+  score: scoreStatsSchema.optional(),
+  /** The mean over `cases` of their pass@k / pass^k, for the k every repeated case has. */
+  pass_at_k: byKSchema.optional(),
+  pass_hat_k: byKSchema.optional(),
+  /** The cases that ran more than once. */
+  cases: z.array(caseStatsSchema).optional(),
+})
+export type RunStats = z.infer<typeof runStatsSchema>
+
 export const runFileSchema = z.looseObject({
   // --- seed-002 fields ---
   schema_version: z.number().int().positive(),
@@ -198,6 +252,8 @@ export const runFileSchema = z.looseObject({
   evalbox_version: z.string().optional(),
   vitest_version: z.string().optional(),
   node_version: z.string().optional(),
+  /** Pass-rate intervals, pass@k / pass^k of repeated cases, mean-score intervals. Absent while running. */
+  stats: runStatsSchema.optional(),
 })
 export type RunFile = z.infer<typeof runFileSchema>
 

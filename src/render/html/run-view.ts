@@ -2,6 +2,7 @@ import { budgetTag, failureReason } from '../../compare/failure-reason.ts'
 import type { NotRunEntry, RunFile, TestEntry } from '../../store/schema.ts'
 import { describeFilter } from '../baseline-note.ts'
 import { formatCost, formatDuration, formatTime } from '../format.ts'
+import { caseStatsText, runStatsText, shownStats } from '../stats-text.ts'
 import type { CaseStatus, ReportCase, ReportRun } from './types.ts'
 
 const NOT_RUN_STATUS: Record<NotRunEntry['status'], CaseStatus> = {
@@ -72,6 +73,24 @@ export function passRateText(passed: number, total: number): string {
   return `${passed}/${total} passed (${Math.round((passed / total) * 100)}%)`
 }
 
+/** Gives each repeat of a repeated case the case's statistics over all its repeats. */
+function addCaseStats(run: RunFile, rows: ReportCase[]): void {
+  const stats = run.stats
+  if (!stats?.cases) return
+  const text = new Map(
+    stats.cases.map((c) => [
+      JSON.stringify([c.file ?? '', c.suite, c.case_name]),
+      caseStatsText(c, stats.confidence),
+    ]),
+  )
+  run.tests.forEach((test, i) => {
+    const found =
+      (test.repeats ?? 1) > 1 &&
+      text.get(JSON.stringify([test.file ?? '', test.suite, test.case_name ?? test.name]))
+    if (found) rows[i]!.statsText = found
+  })
+}
+
 /**
  * One run as the report shows it: header numbers and one row per test (tests that ran, then
  * those recorded as skipped, todo or not run), without case details. Also returns each
@@ -92,7 +111,9 @@ export function runView(file: string, run: RunFile): { view: ReportRun; tests: M
     const key = notRunKeyOf(entry)
     if (!tests.has(key)) cases.push(notRunRow(key, entry))
   }
+  addCaseStats(run, cases)
   const total = run.total_tests
+  const stats = shownStats(run)
   const view: ReportRun = {
     file,
     tier: run.tier,
@@ -109,6 +130,7 @@ export function runView(file: string, run: RunFile): { view: ReportRun; tests: M
     skipped: run.skipped ?? run.not_run?.length ?? 0,
     passRate: total > 0 ? run.passed / total : null,
     passRateText: passRateText(run.passed, total),
+    statsText: stats ? runStatsText(stats) : '',
     cost_usd: run.total_cost_usd,
     costText: formatCost(run.total_cost_usd),
     cases,

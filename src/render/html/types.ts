@@ -69,6 +69,8 @@ export interface ReportCase {
   headline?: string
   /** Why a case did not run, when it did not. */
   reason?: string
+  /** For a repeat of a case that ran more than once: the case over all its repeats (pass rate, pass@k, pass^k, score). */
+  statsText?: string
   /** Absent when the run's details were not embedded (see {@link ReportRun.detailsOmitted}). */
   detail?: CaseDetail
 }
@@ -99,6 +101,8 @@ export interface ReportRun {
   passRate: number | null
   /** `2/3 passed (67%)`. */
   passRateText: string
+  /** The run's statistics (`pass rate 80% (95% CI 49–94%), …`); `''` when it has no repeats and few tests. */
+  statsText: string
   cost_usd: number
   costText: string
   cases: ReportCase[]

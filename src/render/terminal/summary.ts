@@ -2,6 +2,7 @@ import { budgetTag, failureReason } from '../../compare/failure-reason.ts'
 import type { NotRunEntry, RunFile, TestEntry } from '../../store/schema.ts'
 import { alignColumns, formatCost, formatDuration, truncate } from '../format.ts'
 import { MAX_ROWS, palette, type RenderOptions } from '../options.ts'
+import { caseStatsText, runStatsText, shownStats } from '../stats-text.ts'
 
 const NAME_MAX = 44
 const RULE = 72
@@ -87,10 +88,27 @@ function totals(run: RunFile): string {
   return `Total: ${run.passed}/${run.total_tests} passed${extra} — ${cost} — ${duration}${wall}`
 }
 
+// Repeated cases listed under the stats line; the rest are counted.
+const MAX_STAT_CASES = 10
+
+/** The stats line and a line per repeated case (least reliable first); nothing when not worth it. */
+function statsLines(run: RunFile, width: number): string[] {
+  const stats = shownStats(run)
+  if (!stats) return []
+  const cases = [...(stats.cases ?? [])].sort((a, b) => a.pass_rate.rate - b.pass_rate.rate)
+  const lines = [`  Stats: ${runStatsText(stats)}`]
+  for (const c of cases.slice(0, MAX_STAT_CASES)) {
+    lines.push(`    ${truncate(c.case_name, width)}: ${caseStatsText(c, stats.confidence)}`)
+  }
+  if (cases.length > MAX_STAT_CASES)
+    lines.push(`    … and ${cases.length - MAX_STAT_CASES} more repeated cases`)
+  return lines
+}
+
 /**
  * The summary table of one run file: a header (version @ branch (sha) — tier), one row per
  * test (name, PASS/FAIL, cost, turns, duration, detail), rows for tests that did not run, a
- * totals line and, when given, where the file was saved. A partial run says so. Pure.
+ * totals line, the run's statistics when it has repeats or enough tests, and, when given, where the file was saved. A partial run says so. Pure.
  */
 export function renderSummary(run: RunFile, options: SummaryOptions = {}): string {
   const p = palette(options)
@@ -129,7 +147,7 @@ export function renderSummary(run: RunFile, options: SummaryOptions = {}): strin
   }
   if (hidden > 0) lines.push(`  … and ${hidden} more (npx evalbox show <file> --all lists every test)`)
   lines.push(...failureLines(shown, width))
-  lines.push('─'.repeat(RULE), `  ${totals(run)}`)
+  lines.push('─'.repeat(RULE), `  ${totals(run)}`, ...statsLines(run, width))
   if (options.file) lines.push(`Saved: ${options.file}`)
   return lines.join('\n')
 }

@@ -79,6 +79,7 @@ export function setupCaseTable(
       run.passRateText,
       `cost ${run.costText}`,
     ]
+    if (run.statsText) parts.push(run.statsText)
     if (run.skipped > 0) parts.push(`${run.skipped} not run`)
     if (run.partial) parts.push('partial: the run did not finish')
     if (run.filter) parts.push(`filtered run: ${run.filter} (left out of the trend)`)

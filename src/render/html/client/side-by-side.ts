@@ -39,6 +39,7 @@ function facts(pane: HTMLElement, c: ReportCase): void {
     ['Turns', c.turns],
     ['Duration', c.durationText],
     ['Exit reason', c.exitReason],
+    ['Over its repeats', c.statsText ?? ''],
   ]
   for (const [label, value] of pairs) {
     if (value === null || value === '') continue
