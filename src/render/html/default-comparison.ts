@@ -1,6 +1,6 @@
+import type { CaseStatus } from '../../compare/classify.ts'
 import { commentary } from '../../compare/commentary.ts'
 import { compareRuns } from '../../compare/compare-runs.ts'
-import type { CaseStatus } from '../../compare/classify.ts'
 import type { CaseDelta } from '../../compare/types.ts'
 import { pickPreviousRun, type RunSummary } from '../../store/read-results.ts'
 import type { RunFile } from '../../store/schema.ts'
