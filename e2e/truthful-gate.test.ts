@@ -56,7 +56,7 @@ test('finding 3: repeats are judged once, by Fisher, with the same word and figu
   expect(second.exitCode, second.stdout).toBe(0)
 })
 
-test('finding 6 (comparison half): a case that ran in another sandbox than before is flagged in the text, the step summary and the JSON', async () => {
+test('finding 6 (comparison half): a case that ran in another sandbox than before is flagged in the text, the step summary, JUnit and the JSON', async () => {
   const dir = copyFixture('truthful-gate/sandbox')
   const summaryFile = join(dir, 'step-summary.md')
   writeFileSync(summaryFile, '')
@@ -71,6 +71,7 @@ test('finding 6 (comparison half): a case that ran in another sandbox than befor
       GITHUB_STEP_SUMMARY: summaryFile,
       GITHUB_WORKSPACE: dir,
       EVALBOX_SANDBOX: 'local',
+      EVALBOX_JUNIT: 'junit.xml',
     },
   })
   expect(second.exitCode, second.stdout + second.stderr).toBe(0)
@@ -78,6 +79,10 @@ test('finding 6 (comparison half): a case that ran in another sandbox than befor
   expect(second.stdout).toContain('Fixed: "moved" now passes (sandbox changed: docker → local).')
   expect(readFileSync(summaryFile, 'utf8')).toMatch(
     /\| ↑ fixed ⚠️ sandbox changed: docker → local \| moved \|/,
+  )
+
+  expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain(
+    '<property name="sandbox_change" value="docker → local"/>',
   )
 
   const json = await runCli(dir, ['compare', '--json'])

@@ -62,7 +62,8 @@ function side(entries: readonly TestEntry[]): CaseSide {
   return s
 }
 
-function sandboxLabel(s: SandboxUsed, withImage: boolean): string {
+/** `docker (evalbox-base:bookworm-1)`, or the provider alone without `withImage` or an image. */
+export function sandboxLabel(s: SandboxUsed, withImage = true): string {
   return withImage && s.image ? `${s.provider} (${s.image})` : s.provider
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { makeNotRun, makeRun, makeTest } from '../compare/__fixtures__/runs.ts'
+import { compareRuns } from '../compare/compare-runs.ts'
 import { findAll, parseStrictXml } from './__fixtures__/strict-xml.ts'
 import { junitXml, xmlAttr, xmlText } from './junit.ts'
 
@@ -114,5 +115,30 @@ describe('junitXml', () => {
 
   it('writes an empty document for no runs', () => {
     expect(parseStrictXml(junitXml([])).attrs.tests).toBe('0')
+  })
+})
+
+describe('junitXml sandbox properties', () => {
+  it("names each case's sandbox, and the change its comparison found", () => {
+    const before = makeRun([
+      makeTest('moved', { sandbox: { provider: 'docker', image: 'evalbox-base:bookworm-1' } }),
+      makeTest('stayed', { sandbox: { provider: 'docker' } }),
+    ])
+    const after = makeRun([
+      makeTest('moved', { passed: true, sandbox: { provider: 'local' } }),
+      makeTest('stayed', { sandbox: { provider: 'docker' } }),
+    ])
+    const root = parseStrictXml(
+      junitXml([after], [compareRuns(before, after, { beforeFile: 'a.json', afterFile: 'b.json' })]),
+    )
+    const props = findAll(root, 'testcase').map((c) =>
+      Object.fromEntries(findAll(c, 'property').map((p) => [p.attrs.name, p.attrs.value])),
+    )
+    expect(props[0]).toMatchObject({
+      sandbox: 'local',
+      sandbox_change: 'docker (evalbox-base:bookworm-1) → local',
+    })
+    expect(props[1]).toMatchObject({ sandbox: 'docker' })
+    expect(props[1]).not.toHaveProperty('sandbox_change')
   })
 })

@@ -1,4 +1,7 @@
+import { caseKey } from '../compare/classify.ts'
+import { sandboxLabel } from '../compare/compare-runs.ts'
 import { budgetTag } from '../compare/failure-reason.ts'
+import type { Comparison } from '../compare/types.ts'
 import type { NotRunEntry, RunFile, TestEntry } from '../store/schema.ts'
 
 // Everything outside XML 1.0's Char production (C0 controls but tab/LF/CR, U+FFFE/U+FFFF,
@@ -68,7 +71,17 @@ function failureLines(test: TestEntry): string[] {
   return lines.length > 0 ? lines : ['the eval failed']
 }
 
-function testcase(test: TestEntry, run: RunFile): string[] {
+/** Sandbox changes of a run's cases against its comparison, by case key: `docker → local`. */
+type SandboxChanges = ReadonlyMap<string, string>
+
+function sandboxChanges(comparison: Comparison | undefined): SandboxChanges {
+  const changes = new Map<string, string>()
+  for (const d of comparison?.deltas ?? [])
+    if (d.sandbox_change) changes.set(d.key, `${d.sandbox_change.before} → ${d.sandbox_change.after}`)
+  return changes
+}
+
+function testcase(test: TestEntry, run: RunFile, changes: SandboxChanges): string[] {
   const head = `    <testcase${attrs([
     ['name', test.name],
     ['classname', test.suite || test.file || run.tier],
@@ -89,6 +102,8 @@ function testcase(test: TestEntry, run: RunFile): string[] {
         ['repeat', test.repeat === undefined ? undefined : `${test.repeat}/${test.repeats ?? '?'}`],
         ['flaky', test.flaky],
         ['budget_stop', budgetTag(test)],
+        ['sandbox', test.sandbox && sandboxLabel(test.sandbox)],
+        ['sandbox_change', changes.get(caseKey(test))],
       ],
       '      ',
     ),
@@ -119,7 +134,8 @@ function skippedCase(entry: NotRunEntry, run: RunFile): string {
   return `    <testcase${head}><skipped${attrs([['message', why]])}/></testcase>`
 }
 
-function testsuite(run: RunFile): string[] {
+function testsuite(run: RunFile, comparison: Comparison | undefined): string[] {
+  const changes = sandboxChanges(comparison)
   const notRun = run.not_run ?? []
   const head = attrs([
     ['name', run.tier],
@@ -145,7 +161,7 @@ function testsuite(run: RunFile): string[] {
       ],
       '    ',
     ),
-    ...run.tests.flatMap((test) => testcase(test, run)),
+    ...run.tests.flatMap((test) => testcase(test, run, changes)),
     ...notRun.map((entry) => skippedCase(entry, run)),
     '  </testsuite>',
   ]
@@ -155,11 +171,16 @@ function testsuite(run: RunFile): string[] {
  * JUnit XML for CI test panels (GitLab, Jenkins, Buildkite, CircleCI): one `<testsuite>` per
  * run file, which is one per tier, named after the tier. Each test is a `<testcase>` (name,
  * classname = the suite, file, line, time in seconds) with `<properties>` carrying eval data
- * (score, cost_usd, turns_used, exit_reason, tier, attempts, repeat, flaky, budget_stop) and a
- * `<failure>` for failures, whose message is the case's headline; tests that did not run are `<skipped/>`. Every value is escaped and
+ * (score, cost_usd, turns_used, exit_reason, tier, attempts, repeat, flaky, budget_stop, sandbox,
+ * and sandbox_change when `comparisons[i]` — the comparison of `runs[i]` with its earlier run —
+ * found the case in another sandbox, e.g. `docker → local`) and a `<failure>` for failures,
+ * whose message is the case's headline; tests that did not run are `<skipped/>`. Every value is escaped and
  * characters XML 1.0 forbids are dropped, so the document always parses. Pure.
  */
-export function junitXml(runs: RunFile[]): string {
+export function junitXml(
+  runs: readonly RunFile[],
+  comparisons: readonly (Comparison | undefined)[] = [],
+): string {
   let tests = 0
   let failures = 0
   let skipped = 0
@@ -182,7 +203,7 @@ export function junitXml(runs: RunFile[]): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites${root}>`,
-    ...runs.flatMap(testsuite),
+    ...runs.flatMap((run, i) => testsuite(run, comparisons[i])),
     '</testsuites>',
     '',
   ].join('\n')

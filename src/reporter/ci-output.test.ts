@@ -104,10 +104,10 @@ describe('files for CI', () => {
 
   it('writes JUnit into new folders, and says so when it cannot', () => {
     const path = join(dir, 'reports', 'deep', 'evals.xml')
-    expect(writeJunit(path, [after])).toBeUndefined()
+    expect(writeJunit(path, [{ run: after }])).toBeUndefined()
     expect(readFileSync(path, 'utf8')).toContain('<testsuite name="e2e" tests="2" failures="1"')
     writeFileSync(join(dir, 'file'), '')
-    expect(writeJunit(join(dir, 'file', 'evals.xml'), [after])).toMatch(
+    expect(writeJunit(join(dir, 'file', 'evals.xml'), [{ run: after }])).toMatch(
       /^could not write the JUnit file .*file\/evals\.xml: .+\. Point `junit` or EVALBOX_JUNIT at a writable path\.$/,
     )
   })

@@ -72,17 +72,26 @@ export function appendStepSummary(
 }
 
 /**
- * Writes the JUnit XML file of the run's tiers (parent folders are created); returns an
+ * Writes the JUnit XML file of the run's tiers, with their comparisons' sandbox changes (parent
+ * folders are created); returns an
  * error message on failure.
  */
 export function writeJunit(
   path: string,
-  runs: readonly RunFile[],
+  tiers: readonly Pick<TierEnd, 'run' | 'comparison'>[],
   redact: (text: string) => string = (text) => text,
 ): string | undefined {
   try {
     mkdirSync(dirname(path), { recursive: true })
-    writeFileSync(path, redact(junitXml([...runs])))
+    writeFileSync(
+      path,
+      redact(
+        junitXml(
+          tiers.map((t) => t.run),
+          tiers.map((t) => t.comparison),
+        ),
+      ),
+    )
     return undefined
   } catch (error) {
     return `could not write the JUnit file ${path}: ${errorMessage(error)}. Point \`junit\` or EVALBOX_JUNIT at a writable path.`
@@ -147,12 +156,5 @@ export function writeCiOutputs(tiers: readonly TierEnd[], options: CiOutputOptio
     if (ci.stepSummaryPath) warn(appendStepSummary(ci.stepSummaryPath, tiers, options.redact, warnings))
   }
   const junit = junitPath(options.junit, env, options.root)
-  if (junit)
-    warn(
-      writeJunit(
-        junit,
-        tiers.map((t) => t.run),
-        options.redact,
-      ),
-    )
+  if (junit) warn(writeJunit(junit, tiers, options.redact))
 }

@@ -182,7 +182,11 @@ describe.skipIf(!available && !required)('evalbox report in Chromium', () => {
     expect(await texts('#sbs-right-pane .grades td.explanation')).toEqual([
       '3/12 tests passed; 9 failed',
       'output mentions "Fixed"',
+    ]) // The case ran in docker before and on the host now: both panes say where, the right one flags it.
+    expect(await texts('#sbs-right-pane .sandbox-change')).toEqual([
+      'Sandbox changed: docker (evalbox-base:bookworm-1) → local. The outcome may come from the sandbox, not the agent.',
     ])
+    expect(await texts('#sbs-left-pane .sandbox-change')).toEqual([])
   })
 
   it('opens a clicked row against its previous run, noting kept files that are gone', async () => {

@@ -1,3 +1,4 @@
+import { sandboxLabel } from '../../compare/compare-runs.ts'
 import { budgetTag, failureReason } from '../../compare/failure-reason.ts'
 import type { NotRunEntry, RunFile, TestEntry } from '../../store/schema.ts'
 import { describeFilter } from '../baseline-note.ts'
@@ -45,6 +46,7 @@ function ranRow(key: string, test: TestEntry): ReportCase {
     durationText: formatDuration(test.duration_ms),
     exitReason: budget ? `${test.exit_reason} (${budget})` : (test.exit_reason ?? ''),
     ...(why !== undefined && { headline: why }),
+    ...(test.sandbox && { sandbox: sandboxLabel(test.sandbox) }),
   }
 }
 

@@ -67,6 +67,8 @@ export interface ReportCase {
   exitReason: string
   /** Why a failing case failed, root cause first (the entry's headline). */
   headline?: string
+  /** Where the agent ran: `docker (evalbox-base:bookworm-1)`, `local`. */
+  sandbox?: string
   /** Why a case did not run, when it did not. */
   reason?: string
   /** For a repeat of a case that ran more than once: the case over all its repeats (pass rate, pass@k, pass^k, score). */

@@ -129,6 +129,7 @@ export function resultsFixture(): ResultsFixture {
             turns_used: 3,
             cost_usd: 0.12,
             exit_reason: 'success',
+            sandbox: { provider: 'docker', image: 'evalbox-base:bookworm-1' },
             grades: [{ name: 'unit-tests', score: 1, pass: true, explanation: '12/12 tests passed' }],
           }),
           makeTest('adds a flag', { cost_usd: 0.28, turns_used: 8, score: 1, duration_ms: 35_000 }),
@@ -156,6 +157,7 @@ export function resultsFixture(): ResultsFixture {
             cost_usd: 0.41,
             duration_ms: 61_000,
             exit_reason: 'error_max_turns',
+            sandbox: { provider: 'local' },
             grades: [
               { name: 'unit-tests', score: 0.25, pass: false, explanation: '3/12 tests passed; 9 failed' },
               { name: 'contains', score: 1, pass: true, explanation: 'output mentions "Fixed"' },

@@ -39,6 +39,7 @@ function facts(pane: HTMLElement, c: ReportCase): void {
     ['Turns', c.turns],
     ['Duration', c.durationText],
     ['Exit reason', c.exitReason],
+    ['Sandbox', c.sandbox ?? ''],
     ['Over its repeats', c.statsText ?? ''],
   ]
   for (const [label, value] of pairs) {
@@ -142,7 +143,15 @@ export function setupSideBySide(data: ReportData, runsByFile: ReadonlyMap<string
     diffBlock(pane, d.patch)
   }
 
-  function renderPane(pane: HTMLElement, run: ReportRun | undefined, key: string): void {
+  /** A case that ran in another sandbox on the right than on the left: its outcome may come from the sandbox. */
+  function sandboxChangeNote(pane: HTMLElement, left: ReportRun | undefined, c: ReportCase): void {
+    const before = left?.cases.find((x) => x.key === c.key)?.sandbox
+    if (!before || !c.sandbox || before === c.sandbox) return
+    const text = `Sandbox changed: ${before} → ${c.sandbox}. The outcome may come from the sandbox, not the agent.`
+    pane.appendChild(el('p', 'note sandbox-change', text))
+  }
+
+  function renderPane(pane: HTMLElement, run: ReportRun | undefined, key: string, left?: ReportRun): void {
     clear(pane)
     pane.setAttribute('data-run', run ? run.file : '')
     if (!run) {
@@ -158,6 +167,7 @@ export function setupSideBySide(data: ReportData, runsByFile: ReadonlyMap<string
       pane.appendChild(el('p', 'note', 'This case is not in this run.'))
       return
     }
+    sandboxChangeNote(pane, left, c)
     facts(pane, c)
     if (!c.detail) {
       pane.appendChild(el('p', 'note', 'Details of this run were left out to keep the page small.'))
@@ -199,7 +209,7 @@ export function setupSideBySide(data: ReportData, runsByFile: ReadonlyMap<string
     fillCaseSelect()
     renderCommentary()
     renderPane(byId('sbs-left-pane'), runsByFile.get(view.left), view.caseKey)
-    renderPane(byId('sbs-right-pane'), runsByFile.get(view.right), view.caseKey)
+    renderPane(byId('sbs-right-pane'), runsByFile.get(view.right), view.caseKey, runsByFile.get(view.left))
   }
 
   for (const side of ['left', 'right'] as const) {
