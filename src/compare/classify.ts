@@ -1,3 +1,4 @@
+import { caseKey } from '../store/baseline.ts'
 import type { NotRunEntry, RunFile, TestEntry } from '../store/schema.ts'
 import { fisherExact } from './fisher.ts'
 
@@ -89,12 +90,6 @@ export function classify(
   if (before.passed === 0 && after.passed === 0) return { outcome: 'still-failing', p }
   if (before.passed === before.runs && after.passed === after.runs) return { outcome: 'passing', p }
   return { outcome: 'flaky', p }
-}
-
-/** The identity repeats of one case share: suite plus `case_name` (else the test name). */
-export function caseKey(test: Pick<TestEntry, 'suite' | 'name' | 'case_name'>): string {
-  const name = test.case_name ?? test.name
-  return test.suite ? `${test.suite} › ${name}` : name
 }
 
 /** One case of a run: its entries (its repeats, in run order). */

@@ -1,7 +1,7 @@
+export { caseKey } from '../store/baseline.ts'
 export {
   type CaseStatus,
   type ClassifiedCase,
-  caseKey,
   classify,
   classifyRuns,
   DEFAULT_ALPHA,

@@ -1,9 +1,10 @@
-import { type CaseStatus, caseKey } from '../compare/classify.ts'
+import type { CaseStatus } from '../compare/classify.ts'
 import { sandboxChanged } from '../compare/commentary.ts'
 import { budgetTag } from '../compare/failure-reason.ts'
 import type { GateResult } from '../compare/gate.ts'
 import { formatCounts } from '../compare/gate-message.ts'
 import type { Comparison } from '../compare/types.ts'
+import { caseKey } from '../store/baseline.ts'
 import type { RunFile, TestEntry } from '../store/schema.ts'
 
 export { stepSummary } from './step-summary.ts'

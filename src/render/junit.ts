@@ -1,7 +1,7 @@
-import { caseKey } from '../compare/classify.ts'
 import { sandboxLabel } from '../compare/compare-runs.ts'
 import { budgetTag } from '../compare/failure-reason.ts'
 import type { Comparison } from '../compare/types.ts'
+import { caseKey } from '../store/baseline.ts'
 import type { NotRunEntry, RunFile, TestEntry } from '../store/schema.ts'
 
 // Everything outside XML 1.0's Char production (C0 controls but tab/LF/CR, U+FFFE/U+FFFF,

@@ -36,6 +36,22 @@ const find = (current: RunFile, maxRuns?: number) => {
 }
 
 describe('findBaseline', () => {
+  it('takes all repeats of a case from one run, whatever their count was there', () => {
+    const repeats = (n: number, hour: number, passed: boolean) =>
+      makeRun(
+        Array.from({ length: n }, (_, i) =>
+          makeTest(`r (repeat ${i + 1}/${n})`, { case_name: 'r', repeat: i + 1, repeats: n, passed }),
+        ),
+        { timestamp: at(hour) },
+      )
+    save('1.json', repeats(5, 1, false))
+    save('2.json', repeats(3, 2, true))
+    const { baseline } = find(repeats(5, 3, true))
+    expect(baseline?.caseSources).toEqual({ 'suite › r': '2.json' })
+    expect(baseline?.composite).toBe(false)
+    expect(baseline?.run.tests.map((t) => t.passed)).toEqual([true, true, true])
+  })
+
   it('takes each case from the last run that ran it, past a filtered run', () => {
     save('1.json', suite(['!a', 'b', 'c'], 1))
     save('2.json', suite(['b'], 2, { filter: { test_name_pattern: 'b' } }))

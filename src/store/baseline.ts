@@ -54,9 +54,13 @@ export interface FindBaselineOptions {
   warn?: (message: string) => void
 }
 
-/** The identity of a case across runs: `suite › name`, or the name when the suite is empty. */
-export function caseKey(test: { suite: string; name: string }): string {
-  return test.suite ? `${test.suite} › ${test.name}` : test.name
+/**
+ * The identity of a case across runs, which its repeats share: `suite › case_name` (else the
+ * test name), or the name alone when the suite is empty.
+ */
+export function caseKey(test: { suite: string; name: string; case_name?: string | undefined }): string {
+  const name = test.case_name ?? test.name
+  return test.suite ? `${test.suite} › ${name}` : name
 }
 
 /** True when the run ran only part of the suite. Files without a `filter` are unfiltered. */

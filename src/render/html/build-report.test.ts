@@ -184,4 +184,26 @@ describe('buildReport', () => {
       }),
     )
   })
+
+  it("opens with takeaways over each case's last run: a filtered previous run adds nothing", () => {
+    const dir = join(fx.dir, 'filtered')
+    mkdirSync(dir)
+    const at = (hour: number) => ({ timestamp: `2026-01-02T0${hour}:00:00.000Z` })
+    const save = (name: string, r: ReturnType<typeof makeRun>) =>
+      writeFileSync(join(dir, name), JSON.stringify(r))
+    save(
+      '0.1.0-main-e2e-20260102-010000.json',
+      makeRun([makeTest('a', { passed: false }), makeTest('b')], at(1)),
+    )
+    save(
+      '0.1.0-main-e2e-20260102-020000.json',
+      makeRun([makeTest('b')], { ...at(2), filter: { test_name_pattern: 'b' } }),
+    )
+    save('0.1.0-main-e2e-20260102-030000.json', makeRun([makeTest('a'), makeTest('b')], at(3)))
+    const data = buildReport(dir)
+    const takeaways = data.comparison?.commentary.join('\n') ?? ''
+    expect(takeaways).not.toMatch(/New:|without a previous result/)
+    expect(takeaways).toContain('Fixed: "a" now passes.')
+    expect(data.comparison?.caseKey).toBe('suite › a')
+  })
 })

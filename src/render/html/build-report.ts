@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path'
 import { describeValue, EvalboxError } from '../../core/errors.ts'
+import { findBaseline } from '../../store/baseline.ts'
 import { listRuns, loadRunFile, type RunSummary, summarize } from '../../store/read-results.ts'
 import type { RunFile, TestEntry } from '../../store/schema.ts'
 import { caseDetail, type DetailLimits, detailSize } from './case-detail.ts'
@@ -127,6 +128,10 @@ export function buildReport(dir: string, options: BuildReportOptions = {}): Repo
   const after = pair ? byPath.get(pair[1]!.path)! : loaded[0]!
   const beforeSummary = pair ? pair[0] : previousOf(after.summary, listed)
   const before = beforeSummary ? (byPath.get(beforeSummary.path) ?? load(beforeSummary, warn)) : undefined
+  // Two runs named: exactly those. Else each case against the last run that ran it.
+  const baseline = pair
+    ? undefined
+    : findBaseline(listed, after.run, { exclude: [after.summary.path], warn })?.run
   if (before && !byPath.has(before.summary.path)) {
     loaded.push(before)
     byPath.set(before.summary.path, before)
@@ -155,7 +160,7 @@ export function buildReport(dir: string, options: BuildReportOptions = {}): Repo
     tier: options.tier ?? null,
     runs,
     selected: after.view.file,
-    comparison: reportComparison(after, before),
+    comparison: reportComparison(after, before, baseline),
     warnings,
     maxTextBytes,
   }

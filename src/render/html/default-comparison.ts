@@ -41,16 +41,19 @@ function firstCase(after: ReportRun, deltas: readonly CaseDelta[]): string | nul
 
 /**
  * The comparison the side-by-side view opens with: `after` against `before` (or alone when
- * `before` is absent), the case to show first, and the takeaways of `commentary`. Pure.
+ * `before` is absent), the case to show first, and the takeaways of `commentary`. The cases
+ * are compared with `baseline` when given — each case's last run (see `findBaseline`), so a
+ * filtered `before` does not make the rest "added" — else with `before`. Pure.
  */
 export function reportComparison(
   after: { view: ReportRun; run: RunFile },
   before: { view: ReportRun; run: RunFile } | undefined,
+  baseline?: RunFile,
 ): ReportComparison {
   if (!before) {
     return { before: null, after: after.view.file, caseKey: firstCase(after.view, []), commentary: [] }
   }
-  const comparison = compareRuns(before.run, after.run, {
+  const comparison = compareRuns(baseline ?? before.run, after.run, {
     beforeFile: before.view.file,
     afterFile: after.view.file,
   })
