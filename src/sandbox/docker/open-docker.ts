@@ -21,13 +21,27 @@ export async function openDockerSandbox(
   settings: RunSettings,
   extra: { workspace: string | undefined; labels: Record<string, string> },
 ): Promise<Sandbox> {
-  const image = await resolveImage(spec, settings)
   const service = serviceOf(settings)
+  // Before this worker's first container: the run removes its containers at the end only if told.
+  if (service) await announce(service)
+  const image = await resolveImage(spec, settings)
   return acquireDockerSandbox(
     dockerOptions(spec, image, extra),
     spec.warm ?? 0,
     service ? (pooled, warm) => requestSandbox(service, pooled, warm) : undefined,
   )
+}
+
+const announced = new Map<string, Promise<void>>()
+
+/** Pings `service` once per worker and service; a failure is left to the requests that follow. */
+function announce(service: ServiceAddress): Promise<void> {
+  let done = announced.get(service.url)
+  if (!done) {
+    done = pingService(service).catch(() => {})
+    announced.set(service.url, done)
+  }
+  return done
 }
 
 /** The run's sandbox service, when there is one (in an evals run using Docker). */

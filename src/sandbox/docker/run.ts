@@ -4,23 +4,34 @@ import { removeRunContainers, spawnReaper, sweepOrphans } from './lifecycle.ts'
 import { dockerOptions, imageRequest } from './open-docker.ts'
 import { type SandboxService, startSandboxService } from './sandbox-service.ts'
 
-const services = new Map<string, SandboxService>()
+const services = new Map<string, { service: SandboxService; swept: () => Promise<void> | undefined }>()
 
 /**
- * Run-level Docker work, once in the main process when the engine answers: remove what dead
- * runs left behind, start the sandbox service (one build per run, the warm pools), fill the
- * warm pool of the project's default spec before the first case, and make sure every
- * container of this run is removed at the end — also when the run is interrupted.
+ * Run-level Docker work, once in the main process when the engine answers: start the sandbox
+ * service (one build per run, the warm pools; a few ms, no Docker client), fill the warm pool
+ * of the project's default spec before the first case, and, once the run uses Docker (a
+ * worker's first container, a pool), remove what dead runs left behind and make sure every
+ * container of this run is removed at the end — also when the run is interrupted. A run that
+ * never uses Docker loads no Docker client and lists no containers.
  */
 export async function prepareDockerRun(run: RunContext): Promise<void> {
   const { settings, labels, log } = run
-  const swept = await sweepOrphans(settings.runId).catch(() => 0)
-  if (swept > 0) log(`evalbox: removed ${swept} container(s) left by runs that no longer exist`)
-  const service = await startSandboxService({ root: settings.root, labels, log })
-  services.set(settings.runId, service)
+  let sweep: Promise<void> | undefined
+  const onFirstUse = () => {
+    sweep = sweepOrphans(settings.runId).then(
+      (swept) => {
+        if (swept > 0) log(`evalbox: removed ${swept} container(s) left by runs that no longer exist`)
+      },
+      () => {},
+    )
+  }
+  const service = await startSandboxService({ root: settings.root, labels, log, onFirstUse })
+  services.set(settings.runId, { service, swept: () => sweep })
   settings.brokerUrl = service.url
   settings.brokerToken = service.token
-  run.onInterrupt(() => spawnReaper(settings.runId))
+  run.onInterrupt(() => {
+    if (service.used) spawnReaper(settings.runId)
+  })
 
   const spec = settings.sandboxDefaults
   if (spec?.warm && run.providerOf(spec) === 'docker') {
@@ -37,11 +48,13 @@ export async function prepareDockerRun(run: RunContext): Promise<void> {
   }
 }
 
-/** Stops the run's service (its pools drained) and removes every container of the run. */
+/** Stops the run's service (its pools drained) and removes every container of the run, if it used Docker. */
 export async function cleanupDockerRun(run: RunContext): Promise<void> {
   const { runId } = run.settings
-  const service = services.get(runId)
+  const started = services.get(runId)
   services.delete(runId)
-  await service?.close()
+  await started?.service.close()
+  if (started && !started.service.used) return
+  await started?.swept()
   await removeRunContainers(runId)
 }

@@ -29,6 +29,11 @@ export interface SandboxService extends ServiceAddress {
   prewarm(spec: DockerSandboxOptions, warm: number): Promise<void>
   /** Stops the service and removes the containers still waiting in the pools. */
   close(): Promise<void>
+  /**
+   * True once a worker said it uses Docker (every worker does before its first container) or
+   * a pool was filled here: a run that never did has no containers to remove.
+   */
+  readonly used: boolean
 }
 
 /** What the service is for: the run it serves. */
@@ -38,6 +43,8 @@ export interface SandboxServiceOptions {
   /** The run's labels (`runLabels`): every container the service makes carries them. */
   labels: Record<string, string>
   log?: (message: string) => void
+  /** Called once, on the first use of Docker in the run (see `SandboxService.used`). */
+  onFirstUse?: () => void
 }
 
 /** Most warm containers one spec may ask for. */
@@ -59,6 +66,12 @@ const MAX_WARM = 64
  */
 export async function startSandboxService(options: SandboxServiceOptions): Promise<SandboxService> {
   const { log = () => {} } = options
+  let used = false
+  const use = () => {
+    if (used) return
+    used = true
+    options.onFirstUse?.()
+  }
   const root = await realpath(options.root)
   const { buildImage, ensureImage } = await import('./images.ts')
   const { drainPools, prewarmPool, takeFromPool } = await import('./warm-pool.ts')
@@ -117,6 +130,7 @@ export async function startSandboxService(options: SandboxServiceOptions): Promi
       res.end(JSON.stringify({ error: 'unauthorized: this service takes requests of its own run only' }))
       return
     }
+    use()
     void handle(req, res, routes)
   })
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready))
@@ -125,7 +139,13 @@ export async function startSandboxService(options: SandboxServiceOptions): Promi
     url: `http://127.0.0.1:${port}`,
     token,
     image,
-    prewarm: (spec, warm) => prewarmPool(owned(spec), warm),
+    prewarm: (spec, warm) => {
+      use()
+      return prewarmPool(owned(spec), warm)
+    },
+    get used() {
+      return used
+    },
     close: async () => {
       await new Promise((closed) => server.close(() => closed(undefined)))
       await drainPools()
@@ -266,7 +286,10 @@ function post(
   })
 }
 
-/** Says hello to the run's sandbox service (opens the connection a first case would). */
+/**
+ * Says hello to the run's sandbox service: opens the connection a first case would, and tells
+ * the run it uses Docker (its orphan sweep and final container removal depend on that).
+ */
 export async function pingService(service: ServiceAddress): Promise<void> {
   await call(service, '/ping', {})
 }
