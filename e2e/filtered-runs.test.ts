@@ -42,8 +42,8 @@ test('filtered runs: each case is compared with its last run, and filtered runs 
 
   const compare = await runCli(dir, ['compare', '--dir', 'results', '--json'])
   expect(compare.exitCode, compare.stderr).toBe(0)
-  const json = JSON.parse(compare.stdout) as { added: number; baseline: { cases: Record<string, string> } }
-  expect(json.added).toBe(0)
+  const json = JSON.parse(compare.stdout) as { counts: { added: number }; baseline: { cases: Record<string, string> } }
+  expect(json.counts.added).toBe(0)
   expect(json.baseline.cases['capitals › France']).toBe(basename(first))
   expect(json.baseline.cases['capitals › Japan']).toBe(basename(second))
   expect(json.baseline.cases['sums › one plus two']).toBe(basename(first))
