@@ -302,3 +302,19 @@ describe('secrets: a canary through every channel', () => {
     expect(files.filter((file) => file.found.length > 0)).toEqual([])
   })
 })
+
+attack(
+  'a plain Vitest test in an evals project: the error the main process records is redacted',
+  async () => {
+    const dir = copyFixture('secrets-plain', 'attacks')
+    const run = await runVitest(dir, ['--project', 'evals'], {
+      env: { ANTHROPIC_API_KEY: KEY, MY_DECLARED_VALUE: DECLARED },
+    })
+    expect(run.exitCode, run.stdout + run.stderr).toBe(1)
+    const text = readFileSync(resultFiles(join(dir, '.evals'))[0]!, 'utf8')
+    expect(leaks(Buffer.from(text))).toEqual([])
+    expect(text).toContain(
+      'plain test saw key=[REDACTED:ANTHROPIC_API_KEY] declared=[REDACTED:MY_DECLARED_VALUE]',
+    )
+  },
+)

@@ -6,9 +6,10 @@ import type { NotRunEntry, TestEntry } from '../store/schema.ts'
 /**
  * The result entry of a finished test: the worker's entry from `task.meta.evalbox`, with
  * what only the main process knows (the final state after retries, attempts, file). A plain
- * Vitest test in an evals project gets an honest minimal entry.
+ * Vitest test in an evals project gets an honest minimal entry. The worker's entry is redacted
+ * already (buildEntry); `redact` is applied to every string added here.
  */
-export function toEntry(testCase: TestCase, root: string): TestEntry {
+export function toEntry(testCase: TestCase, root: string, redact: (text: string) => string): TestEntry {
   const result = testCase.result()
   const diagnostic = testCase.diagnostic()
   const meta = testCase.meta().evalbox
@@ -16,8 +17,8 @@ export function toEntry(testCase: TestCase, root: string): TestEntry {
   const entry: TestEntry = meta
     ? { ...meta }
     : {
-        name: testCase.name,
-        suite: suiteOf(testCase, root),
+        name: redact(testCase.name),
+        suite: redact(suiteOf(testCase, root)),
         tier: 'e2e',
         passed,
         duration_ms: Math.round(diagnostic?.duration ?? 0),
@@ -26,7 +27,7 @@ export function toEntry(testCase: TestCase, root: string): TestEntry {
   entry.passed = passed
   entry.status = passed ? 'passed' : 'failed'
   entry.id = testCase.id
-  entry.file = relative(root, testCase.module.moduleId)
+  entry.file = redact(relative(root, testCase.module.moduleId))
   const line = lineOf(testCase)
   if (line !== undefined) entry.line = line
   const attempts = (diagnostic?.retryCount ?? 0) + 1
@@ -34,7 +35,7 @@ export function toEntry(testCase: TestCase, root: string): TestEntry {
   if (diagnostic?.flaky) entry.flaky = true
   if (!passed && !entry.error && result.state === 'failed') {
     const first = result.errors?.[0]
-    if (first) entry.error = first.message ?? String(first)
+    if (first) entry.error = redact(first.message ?? String(first))
   }
   return entry
 }

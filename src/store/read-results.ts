@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import type { z } from 'zod'
 import { EvalboxError, errorMessage } from '../core/errors.ts'
-import { findFilesSync } from '../core/glob.ts'
 import { check } from '../core/validate.ts'
 import {
   notRunEntrySchema,
@@ -171,7 +170,15 @@ export function listRuns(dir: string, options: ListRunsOptions = {}): RunSummary
   const warn = options.warn ?? (() => {})
   let names: string[]
   try {
-    names = findFilesSync(dir, ['*.json', '!.*'], { deep: 1 })
+    // One folder, one suffix: a plain listing (a glob walker costs its load in every run's end).
+    names = readdirSync(dir, { withFileTypes: true })
+      .filter(
+        (entry) =>
+          (entry.isFile() || entry.isSymbolicLink()) &&
+          entry.name.endsWith('.json') &&
+          !entry.name.startsWith('.'),
+      )
+      .map((entry) => entry.name)
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return []
     throw new EvalboxError('NO_RESULTS', `Cannot read results directory ${dir}: ${errorMessage(cause)}.`, {
