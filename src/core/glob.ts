@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import type FastGlob from 'fast-glob'
-import picomatch from 'picomatch'
+import type Picomatch from 'picomatch'
 
 /**
  * evalbox's one glob dialect, for every option that takes globs (`unitTests({ tests,
@@ -59,8 +59,8 @@ function normalizePath(path: string): string {
 export function globMatcher(globs: string | readonly string[]): (path: string) => boolean {
   const { include, exclude } = split(typeof globs === 'string' ? [globs] : globs)
   if (include.length === 0 && exclude.length === 0) return () => false
-  const included = include.length > 0 ? picomatch(include, MATCH_OPTIONS) : () => true
-  const excluded = exclude.length > 0 ? picomatch(exclude, MATCH_OPTIONS) : () => false
+  const included = include.length > 0 ? picomatch()(include, MATCH_OPTIONS) : () => true
+  const excluded = exclude.length > 0 ? picomatch()(exclude, MATCH_OPTIONS) : () => false
   return (path) => {
     const normal = normalizePath(path)
     return included(normal) && !excluded(normal)
@@ -76,6 +76,13 @@ export function matchesGlob(path: string, globs: string | readonly string[]): bo
  * fast-glob, loaded on the first walk: it is most of what loading evalbox costs in a run that
  * never lists a folder (about 25 ms in every worker and in the main process).
  */
+let picomatchModule: typeof Picomatch | undefined
+/** picomatch, loaded on the first match: most eval files never match a glob. */
+function picomatch(): typeof Picomatch {
+  picomatchModule ??= createRequire(import.meta.url)('picomatch') as typeof Picomatch
+  return picomatchModule
+}
+
 let fastGlob: typeof FastGlob | undefined
 function walker(): typeof FastGlob {
   fastGlob ??= createRequire(import.meta.url)('fast-glob') as typeof FastGlob

@@ -1,5 +1,3 @@
-import http from 'node:http'
-import https from 'node:https'
 import { errorMessage } from '../../core/errors.ts'
 import { engineOptions, unreachableError } from './engine.ts'
 
@@ -26,13 +24,15 @@ export async function probeEngine(timeoutMs = 2_000): Promise<ProbeResult> {
       (error: unknown) => ({ ok: false, endpoint, message: errorMessage(error) }) as const,
     )
   }
+  const secure = options.protocol === 'https'
+  // Loaded here, not with evalbox: workers never probe, and node:https brings TLS.
+  const { request: send } = secure ? await import('node:https') : await import('node:http')
   return new Promise((resolve) => {
     const fail = (error: unknown) => {
       request.destroy()
       resolve({ ok: false, endpoint, message: unreachableError(endpoint, error).message })
     }
-    const secure = options.protocol === 'https'
-    const request = (secure ? https : http).request(
+    const request = send(
       {
         method: 'GET',
         path: '/_ping',
