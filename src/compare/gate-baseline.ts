@@ -31,7 +31,7 @@ export function loadBaseline(path: string, tier: string | undefined): RunFile {
       `No baseline at ${path}. Bless a run you trust with \`evalbox baseline bless\` (and commit the file), or gate against the previous run with --previous.`,
     )
   }
-  const baseline = loadRunFile(path)
+  const baseline = loadRunFile(path, { slim: true })
   if (baseline._partial) {
     throw new EvalboxError(
       'RESULT_FILE_INVALID',

@@ -117,7 +117,7 @@ export function findBaseline(
     read++
     let run: RunFile
     try {
-      run = loadRunFile(summary.path, { warn: options.warn ?? (() => {}) })
+      run = loadRunFile(summary.path, { warn: options.warn ?? (() => {}), slim: true })
     } catch (error) {
       options.warn?.(`passed over ${summary.file} as a baseline run: ${errorMessage(error)}`)
       continue

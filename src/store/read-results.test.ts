@@ -60,6 +60,50 @@ describe('loadRunFile', () => {
     expect(thrown(() => loadRunFile(broken, { warn: () => {} })).message).toContain('`branch`')
   })
 
+  it('slim: the tests without outputs, prompts and transcripts (kept where no tool_summary is), the same checks', () => {
+    const full = makeRun(
+      [
+        makeTest('a', {
+          output: 'x'.repeat(5000),
+          prompt: 'p',
+          transcript: transcriptWithTools('Bash'),
+          tool_summary: { Bash: 1 },
+        }),
+        makeTest('b', { output: 'y', transcript: transcriptWithTools('Read') }),
+      ],
+      { timestamp: '2026-11-21T10:00:00.000Z' },
+    )
+    const path = put('slim.json', JSON.stringify(full, null, 2))
+    const slim = loadRunFile(path, { slim: true })
+    expect(slim).toEqual({
+      ...full,
+      tests: [
+        { ...full.tests[0], output: undefined, prompt: undefined, transcript: undefined },
+        { ...full.tests[1], output: undefined },
+      ].map((t) => JSON.parse(JSON.stringify(t))),
+    })
+    // A cut-short file and an invalid entry are refused as a whole load refuses them.
+    const text = JSON.stringify(full)
+    expect(thrown(() => loadRunFile(put('cut.json', text.slice(0, -10)), { slim: true })).code).toBe(
+      'RESULT_FILE_INVALID',
+    )
+    const bad = put('bad.json', { ...full, tests: [{ ...makeTest('c'), passed: 'yes' }] })
+    expect(thrown(() => loadRunFile(bad, { slim: true })).message).toContain('`tests[0].passed`')
+  })
+
+  it('lists a run from its header: its tests are read past, a cut-short file is skipped with a warning', () => {
+    put('ok.json', run('2026-11-21T10:00:00.000Z'))
+    const text = JSON.stringify(run('2026-11-22T10:00:00.000Z'))
+    put('cut.json', text.slice(0, text.length - 3))
+    const warnings: string[] = []
+    expect(listRuns(dir, { warn: (m) => warnings.push(m) }).map((r) => [r.file, r.passed, r.total])).toEqual([
+      ['ok.json', 1, 2],
+    ])
+    expect(warnings).toEqual([
+      expect.stringMatching(/cut\.json is not valid JSON \(it ends before its last `}`\)/),
+    ])
+  })
+
   it('loads a seed-002-shaped file (no evalbox additions)', () => {
     const seed = {
       ...run('2026-01-01T00:00:00Z'),

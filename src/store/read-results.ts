@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path'
 import type { z } from 'zod'
 import { EvalboxError, errorMessage } from '../core/errors.ts'
 import { check } from '../core/validate.ts'
+import { scanTopLevel } from './scan-json.ts'
 import {
   notRunEntrySchema,
   type RunFile,
@@ -47,6 +48,9 @@ export interface ListRunsOptions {
   warn?: (message: string) => void
 }
 
+// The tests are almost all of a big file: a listing reads past them, a slim load one by one.
+const LIFTED = new Set(['tests'])
+
 type ReadOutcome = { ok: true; run: RunFile } | { ok: false; error: EvalboxError }
 
 /** Options for {@link loadRunFile}. */
@@ -57,6 +61,20 @@ export interface LoadRunFileOptions {
    * @default refuse the file
    */
   warn?: (message: string) => void
+  /**
+   * Read the tests one at a time and leave out their `output`, `prompt` and `transcript` (a
+   * transcript stays when the entry has no `tool_summary`, which is counted from it): what
+   * comparisons and gates need, in a fraction of the memory of a big file.
+   * @default false
+   */
+  slim?: boolean
+}
+
+/** The fields a slim test entry leaves out (see `LoadRunFileOptions.slim`). */
+function slimEntry(entry: unknown): unknown {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry
+  const { output, prompt, transcript, ...rest } = entry as Record<string, unknown>
+  return 'tool_summary' in rest || transcript === undefined ? rest : { ...rest, transcript }
 }
 
 /** The entries of a run that pass their schema; `warn` hears about each one left out. */
@@ -78,11 +96,34 @@ function validEntries(path: string, run: RunFile, warn: (message: string) => voi
   return { ...run, tests, ...(notRun && { not_run: notRun }) }
 }
 
-function readRun(path: string, schema: z.ZodType<unknown> = runFileSchema): ReadOutcome {
+/**
+ * Reads a run file: whole, or (`mode` 'header') past its tests without keeping them, for a
+ * listing, or (`mode` 'slim') test by test, each slimmed (see `LoadRunFileOptions.slim`).
+ */
+function readRun(
+  path: string,
+  schema: z.ZodType<unknown> = runFileSchema,
+  mode: 'whole' | 'header' | 'slim' = 'whole',
+): ReadOutcome {
   let text: string
+  const tests: unknown[] = []
   try {
-    text = readFileSync(path, 'utf8')
+    if (mode === 'whole') text = readFileSync(path, 'utf8')
+    else {
+      const scanned = scanTopLevel(path, LIFTED, (_, element) => {
+        if (mode === 'slim') tests.push(slimEntry(JSON.parse(element)))
+      })
+      if (scanned.truncated) {
+        const message = `${path} is not valid JSON (it ends before its last \`}\`). A run killed mid-write can leave a cut-short file; delete it or re-run the evals.`
+        return { ok: false, error: new EvalboxError('RESULT_FILE_INVALID', message) }
+      }
+      text = scanned.header
+    }
   } catch (cause) {
+    if (cause instanceof SyntaxError) {
+      const message = `${path} is not valid JSON (${errorMessage(cause)}). A run killed mid-write can leave a cut-short file; delete it or re-run the evals.`
+      return { ok: false, error: new EvalboxError('RESULT_FILE_INVALID', message, { cause }) }
+    }
     const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT'
     const error = missing
       ? new EvalboxError(
@@ -102,6 +143,8 @@ function readRun(path: string, schema: z.ZodType<unknown> = runFileSchema): Read
     const message = `${path} is not valid JSON (${errorMessage(cause)}). A run killed mid-write can leave a cut-short file; delete it or re-run the evals.`
     return { ok: false, error: new EvalboxError('RESULT_FILE_INVALID', message, { cause }) }
   }
+  if (mode === 'slim' && typeof data === 'object' && data !== null && Array.isArray((data as RunFile).tests))
+    (data as RunFile).tests = tests as RunFile['tests']
   const record = typeof data === 'object' && data !== null && !Array.isArray(data) ? data : undefined
   if (!record || !('schema_version' in record || 'tests' in record)) {
     const message = `${path} is not an evalbox run file (it has no \`schema_version\` or \`tests\`). Keep other JSON files out of the results directory.`
@@ -130,7 +173,7 @@ function readRun(path: string, schema: z.ZodType<unknown> = runFileSchema): Read
  */
 export function loadRunFile(path: string, options: LoadRunFileOptions = {}): RunFile {
   const { warn } = options
-  const outcome = readRun(path, warn ? runHeaderSchema : runFileSchema)
+  const outcome = readRun(path, warn ? runHeaderSchema : runFileSchema, options.slim ? 'slim' : 'whole')
   if (!outcome.ok) throw outcome.error
   return warn ? validEntries(path, outcome.run, warn) : outcome.run
 }
@@ -189,7 +232,7 @@ export function listRuns(dir: string, options: ListRunsOptions = {}): RunSummary
   for (const name of names) {
     const path = resolve(join(dir, name))
     // Listing needs the top-level fields only; a file's tests are checked when it is loaded.
-    const outcome = readRun(path, runHeaderSchema)
+    const outcome = readRun(path, runHeaderSchema, 'header')
     if (outcome.ok) summaries.push(summarize(path, outcome.run))
     else warn(`Skipped a file in the results directory: ${outcome.error.message}`)
   }

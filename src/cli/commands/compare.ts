@@ -40,7 +40,7 @@ function newestPair(io: CliIo, flags: CommandFlags): Pair {
       `No ${what} in ${dir}. Run the evals first, or point --dir or EVALBOX_DIR at the results directory.`,
     )
   }
-  const after = loadRunFile(latest.path, { warn: warnTo(io) })
+  const after = loadRunFile(latest.path, { warn: warnTo(io), slim: true })
   const baseline = findBaseline(runs, after, { exclude: [latest.path], warn: warnTo(io) })
   return { afterPath: latest.path, after, ...(baseline && { baseline }) }
 }
@@ -48,7 +48,7 @@ function newestPair(io: CliIo, flags: CommandFlags): Pair {
 /** With one file: that run and the runs before it, looked up in `--dir` or the file's folder. */
 function previousPair(io: CliIo, flags: CommandFlags, file: string): Pair {
   const afterPath = resolveRunPath(io, file, resultsDir(io, flags.dir))
-  const after = loadRunFile(afterPath, { warn: warnTo(io) })
+  const after = loadRunFile(afterPath, { warn: warnTo(io), slim: true })
   const dir = flags.dir ? resultsDir(io, flags.dir) : dirname(afterPath)
   const runs = listRuns(dir, { warn: warnTo(io) })
   const baseline = findBaseline(runs, after, { exclude: [afterPath], warn: warnTo(io) })
@@ -70,7 +70,7 @@ export function compareCommand(args: string[], io: CliIo): number {
     const dir = resultsDir(io, flags.dir)
     const beforePath = resolveRunPath(io, positionals[0]!, dir)
     const afterPath = resolveRunPath(io, positionals[1]!, dir)
-    pair = { beforePath, afterPath, after: loadRunFile(afterPath, { warn: warnTo(io) }) }
+    pair = { beforePath, afterPath, after: loadRunFile(afterPath, { warn: warnTo(io), slim: true }) }
   } else {
     pair = positionals.length === 1 ? previousPair(io, flags, positionals[0]!) : newestPair(io, flags)
   }
@@ -86,7 +86,7 @@ export function compareCommand(args: string[], io: CliIo): number {
       )
     return 0
   }
-  const before = baseline?.run ?? loadRunFile(beforePath, { warn: warnTo(io) })
+  const before = baseline?.run ?? loadRunFile(beforePath, { warn: warnTo(io), slim: true })
   const comparison = compareRuns(before, after, { beforeFile: beforePath, afterFile: afterPath })
   if (flags.json) {
     const sources = baseline && { baseline: { runs: baseline.sources, cases: baseline.caseSources } }

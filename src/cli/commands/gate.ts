@@ -65,13 +65,13 @@ function againstBaseline(io: CliIo, flags: CommandFlags, runs: RunSummary[], dir
     )
   }
   const label = `baseline ${displayPath(io, path)} (${baseline.branch} @ ${formatTime(baseline.timestamp)}, ${baseline.git_sha.slice(0, 7)})`
-  const after = loadRunFile(latest.path, { warn: warnTo(io) })
+  const after = loadRunFile(latest.path, { warn: warnTo(io), slim: true })
   return { after, afterPath: latest.path, before: baseline, beforePath: path, beforeLabel: label }
 }
 
 function againstPrevious(io: CliIo, flags: CommandFlags, runs: RunSummary[], dir: string): Sides {
   const latest = newest(runs, dir, flags.tier)
-  const after = loadRunFile(latest.path, { warn: warnTo(io) })
+  const after = loadRunFile(latest.path, { warn: warnTo(io), slim: true })
   // Each case against the last run that ran it (a filtered run stands only for its cases).
   const baseline = findBaseline(runs, after, { exclude: [latest.path], warn: warnTo(io) })
   if (!baseline) return { after, afterPath: latest.path, beforeLabel: 'no previous run' }
