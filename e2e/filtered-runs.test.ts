@@ -42,7 +42,10 @@ test('filtered runs: each case is compared with its last run, and filtered runs 
 
   const compare = await runCli(dir, ['compare', '--dir', 'results', '--json'])
   expect(compare.exitCode, compare.stderr).toBe(0)
-  const json = JSON.parse(compare.stdout) as { counts: { added: number }; baseline: { cases: Record<string, string> } }
+  const json = JSON.parse(compare.stdout) as {
+    counts: { added: number }
+    baseline: { cases: Record<string, string> }
+  }
   expect(json.counts.added).toBe(0)
   expect(json.baseline.cases['capitals › France']).toBe(basename(first))
   expect(json.baseline.cases['capitals › Japan']).toBe(basename(second))

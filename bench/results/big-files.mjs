@@ -52,9 +52,8 @@ function runFile(timestamp) {
   }
 }
 const files = ['1.0.0-main-e2e-20260101-100000.json', '1.0.0-main-e2e-20260102-100000.json']
-files.forEach((name, i) =>
-  writeFileSync(join(results, name), JSON.stringify(runFile(`2026-01-0${i + 1}T10:00:00.000Z`))),
-)
+for (const [i, name] of files.entries())
+  writeFileSync(join(results, name), JSON.stringify(runFile(`2026-01-0${i + 1}T10:00:00.000Z`)))
 const mb = (bytes) => Math.round(bytes / 1024 / 1024)
 const size = mb(statSync(join(results, files[1])).size)
 
