@@ -116,7 +116,7 @@ describe('loadRunFile', () => {
       return entry.name !== 'b'
     }
     const [a, b, c] = loadRunFile(path, { slim: true, outputs: { pick, maxChars: 10 } }).tests
-    expect(seen).toEqual(['a', 'b'])
+    expect(seen).toEqual(['a', 'b', 'c'])
     expect(a).toMatchObject({
       output: 'é'.repeat(10),
       output_bytes: 600,
@@ -130,6 +130,9 @@ describe('loadRunFile', () => {
       output_bytes: 5,
     })
     expect(c).toEqual(full.tests[2])
+    const only = loadRunFile(path, { slim: true, outputs: { pick, maxChars: 10, onlyPicked: true } })
+    expect(only.tests.map((t) => t.name)).toEqual(['a', 'c'])
+    expect(only.total_tests).toBe(3)
   })
 
   it('lists a run from its header: its tests are read past, a cut-short file is skipped with a warning', () => {

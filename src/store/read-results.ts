@@ -72,26 +72,37 @@ export interface LoadRunFileOptions {
   /**
    * With `slim`: each test's `output` is still left out, but its size in UTF-8 bytes is kept in
    * `output_bytes`; the tests `pick` chooses (it sees each entry as read) keep their `output`,
-   * cut to its first `maxChars` characters, and their `transcript`. For a report that embeds
-   * the outputs of a few cases of a big file and says how long each one really is.
+   * cut to its first `maxChars` characters, and their `transcript`. With `onlyPicked`, the
+   * other tests are left out of `tests` altogether (and an invalid entry's index in a warning
+   * counts only the picked ones). For a report that embeds the outputs of a few cases of a big
+   * file and says how long each one really is.
    * @default leave every output out
    */
-  outputs?: { pick: (entry: Readonly<Record<string, unknown>>) => boolean; maxChars: number }
+  outputs?: {
+    pick: (entry: Readonly<Record<string, unknown>>) => boolean
+    maxChars: number
+    onlyPicked?: boolean
+  }
 }
 
 /** The size field a load with `outputs` adds to a test entry (see `LoadRunFileOptions.outputs`). */
 export type SizedTestEntry = TestEntry & { output_bytes?: number }
 
 /** The fields a slim test entry leaves out (see `LoadRunFileOptions.slim` and `outputs`). */
-function slimEntry(entry: unknown, outputs: LoadRunFileOptions['outputs']): unknown {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry
-  const { output, prompt, transcript, ...rest } = entry as Record<string, unknown>
-  const slim = 'tool_summary' in rest || transcript === undefined ? rest : { ...rest, transcript }
+function slimEntry(entry: unknown, outputs: LoadRunFileOptions['outputs'], picked: boolean): unknown {
+  if (!isRecord(entry)) return entry
+  const { output, prompt, transcript, ...rest } = entry
+  const keepTranscript = transcript !== undefined && (picked || !('tool_summary' in rest))
+  const slim = keepTranscript ? { ...rest, transcript } : rest
   if (!outputs || typeof output !== 'string') return slim
   const output_bytes = Buffer.byteLength(output)
-  if (!outputs.pick(entry as Record<string, unknown>)) return { ...slim, output_bytes }
+  if (!picked) return { ...slim, output_bytes }
   const cut = output.length > outputs.maxChars ? output.slice(0, outputs.maxChars) : output
-  return { ...rest, ...(transcript !== undefined && { transcript }), output: cut, output_bytes }
+  return { ...slim, output: cut, output_bytes }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** The entries of a run that pass their schema; `warn` hears about each one left out. */
@@ -129,7 +140,11 @@ function readRun(
     if (mode === 'whole') text = readFileSync(path, 'utf8')
     else {
       const scanned = scanTopLevel(path, LIFTED, (_, element) => {
-        if (mode === 'slim') tests.push(slimEntry(JSON.parse(element), outputs))
+        if (mode !== 'slim') return
+        const entry: unknown = JSON.parse(element)
+        const picked = isRecord(entry) && outputs?.pick(entry) === true
+        if (!picked && outputs?.onlyPicked) return
+        tests.push(slimEntry(entry, outputs, picked))
       })
       if (scanned.truncated) {
         const message = `${path} is not valid JSON (it ends before its last \`}\`). A run killed mid-write can leave a cut-short file; delete it or re-run the evals.`

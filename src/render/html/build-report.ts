@@ -75,11 +75,14 @@ function load(summary: RunSummary, warn: (message: string) => void): Loaded {
 /** The entries of `keys` in `loaded`'s file, read again with their outputs cut to `maxChars`. */
 function fullTests(loaded: Loaded, keys: ReadonlySet<string>, maxChars: number): Map<string, SizedTestEntry> {
   const ids = new Set([...keys].map((key) => id(loaded.tests.get(key)!)))
-  // Repeats share a suite and name: all of them are read, only the chosen ones kept.
   const pick = (entry: Readonly<Record<string, unknown>>) => ids.has(id(entry))
-  // Its invalid entries were reported by `load`; the same ones are left out here.
-  const run = loadRunFile(loaded.summary.path, { warn: () => {}, slim: true, outputs: { pick, maxChars } })
-  const { tests } = runView(loaded.summary.file, run)
+  // Its invalid entries were reported by `load`. Every entry of a picked suite and name is
+  // read, so the keys (`#2` for a repeat) come out as in `load`.
+  const outputs = { pick, maxChars, onlyPicked: true }
+  const { tests } = runView(
+    loaded.summary.file,
+    loadRunFile(loaded.summary.path, { warn: () => {}, slim: true, outputs }),
+  )
   return new Map([...keys].flatMap((key) => (tests.has(key) ? [[key, tests.get(key)!]] : [])))
 }
 
