@@ -146,7 +146,7 @@ describe('buildReport', () => {
     expect(data.runs.map((r) => r.file)).toEqual([fx.files.e2eNew, fx.files.e2eOld])
   })
 
-  it('leaves details of other runs out once the size budget is used, never the compared pair', () => {
+  it('leaves details of other runs out once the size budget is used, never the case the pair opens on', () => {
     const data = buildReport(fx.dir, { maxDetailBytes: 1 })
     const omitted = data.runs.filter((r) => r.detailsOmitted).map((r) => r.file)
     expect(omitted.sort()).toEqual([fx.files.e2eOld, fx.files.judgeNew, fx.files.judgeOld].sort())
