@@ -91,6 +91,50 @@ describe('loadRunFile', () => {
     expect(thrown(() => loadRunFile(bad, { slim: true })).message).toContain('`tests[0].passed`')
   })
 
+  it('slim with outputs: every output size kept, the picked tests keep their output cut and their transcript', () => {
+    const full = makeRun(
+      [
+        makeTest('a', {
+          output: 'é'.repeat(300),
+          transcript: transcriptWithTools('Bash'),
+          tool_summary: { Bash: 1 },
+        }),
+        makeTest('b', {
+          output: 'short',
+          prompt: 'p',
+          transcript: transcriptWithTools('Read'),
+          tool_summary: {},
+        }),
+        makeTest('c'),
+      ],
+      { timestamp: '2026-11-21T10:00:00.000Z' },
+    )
+    const path = put('outputs.json', full)
+    const seen: unknown[] = []
+    const pick = (entry: Readonly<Record<string, unknown>>) => {
+      seen.push(entry.name)
+      return entry.name !== 'b'
+    }
+    const [a, b, c] = loadRunFile(path, { slim: true, outputs: { pick, maxChars: 10 } }).tests
+    expect(seen).toEqual(['a', 'b', 'c'])
+    expect(a).toMatchObject({
+      output: 'é'.repeat(10),
+      output_bytes: 600,
+      transcript: full.tests[0]!.transcript,
+    })
+    expect(b).toEqual({
+      ...full.tests[1],
+      output: undefined,
+      prompt: undefined,
+      transcript: undefined,
+      output_bytes: 5,
+    })
+    expect(c).toEqual(full.tests[2])
+    const only = loadRunFile(path, { slim: true, outputs: { pick, maxChars: 10, onlyPicked: true } })
+    expect(only.tests.map((t) => t.name)).toEqual(['a', 'c'])
+    expect(only.total_tests).toBe(3)
+  })
+
   it('lists a run from its header: its tests are read past, a cut-short file is skipped with a warning', () => {
     put('ok.json', run('2026-11-21T10:00:00.000Z'))
     const text = JSON.stringify(run('2026-11-22T10:00:00.000Z'))

@@ -10,6 +10,7 @@ import {
   runFileSchema,
   runHeaderSchema,
   SCHEMA_VERSION,
+  type TestEntry,
   testEntrySchema,
 } from './schema.ts'
 
@@ -68,13 +69,40 @@ export interface LoadRunFileOptions {
    * @default false
    */
   slim?: boolean
+  /**
+   * With `slim`: each test's `output` is still left out, but its size in UTF-8 bytes is kept in
+   * `output_bytes`; the tests `pick` chooses (it sees each entry as read) keep their `output`,
+   * cut to its first `maxChars` characters, and their `transcript`. With `onlyPicked`, the
+   * other tests are left out of `tests` altogether (and an invalid entry's index in a warning
+   * counts only the picked ones). For a report that embeds the outputs of a few cases of a big
+   * file and says how long each one really is.
+   * @default leave every output out
+   */
+  outputs?: {
+    pick: (entry: Readonly<Record<string, unknown>>) => boolean
+    maxChars: number
+    onlyPicked?: boolean
+  }
 }
 
-/** The fields a slim test entry leaves out (see `LoadRunFileOptions.slim`). */
-function slimEntry(entry: unknown): unknown {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry
-  const { output, prompt, transcript, ...rest } = entry as Record<string, unknown>
-  return 'tool_summary' in rest || transcript === undefined ? rest : { ...rest, transcript }
+/** The size field a load with `outputs` adds to a test entry (see `LoadRunFileOptions.outputs`). */
+export type SizedTestEntry = TestEntry & { output_bytes?: number }
+
+/** The fields a slim test entry leaves out (see `LoadRunFileOptions.slim` and `outputs`). */
+function slimEntry(entry: unknown, outputs: LoadRunFileOptions['outputs'], picked: boolean): unknown {
+  if (!isRecord(entry)) return entry
+  const { output, prompt, transcript, ...rest } = entry
+  const keepTranscript = transcript !== undefined && (picked || !('tool_summary' in rest))
+  const slim = keepTranscript ? { ...rest, transcript } : rest
+  if (!outputs || typeof output !== 'string') return slim
+  const output_bytes = Buffer.byteLength(output)
+  if (!picked) return { ...slim, output_bytes }
+  const cut = output.length > outputs.maxChars ? output.slice(0, outputs.maxChars) : output
+  return { ...slim, output: cut, output_bytes }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** The entries of a run that pass their schema; `warn` hears about each one left out. */
@@ -104,6 +132,7 @@ function readRun(
   path: string,
   schema: z.ZodType<unknown> = runFileSchema,
   mode: 'whole' | 'header' | 'slim' = 'whole',
+  outputs?: LoadRunFileOptions['outputs'],
 ): ReadOutcome {
   let text: string
   const tests: unknown[] = []
@@ -111,7 +140,11 @@ function readRun(
     if (mode === 'whole') text = readFileSync(path, 'utf8')
     else {
       const scanned = scanTopLevel(path, LIFTED, (_, element) => {
-        if (mode === 'slim') tests.push(slimEntry(JSON.parse(element)))
+        if (mode !== 'slim') return
+        const entry: unknown = JSON.parse(element)
+        const picked = isRecord(entry) && outputs?.pick(entry) === true
+        if (!picked && outputs?.onlyPicked) return
+        tests.push(slimEntry(entry, outputs, picked))
       })
       if (scanned.truncated) {
         const message = `${path} is not valid JSON (it ends before its last \`}\`). A run killed mid-write can leave a cut-short file; delete it or re-run the evals.`
@@ -173,7 +206,8 @@ function readRun(
  */
 export function loadRunFile(path: string, options: LoadRunFileOptions = {}): RunFile {
   const { warn } = options
-  const outcome = readRun(path, warn ? runHeaderSchema : runFileSchema, options.slim ? 'slim' : 'whole')
+  const schema = warn ? runHeaderSchema : runFileSchema
+  const outcome = readRun(path, schema, options.slim ? 'slim' : 'whole', options.outputs)
   if (!outcome.ok) throw outcome.error
   return warn ? validEntries(path, outcome.run, warn) : outcome.run
 }

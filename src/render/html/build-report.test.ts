@@ -146,12 +146,73 @@ describe('buildReport', () => {
     expect(data.runs.map((r) => r.file)).toEqual([fx.files.e2eNew, fx.files.e2eOld])
   })
 
-  it('leaves details of other runs out once the size budget is used, never the compared pair', () => {
+  it('leaves details of other runs out once the size budget is used, never the case the pair opens on', () => {
     const data = buildReport(fx.dir, { maxDetailBytes: 1 })
     const omitted = data.runs.filter((r) => r.detailsOmitted).map((r) => r.file)
     expect(omitted.sort()).toEqual([fx.files.e2eOld, fx.files.judgeNew, fx.files.judgeOld].sort())
     expect(run(data, fx.files.judgeNew).cases[0]?.detail).toBeUndefined()
     expect(run(data, fx.files.e2eMid).cases[0]?.detail?.output?.text).toBe('All 12 tests pass.')
+  })
+
+  it('spends the budget on the compared pair case by case: the opening case, changed, failing, then none', () => {
+    const dir = join(fx.dir, 'budget')
+    mkdirSync(dir)
+    const names = Array.from({ length: 20 }, (_, i) => `c${String(i).padStart(2, '0')}`)
+    const runOf = (failing: string[], hour: number) =>
+      makeRun(
+        names.map((name) => makeTest(name, { passed: !failing.includes(name), output: name.repeat(500) })),
+        { timestamp: `2026-01-02T0${hour}:00:00.000Z` },
+      )
+    const before = '0.1.0-main-e2e-20260102-010000.json'
+    const after = '0.1.0-main-e2e-20260102-020000.json'
+    writeFileSync(join(dir, before), JSON.stringify(runOf(['c07', 'c11'], 1)))
+    writeFileSync(join(dir, after), JSON.stringify(runOf(['c03', 'c11'], 2)))
+    // Room for six 1,500-byte outputs: c03 (regressed, opened on) and c07 (fixed), then c11
+    // (failing in both), each in both runs.
+    const data = buildReport(dir, { maxDetailBytes: 6 * 1500 - 1 })
+    expect(data.comparison?.caseKey).toBe('suite › c03')
+    for (const file of [before, after]) {
+      const r = run(data, file)
+      expect(r.cases.filter((c) => c.detail).map((c) => c.name)).toEqual(['c03', 'c07', 'c11'])
+      expect(r.detailsOmitted).toBe(false)
+      expect(r.cases.find((c) => c.name === 'c07')?.detail?.output).toEqual({
+        text: 'c07'.repeat(500),
+        truncated: false,
+        bytes: 1500,
+      })
+    }
+    // The opening case keeps its details whatever the budget.
+    const tiny = buildReport(dir, { maxDetailBytes: 1 })
+    for (const file of [before, after])
+      expect(
+        run(tiny, file)
+          .cases.filter((c) => c.detail)
+          .map((c) => c.name),
+      ).toEqual(['c03'])
+    // Room for everything: every case of both runs.
+    const all = buildReport(dir)
+    for (const file of [before, after]) expect(run(all, file).cases.every((c) => c.detail)).toBe(true)
+  })
+
+  it('says how long an output read cut from the run file really is', () => {
+    const dir = join(fx.dir, 'long-output')
+    mkdirSync(dir)
+    const tests = [
+      makeTest('ascii', { output: 'x'.repeat(5000) }),
+      makeTest('wide', { output: 'é'.repeat(1000) }),
+    ]
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(makeRun(tests)))
+    const data = buildReport(dir, { maxTextBytes: 100 })
+    expect(detailOf(data, 'run.json', 'suite › ascii').output).toEqual({
+      text: 'x'.repeat(100),
+      truncated: true,
+      bytes: 5000,
+    })
+    expect(detailOf(data, 'run.json', 'suite › wide').output).toEqual({
+      text: 'é'.repeat(50),
+      truncated: true,
+      bytes: 2000,
+    })
   })
 
   it('refuses kept-file paths that lead outside the results directory', () => {

@@ -1,12 +1,18 @@
 import { dirname, resolve } from 'node:path'
 import { describeValue, EvalboxError } from '../../core/errors.ts'
 import { findBaseline } from '../../store/baseline.ts'
-import { listRuns, loadRunFile, type RunSummary, summarize } from '../../store/read-results.ts'
-import type { RunFile, TestEntry } from '../../store/schema.ts'
+import {
+  listRuns,
+  loadRunFile,
+  type RunSummary,
+  type SizedTestEntry,
+  summarize,
+} from '../../store/read-results.ts'
+import type { RunFile } from '../../store/schema.ts'
 import { caseDetail, type DetailLimits, detailSize } from './case-detail.ts'
 import { previousOf, reportComparison } from './default-comparison.ts'
 import { runView } from './run-view.ts'
-import type { ReportData, ReportRun } from './types.ts'
+import type { CaseDetail, ReportCase, ReportData, ReportRun } from './types.ts'
 
 /** Options for {@link buildReport}. */
 export interface BuildReportOptions {
@@ -23,8 +29,11 @@ export interface BuildReportOptions {
   /** Cap on each embedded output, patch and error, in bytes. @default 200_000 */
   maxTextBytes?: number
   /**
-   * Budget for case details across runs, in bytes; runs past it (oldest first) keep their
-   * table rows but not their details. The compared pair is always embedded.
+   * Budget for case details across runs, in bytes (roughly: the text of outputs, errors,
+   * grades, tool calls and patches). The compared pair spends it first: the case the page
+   * opens on (always embedded), then the cases that changed, then the failing ones, then the
+   * rest; then the other runs, newest first. Cases past it keep their table rows but not
+   * their details, and the page says so.
    * @default 25_000_000
    */
   maxDetailBytes?: number
@@ -38,7 +47,7 @@ interface Loaded {
   summary: RunSummary
   run: RunFile
   view: ReportRun
-  tests: Map<string, TestEntry>
+  tests: Map<string, SizedTestEntry>
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
@@ -52,11 +61,33 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
   return value
 }
 
+// Read without outputs, prompts or transcripts (their sizes kept, for the detail budget): the
+// page embeds those of the cases it has room for, read again in `fullTests`.
+const SIZES_ONLY = { pick: () => false, maxChars: 0 }
+
 function load(summary: RunSummary, warn: (message: string) => void): Loaded {
   // An invalid entry is left out of the page (with a warning), not the whole report.
-  const run = loadRunFile(summary.path, { warn })
+  const run = loadRunFile(summary.path, { warn, slim: true, outputs: SIZES_ONLY })
   const { view, tests } = runView(summary.file, run)
   return { summary, run, view, tests }
+}
+
+/** The entries of `keys` in `loaded`'s file, read again with their outputs cut to `maxChars`. */
+function fullTests(loaded: Loaded, keys: ReadonlySet<string>, maxChars: number): Map<string, SizedTestEntry> {
+  const ids = new Set([...keys].map((key) => id(loaded.tests.get(key)!)))
+  const pick = (entry: Readonly<Record<string, unknown>>) => ids.has(id(entry))
+  // Its invalid entries were reported by `load`. Every entry of a picked suite and name is
+  // read, so the keys (`#2` for a repeat) come out as in `load`.
+  const outputs = { pick, maxChars, onlyPicked: true }
+  const { tests } = runView(
+    loaded.summary.file,
+    loadRunFile(loaded.summary.path, { warn: () => {}, slim: true, outputs }),
+  )
+  return new Map([...keys].flatMap((key) => (tests.has(key) ? [[key, tests.get(key)!]] : [])))
+}
+
+function id(entry: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify([entry.suite, entry.name])
 }
 
 /** A compared run named by the caller: one already listed, or a file from elsewhere. */
@@ -70,23 +101,93 @@ function named(
   const found = listed.find((s) => s.path === path)
   if (found) return found
   // A file from elsewhere may share a name with a listed run; its path keeps it apart.
-  const summary = summarize(path, loadRunFile(path, { warn }))
+  const summary = summarize(path, loadRunFile(path, { warn, slim: true }))
   return listed.some((s) => s.file === summary.file) ? { ...summary, file: path } : summary
 }
 
-function attachDetails(loaded: Loaded, limits: DetailLimits): number {
-  // Kept files are recorded relative to the results directory the run file lives in.
-  const base = dirname(loaded.summary.path)
-  let size = 0
-  for (const row of loaded.view.cases) {
-    const test = loaded.tests.get(row.key)
-    const why = `This case did not run (${row.status.toLowerCase()}${row.reason ? `: ${row.reason}` : ''}).`
-    row.detail = test
-      ? caseDetail(base, test, limits)
-      : { output: null, error: null, grades: [], toolCalls: null, patch: null, notes: [why] }
-    size += detailSize(row.detail)
+/** One case of one run that may get its details embedded. */
+interface Slot {
+  loaded: Loaded
+  row: ReportCase
+  /** Embedded whatever the budget: the case the page opens on. */
+  pinned: boolean
+}
+
+/**
+ * The cases in the order they spend the detail budget: the compared pair's case by case (the
+ * opening case, then changed, then failing, then the rest, each with both runs side by side),
+ * then the other runs' in table order.
+ */
+function slots(
+  pair: Loaded[],
+  others: Loaded[],
+  caseKey: string | null,
+  changed: ReadonlySet<string>,
+): Slot[] {
+  const keys = [...new Set(pair.flatMap((l) => l.view.cases.map((c) => c.key)))]
+  const rows = pair.map((l) => new Map(l.view.cases.map((c) => [c.key, c])))
+  const rank = (key: string) => {
+    if (key === caseKey) return 0
+    if (changed.has(key)) return 1
+    return rows.some((r) => r.get(key)?.status === 'FAIL') ? 2 : 3
   }
+  const ranked = keys.map((key) => ({ key, rank: rank(key) })).sort((a, b) => a.rank - b.rank)
+  const first = ranked.flatMap(({ key, rank }) =>
+    pair.flatMap((loaded, i) => {
+      const row = rows[i]!.get(key)
+      return row ? [{ loaded, row, pinned: rank === 0 }] : []
+    }),
+  )
+  return [
+    ...first,
+    ...others.flatMap((loaded) => loaded.view.cases.map((row) => ({ loaded, row, pinned: false }))),
+  ]
+}
+
+/** Roughly what a case's details will add, before its kept files and full output are read. */
+function estimate(test: SizedTestEntry | undefined, maxTextBytes: number): number {
+  if (!test) return 0
+  let size = Math.min(test.output_bytes ?? 0, maxTextBytes) + Math.min(test.error?.length ?? 0, maxTextBytes)
+  for (const grade of test.grades ?? []) size += grade.name.length + (grade.explanation?.length ?? 0)
   return size
+}
+
+function notRunDetail(row: ReportCase): CaseDetail {
+  const why = `This case did not run (${row.status.toLowerCase()}${row.reason ? `: ${row.reason}` : ''}).`
+  return { output: null, error: null, grades: [], toolCalls: null, patch: null, notes: [why] }
+}
+
+/**
+ * Embeds the details of the cases that fit in `maxDetailBytes`, in the order of `order`; the
+ * rest keep no `detail`, and a run left with none is marked `detailsOmitted`. Only the chosen
+ * cases' outputs are read (again) from their files, so memory follows the budget, not the runs.
+ */
+function attachDetails(order: readonly Slot[], limits: DetailLimits, maxDetailBytes: number): void {
+  // Choose by estimate, so only what may be embedded is read in full.
+  const chosen: Slot[] = []
+  let estimated = 0
+  for (const slot of order) {
+    if (!slot.pinned && estimated >= maxDetailBytes) break
+    chosen.push(slot)
+    estimated += estimate(slot.loaded.tests.get(slot.row.key), limits.maxTextBytes) + 100
+  }
+  const keysByRun = new Map<Loaded, Set<string>>()
+  for (const { loaded, row } of chosen) {
+    if (!loaded.tests.has(row.key)) continue
+    const keys = keysByRun.get(loaded) ?? new Set()
+    keysByRun.set(loaded, keys.add(row.key))
+  }
+  const full = new Map([...keysByRun].map(([l, keys]) => [l, fullTests(l, keys, limits.maxTextBytes)]))
+  let used = 0
+  for (const { loaded, row, pinned } of chosen) {
+    if (!pinned && used >= maxDetailBytes) break
+    // Kept files are recorded relative to the results directory the run file lives in.
+    const test = full.get(loaded)?.get(row.key)
+    row.detail = test ? caseDetail(dirname(loaded.summary.path), test, limits) : notRunDetail(row)
+    used += detailSize(row.detail)
+  }
+  for (const loaded of new Set(order.map((s) => s.loaded)))
+    loaded.view.detailsOmitted = !loaded.view.cases.some((c) => c.detail)
 }
 
 /**
@@ -137,17 +238,10 @@ export function buildReport(dir: string, options: BuildReportOptions = {}): Repo
     byPath.set(before.summary.path, before)
   }
 
-  // The compared pair first, so the view that opens is never left without details.
-  const order = [after, ...(before ? [before] : []), ...loaded.filter((l) => l !== after && l !== before)]
-  let used = 0
-  const pinned = before ? 2 : 1
-  for (const [i, l] of order.entries()) {
-    if (i >= pinned && used >= maxDetailBytes) {
-      l.view.detailsOmitted = true
-      continue
-    }
-    used += attachDetails(l, limits)
-  }
+  const { comparison, changed } = reportComparison(after, before, baseline)
+  const shown = before ? [after, before] : [after]
+  const others = loaded.filter((l) => !shown.includes(l))
+  attachDetails(slots(shown, others, comparison.caseKey, changed), limits, maxDetailBytes)
 
   // Newest first, as `listRuns` orders them: the picker takes the first candidate.
   loaded.sort((a, b) => time(b.view) - time(a.view) || (b.view.file < a.view.file ? -1 : 1))
@@ -160,7 +254,7 @@ export function buildReport(dir: string, options: BuildReportOptions = {}): Repo
     tier: options.tier ?? null,
     runs,
     selected: after.view.file,
-    comparison: reportComparison(after, before, baseline),
+    comparison,
     warnings,
     maxTextBytes,
   }

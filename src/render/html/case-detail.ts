@@ -1,3 +1,4 @@
+import type { SizedTestEntry } from '../../store/read-results.ts'
 import type { TestEntry } from '../../store/schema.ts'
 import { capText, readKeptFile } from './kept-file.ts'
 import { toolCallList } from './tool-call-list.ts'
@@ -28,8 +29,13 @@ function grades(test: TestEntry): ReportGrade[] {
   })
 }
 
-function output(dir: string, test: TestEntry, limits: DetailLimits, notes: string[]): TextBlock | null {
-  if (test.output !== undefined) return capText(test.output, limits.maxTextBytes)
+function output(dir: string, test: SizedTestEntry, limits: DetailLimits, notes: string[]): TextBlock | null {
+  if (test.output !== undefined) {
+    const block = capText(test.output, limits.maxTextBytes)
+    // An output already cut when the run file was read: the page says how long it really was.
+    const full = test.output_bytes
+    return full !== undefined && full > block.bytes ? { ...block, truncated: true, bytes: full } : block
+  }
   const path = test.artifacts?.output
   if (!path) return null
   const kept = readKeptFile(dir, path, limits.maxTextBytes, 'output')
@@ -80,7 +86,7 @@ function patch(dir: string, test: TestEntry, limits: DetailLimits, notes: string
  * from the kept transcript) and the patch (read from the kept diff). Kept files that are
  * missing, unreadable or outside `dir` become notes, never errors.
  */
-export function caseDetail(dir: string, test: TestEntry, limits: DetailLimits): CaseDetail {
+export function caseDetail(dir: string, test: SizedTestEntry, limits: DetailLimits): CaseDetail {
   const notes: string[] = []
   return {
     output: output(dir, test, limits, notes),

@@ -39,6 +39,18 @@ function firstCase(after: ReportRun, deltas: readonly CaseDelta[]): string | nul
   return (after.cases.find((c) => c.status === 'FAIL') ?? after.cases[0])?.key ?? null
 }
 
+/** What a case's delta says: it changed (any status but still passing or still failing, or a budget overrun). */
+function changed(delta: CaseDelta): boolean {
+  return (delta.status !== 'passing' && delta.status !== 'still-failing') || (delta.budget?.length ?? 0) > 0
+}
+
+/** The comparison the view opens with, and the keys of the cases that changed in it. */
+export interface PairComparison {
+  comparison: ReportComparison
+  /** Keys of the cases that changed (see `CaseDelta.key`), for the report's detail budget. */
+  changed: ReadonlySet<string>
+}
+
 /**
  * The comparison the side-by-side view opens with: `after` against `before` (or alone when
  * `before` is absent), the case to show first, and the takeaways of `commentary`. The cases
@@ -49,18 +61,25 @@ export function reportComparison(
   after: { view: ReportRun; run: RunFile },
   before: { view: ReportRun; run: RunFile } | undefined,
   baseline?: RunFile,
-): ReportComparison {
+): PairComparison {
   if (!before) {
-    return { before: null, after: after.view.file, caseKey: firstCase(after.view, []), commentary: [] }
+    const comparison = {
+      before: null,
+      after: after.view.file,
+      caseKey: firstCase(after.view, []),
+      commentary: [],
+    }
+    return { comparison, changed: new Set() }
   }
-  const comparison = compareRuns(baseline ?? before.run, after.run, {
+  const compared = compareRuns(baseline ?? before.run, after.run, {
     beforeFile: before.view.file,
     afterFile: after.view.file,
   })
-  return {
+  const comparison = {
     before: before.view.file,
     after: after.view.file,
-    caseKey: firstCase(after.view, comparison.deltas),
-    commentary: commentary(comparison),
+    caseKey: firstCase(after.view, compared.deltas),
+    commentary: commentary(compared),
   }
+  return { comparison, changed: new Set(compared.deltas.filter(changed).map((d) => d.key)) }
 }

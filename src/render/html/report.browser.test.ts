@@ -39,6 +39,7 @@ describe.skipIf(!available && !required)('evalbox report in Chromium', () => {
   let url: string
   let smallUrl: string
   let shardUrl: string
+  let budgetUrl: string
   let sharded: ReturnType<typeof shardedResults>
   const problems: string[] = []
   const requests: string[] = []
@@ -60,6 +61,10 @@ describe.skipIf(!available && !required)('evalbox report in Chromium', () => {
     const shardPage = join(work, 'sharded.html')
     writeFileSync(shardPage, renderReportHtml(buildReport(join(work, 'sharded'))))
     shardUrl = pathToFileURL(shardPage).href
+    // A budget of one byte: only the case the page opens on keeps its details.
+    const budgetPage = join(work, 'budget.html')
+    writeFileSync(budgetPage, renderReportHtml(buildReport(fx.dir, { maxDetailBytes: 1 })))
+    budgetUrl = pathToFileURL(budgetPage).href
     context = await chromium.launchPersistentContext(join(work, 'profile'), {
       executablePath: CHROMIUM,
       args: ARGS,
@@ -214,6 +219,19 @@ describe.skipIf(!available && !required)('evalbox report in Chromium', () => {
     expect(await page.getAttribute('#sbs-left-pane', 'data-run')).toBe(sharded.whole)
   })
 
+  it('says which cases of the compared pair had their details left out for the budget', async () => {
+    await page.goto(budgetUrl)
+    expect(await page.textContent('#sbs-right-pane pre.output')).toBe(`Fixed it. ${fx.injection} Done.`)
+    expect(await page.textContent('#run-note')).toBe(
+      "Case details of 3 of this run's 4 cases were left out to keep the page small; the case the page opens on, changed and failing cases come first.",
+    )
+    await page.selectOption('#sbs-case', 'suite › adds a flag')
+    expect(await texts('#sbs-right-pane .detail-omitted')).toEqual([
+      'Details of this case were left out to keep the page small: the case the page opens on, then changed and failing cases, come first.',
+    ])
+    expect(await page.$('#sbs-right-pane pre.output')).toBeNull()
+  })
+
   it('marks outputs and patches cut to the size limit as truncated', async () => {
     await page.goto(smallUrl)
     const bytes = Buffer.byteLength(`Fixed it. ${fx.injection} Done.`)
@@ -230,7 +248,9 @@ describe.skipIf(!available && !required)('evalbox report in Chromium', () => {
   it('kept the planted markup as text: no img, no dialog, no errors, no requests', async () => {
     expect(await page.$$eval('img', (nodes) => nodes.length)).toBe(0)
     expect(problems).toEqual([])
-    expect(requests.filter((r) => r !== url && r !== smallUrl && r !== shardUrl)).toEqual([])
+    expect(requests.filter((r) => r !== url && r !== smallUrl && r !== budgetUrl && r !== shardUrl)).toEqual(
+      [],
+    )
   })
 
   it('takes a screenshot', async () => {

@@ -73,7 +73,10 @@ export interface ReportCase {
   reason?: string
   /** For a repeat of a case that ran more than once: the case over all its repeats (pass rate, pass@k, pass^k, score). */
   statsText?: string
-  /** Absent when the run's details were not embedded (see {@link ReportRun.detailsOmitted}). */
+  /**
+   * Absent when left out to keep the page within its detail budget: for this case only, or
+   * for the whole run (see {@link ReportRun.detailsOmitted}).
+   */
   detail?: CaseDetail
 }
 
@@ -108,7 +111,7 @@ export interface ReportRun {
   cost_usd: number
   costText: string
   cases: ReportCase[]
-  /** True when case details were left out to keep the page within its size budget. */
+  /** True when no case details of this run were embedded, to keep the page within its size budget. */
   detailsOmitted: boolean
   /**
    * The run a click on one of this run's cases opens beside it: its previous finalized,

@@ -85,10 +85,13 @@ export function setupCaseTable(
     if (run.filter) parts.push(`filtered run: ${run.filter} (left out of the trend)`)
     byId('run-summary').textContent = parts.join(' · ')
     const note = byId('run-note')
-    note.hidden = !run.detailsOmitted
+    const left = run.detailsOmitted ? 0 : run.cases.filter((c) => !c.detail).length
+    note.hidden = !run.detailsOmitted && left === 0
     note.textContent = run.detailsOmitted
       ? 'Case details (outputs, grades, tool calls, patches) of this run were left out to keep the page small; rebuild with fewer --runs to include them.'
-      : ''
+      : left > 0
+        ? `Case details of ${left} of this run's ${run.cases.length} cases were left out to keep the page small; the case the page opens on, changed and failing cases come first.`
+        : ''
   }
 
   function renderCaseRows(): void {

@@ -170,7 +170,10 @@ export function setupSideBySide(data: ReportData, runsByFile: ReadonlyMap<string
     sandboxChangeNote(pane, left, c)
     facts(pane, c)
     if (!c.detail) {
-      pane.appendChild(el('p', 'note', 'Details of this run were left out to keep the page small.'))
+      const note = run.detailsOmitted
+        ? 'Details of this run were left out to keep the page small.'
+        : 'Details of this case were left out to keep the page small: the case the page opens on, then changed and failing cases, come first.'
+      pane.appendChild(el('p', 'note detail-omitted', note))
       return
     }
     details(pane, c.detail)
