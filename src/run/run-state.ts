@@ -82,7 +82,7 @@ export interface ReporterGateOptions {
 /** The fields of {@link EvalboxProjectOptions}, strict: `evalsProject()` adds its own. */
 export const projectOptionsShape = {
   resultsDir: z.string().min(1).optional(),
-  sandbox: sandboxSpecSchema.optional(),
+  sandbox: sandboxSpecSchema().optional(),
   timeout: z.number().int().positive('must be a positive number of milliseconds').optional(),
   version: z.string().min(1).optional(),
   branch: z.string().min(1).optional(),
