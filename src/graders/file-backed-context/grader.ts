@@ -8,8 +8,6 @@ import type { Grader } from '../types.ts'
 import type { ContextFixtureResult } from './bench-report.ts'
 import type { ContextFixtureInput } from './fixture-schema.ts'
 import { type LoadedFixture, loadFixture, loadFixtures, parseFixture } from './load-fixtures.ts'
-import { renderResultsMarkdown } from './render-results.ts'
-import { DEFAULT_INLINE_BUDGET_TOKENS, runContextFixture } from './run-fixture.ts'
 
 /** A fixture as the grader takes it: a JSON file path, or the fixture itself. */
 export type FixtureSource = string | ContextFixtureInput
@@ -106,9 +104,12 @@ export function fileBackedContext(options: FileBackedContextGraderOptions): Grad
   const baseDir = resolve(options.baseDir ?? process.cwd())
   const loaders = list.map((source) => loader(source, baseDir))
   const artifacts = options.artifacts ?? true
-  const inlineBudgetTokens = options.inlineBudgetTokens ?? DEFAULT_INLINE_BUDGET_TOKENS
   const name = `fileBackedContext(${list.map(label).join(', ')}${artifacts ? '' : ', artifacts off'})`
   return defineGrader(name, async ({ keep }) => {
+    // The bench and its report are loaded on the first grading, not with evalbox.
+    const [{ DEFAULT_INLINE_BUDGET_TOKENS, runContextFixture }, { renderResultsMarkdown }] =
+      await Promise.all([import('./run-fixture.ts'), import('./render-results.ts')])
+    const inlineBudgetTokens = options.inlineBudgetTokens ?? DEFAULT_INLINE_BUDGET_TOKENS
     const fixtures = (await Promise.all(loaders.map((load) => load()))).flat()
     if (fixtures.length === 0) throw new Error(`no fixtures found in ${list.map(label).join(', ')}`)
     const results: ContextFixtureResult[] = []
