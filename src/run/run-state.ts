@@ -122,7 +122,7 @@ export const projectOptionsShape = lazy(() => ({
 /** Options of `new EvalReporter()`: the project's, plus the projects it reports on. */
 export const reporterOptionsSchema = lazy(() =>
   z.strictObject({
-    ...projectOptionsShape,
+    ...projectOptionsShape(),
     projects: z.array(z.string()),
     print: z.custom<(text: string) => void>((v) => typeof v === 'function', 'must be a function').optional(),
   }),
