@@ -42,7 +42,7 @@ export default function summarizeFiles(paths: readonly string[]): RunSummary[] {
 }
 
 function summarizeFile(path: string): RunSummary {
-  const run = runHeaderSchema.parse(JSON.parse(readFileSync(path, 'utf8'))) as RunFile
+  const run = runHeaderSchema().parse(JSON.parse(readFileSync(path, 'utf8'))) as RunFile
   return summarize(path, run)
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { lazy } from '../core/lazy.ts'
 
 /**
  * The environment an agent gets: a record of values, or a list whose items are either a
@@ -13,27 +14,29 @@ export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const ITEM = /^[A-Za-z_][A-Za-z0-9_]*(=[\s\S]*)?$/
 
 /** An environment variable name, such as `ANTHROPIC_API_KEY`. */
-export const envNameSchema = z
-  .string()
-  .regex(ENV_NAME, 'must be an environment variable name such as "ANTHROPIC_API_KEY"')
+export const envNameSchema = lazy(() =>
+  z.string().regex(ENV_NAME, 'must be an environment variable name such as "ANTHROPIC_API_KEY"'),
+)
 
 /** The `env` option of the agents: checked where the agent is defined. */
-export const agentEnvSchema = z.union([
-  z.array(
-    z
-      .string()
-      .regex(
-        ITEM,
-        'must be an environment variable name such as "ANTHROPIC_API_KEY" (copied from the host) or "NAME=value"',
-      ),
-  ),
-  z
-    .record(z.string(), z.string())
-    .refine(
-      (env) => Object.keys(env).every((name) => ENV_NAME.test(name)),
-      'must have environment variable names as keys, such as { LOG_LEVEL: "debug" }',
+export const agentEnvSchema = lazy(() =>
+  z.union([
+    z.array(
+      z
+        .string()
+        .regex(
+          ITEM,
+          'must be an environment variable name such as "ANTHROPIC_API_KEY" (copied from the host) or "NAME=value"',
+        ),
     ),
-])
+    z
+      .record(z.string(), z.string())
+      .refine(
+        (env) => Object.keys(env).every((name) => ENV_NAME.test(name)),
+        'must have environment variable names as keys, such as { LOG_LEVEL: "debug" }',
+      ),
+  ]),
+)
 
 /**
  * The variables that enter the sandbox: exactly the allowlisted ones. Nothing else of the

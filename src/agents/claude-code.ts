@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { invalidOptions } from '../core/errors.ts'
+import { lazy } from '../core/lazy.ts'
 import type { PricingTable } from '../core/pricing.ts'
 import { parseOptions } from '../core/validate.ts'
 import type { AgentEnv } from './agent-env.ts'
@@ -60,18 +61,20 @@ const MODES = [
   'plan',
 ] as const satisfies readonly ClaudePermissionMode[]
 
-const claudeCodeSchema = z.strictObject({
-  ...cliSharedShape,
-  model: z.string().min(1).optional(),
-  allowedTools: z.array(z.string().min(1)).optional(),
-  permissionMode: z.enum(MODES).optional(),
-  extraArgs: z.array(z.string()).optional(),
-  command: z.array(z.string().min(1)).min(1).optional(),
-  promptVia: z.enum(['stdin', 'arg']).optional(),
-})
+const claudeCodeSchema = lazy(() =>
+  z.strictObject({
+    ...cliSharedShape(),
+    model: z.string().min(1).optional(),
+    allowedTools: z.array(z.string().min(1)).optional(),
+    permissionMode: z.enum(MODES).optional(),
+    extraArgs: z.array(z.string()).optional(),
+    command: z.array(z.string().min(1)).min(1).optional(),
+    promptVia: z.enum(['stdin', 'arg']).optional(),
+  }),
+)
 
 function checkOptions(api: string, options: ClaudeCodeOptions): void {
-  parseOptions(claudeCodeSchema, options, { api, error: invalidOptions })
+  parseOptions(claudeCodeSchema(), options, { api, error: invalidOptions })
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { describeValue, EvalboxError, invalidOptions } from '../core/errors.ts'
+import { lazy } from '../core/lazy.ts'
 import { DEFAULT_PRICING, type PricingTable } from '../core/pricing.ts'
 import { parseOptions } from '../core/validate.ts'
 import { type AgentEnv, agentEnvSchema, envNameSchema } from './agent-env.ts'
@@ -71,44 +72,48 @@ export interface ResolvedCliOptions
 }
 
 /** A price table (`models/pricing.ts`): USD per million tokens by model. */
-export const pricingSchema = z.record(
-  z.string(),
-  z.strictObject({
-    input: z.number().nonnegative(),
-    output: z.number().nonnegative(),
-    cacheRead: z.number().nonnegative().optional(),
-    cacheWrite: z.number().nonnegative().optional(),
-  }),
+export const pricingSchema = lazy(() =>
+  z.record(
+    z.string(),
+    z.strictObject({
+      input: z.number().nonnegative(),
+      output: z.number().nonnegative(),
+      cacheRead: z.number().nonnegative().optional(),
+      cacheWrite: z.number().nonnegative().optional(),
+    }),
+  ),
 )
 
 /** Options every agent that runs a CLI takes, with their checks. */
-export const cliSharedShape = {
+export const cliSharedShape = lazy(() => ({
   name: z
     .string()
     .refine((name) => name.trim() !== '', 'must not be blank')
     .optional(),
-  env: agentEnvSchema.optional(),
-  secrets: z.array(envNameSchema).optional(),
+  env: agentEnvSchema().optional(),
+  secrets: z.array(envNameSchema()).optional(),
   maxTurns: z.number().int().positive().optional(),
   maxCostUsd: z.number().positive('must be a positive number of USD').finite().optional(),
-  pricing: pricingSchema.optional(),
-}
+  pricing: pricingSchema().optional(),
+}))
 
-const cliOptionsSchema = z.strictObject({
-  ...cliSharedShape,
-  command: z
-    .array(z.string(), "must be an argv array, such as ['my-agent', '{prompt}']")
-    .min(1, "must not be empty: give the program and its arguments, such as ['my-agent', '{prompt}']")
-    .refine((argv) => argv[0] !== '', 'must start with the program to run'),
-  promptVia: z.enum(['arg', 'stdin', 'file']).optional(),
-  transcript: z.enum(['stream-json', 'none']).optional(),
-  budgetEnforcement: z.enum(['strict', 'backstop']).optional(),
-  cwd: z.string().min(1).optional(),
-})
+const cliOptionsSchema = lazy(() =>
+  z.strictObject({
+    ...cliSharedShape(),
+    command: z
+      .array(z.string(), "must be an argv array, such as ['my-agent', '{prompt}']")
+      .min(1, "must not be empty: give the program and its arguments, such as ['my-agent', '{prompt}']")
+      .refine((argv) => argv[0] !== '', 'must start with the program to run'),
+    promptVia: z.enum(['arg', 'stdin', 'file']).optional(),
+    transcript: z.enum(['stream-json', 'none']).optional(),
+    budgetEnforcement: z.enum(['strict', 'backstop']).optional(),
+    cwd: z.string().min(1).optional(),
+  }),
+)
 
 /** Validates `agents.cli` options at definition time and applies defaults. */
 export function resolveCliOptions(options: CliAgentOptions): ResolvedCliOptions {
-  parseOptions(cliOptionsSchema, options, { api: 'agents.cli()', error: invalidOptions })
+  parseOptions(cliOptionsSchema(), options, { api: 'agents.cli()', error: invalidOptions })
   const { command, maxTurns, maxCostUsd } = options
   const promptVia =
     options.promptVia ??

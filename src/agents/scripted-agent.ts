@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import * as z from 'zod'
 import { DEFAULT_MAX_OUTPUT_BYTES } from '../core/defaults.ts'
 import { errorMessage, invalidOptions, SandboxUnavailableError } from '../core/errors.ts'
+import { lazy } from '../core/lazy.ts'
 import { parseOptions } from '../core/validate.ts'
 import { formatToolCall } from '../transcript/index.ts'
 import { describeCommand } from './command-template.ts'
@@ -21,10 +22,12 @@ export interface ScriptedAgentOptions {
   model?: string
 }
 
-const optionsSchema = z.strictObject({
-  name: z.string().min(1).optional(),
-  model: z.string().min(1).optional(),
-})
+const optionsSchema = lazy(() =>
+  z.strictObject({
+    name: z.string().min(1).optional(),
+    model: z.string().min(1).optional(),
+  }),
+)
 
 /** A step that could not be done; ends the run with `agent_error`. */
 class StepFailed extends Error {}
@@ -39,7 +42,7 @@ class StepFailed extends Error {}
  */
 export function scripted(steps: readonly ScriptedStep[], options: ScriptedAgentOptions = {}): AgentObject {
   checkSteps(steps)
-  parseOptions(optionsSchema, options, { api: 'agents.scripted()', error: invalidOptions })
+  parseOptions(optionsSchema(), options, { api: 'agents.scripted()', error: invalidOptions })
   const script = [...steps]
   return { agentName: options.name ?? 'scripted', run: (ctx) => runScripted(script, options, ctx) }
 }

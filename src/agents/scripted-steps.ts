@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { describeValue, EvalboxError, invalidOptions } from '../core/errors.ts'
+import { lazy } from '../core/lazy.ts'
 import { parseOptions } from '../core/validate.ts'
 import type { AgentContext } from './types.ts'
 
@@ -49,25 +50,28 @@ export function stepKind(step: unknown): StepKind | undefined {
   return found.length === 1 ? found[0] : undefined
 }
 
-const STEP_SCHEMAS = {
-  write: z.strictObject({
-    write: z.string().min(1),
-    content: z.union([z.string(), z.instanceof(Uint8Array)], 'must be a string or bytes'),
-  }),
-  edit: z.strictObject({ edit: z.string().min(1), find: z.string().min(1), replace: z.string() }),
-  run: z.strictObject({
-    run: z.union(
-      [z.string().min(1), z.array(z.string()).min(1)],
-      'must be a command string or an argv array',
-    ),
-    expectExit: z.number().int().optional(),
-  }),
-  say: z.strictObject({ say: z.string() }),
-  wait: z.strictObject({
-    wait: z.number().nonnegative('must be a non-negative number of milliseconds').finite(),
-  }),
-  finish: z.strictObject({ finish: z.string() }),
-} satisfies Record<Exclude<StepKind, 'function'>, z.ZodType>
+const STEP_SCHEMAS = lazy(
+  () =>
+    ({
+      write: z.strictObject({
+        write: z.string().min(1),
+        content: z.union([z.string(), z.instanceof(Uint8Array)], 'must be a string or bytes'),
+      }),
+      edit: z.strictObject({ edit: z.string().min(1), find: z.string().min(1), replace: z.string() }),
+      run: z.strictObject({
+        run: z.union(
+          [z.string().min(1), z.array(z.string()).min(1)],
+          'must be a command string or an argv array',
+        ),
+        expectExit: z.number().int().optional(),
+      }),
+      say: z.strictObject({ say: z.string() }),
+      wait: z.strictObject({
+        wait: z.number().nonnegative('must be a non-negative number of milliseconds').finite(),
+      }),
+      finish: z.strictObject({ finish: z.string() }),
+    }) satisfies Record<Exclude<StepKind, 'function'>, z.ZodType>,
+)
 
 function bad(index: number, step: unknown, why: string): EvalboxError {
   return new EvalboxError(
@@ -90,7 +94,7 @@ export function checkSteps(steps: readonly ScriptedStep[]): void {
       throw bad(index, step, `is not a step: use one of ${KINDS.join(', ')}, or a function`)
     }
     if (kind !== 'function') {
-      parseOptions(STEP_SCHEMAS[kind], step, {
+      parseOptions(STEP_SCHEMAS()[kind], step, {
         api: 'agents.scripted()',
         error: invalidOptions,
         prefix: ['steps', index],

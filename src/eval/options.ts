@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import type { Agent } from '../agents/types.ts'
 import { EvalboxError, invalidOptions } from '../core/errors.ts'
+import { lazy } from '../core/lazy.ts'
 import { parseOptions } from '../core/validate.ts'
 import type { Grader } from '../graders/types.ts'
 import { outsideRoot } from '../sandbox/paths.ts'
@@ -91,38 +92,40 @@ export interface DescribeEvalOptions<Input = unknown> extends EvalOptions<Input>
   data: readonly EvalRow<Input>[] | (() => readonly EvalRow<Input>[] | Promise<readonly EvalRow<Input>[]>)
 }
 
-const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'a function')
-const graderSchema = z.custom<Grader>(
-  (v) => typeof v === 'function' && typeof (v as Partial<Grader>).graderName === 'string',
-  'a grader (made with graders.* or defineGrader)',
-)
-const agentSchema = z.custom<Agent>(
-  (v) =>
-    typeof v === 'function' ||
-    (typeof v === 'object' && v !== null && typeof (v as { run?: unknown }).run === 'function'),
-  'an agent (agents.* or an async function)',
-)
-
-const evalOptionsShape = {
-  tier: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"')
-    .optional(),
-  sandbox: sandboxOptionSchema.optional(),
-  agent: agentSchema.optional(),
-  task: fn.optional(),
-  prompt: z.union([z.string(), fn]).optional(),
-  graders: z.array(graderSchema).optional(),
-  timeout: z.number().int().positive().optional(),
-  gradeTimeout: z.number().int().positive().optional(),
-  maxOutputBytes: z.number().int().min(1024, 'must be a whole number of bytes, at least 1024').optional(),
-  retry: z.number().int().nonnegative().optional(),
-  repeats: z.number().int().positive().optional(),
-  threshold: z.number().min(0).max(1).optional(),
-  budgetStop: z.enum(['fail', 'grade']).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  skip: z.union([z.boolean(), z.string()]).optional(),
-}
+/** The shape both option schemas share, built with the first of them. */
+const evalOptionsShape = lazy(() => {
+  const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'a function')
+  const graderSchema = z.custom<Grader>(
+    (v) => typeof v === 'function' && typeof (v as Partial<Grader>).graderName === 'string',
+    'a grader (made with graders.* or defineGrader)',
+  )
+  const agentSchema = z.custom<Agent>(
+    (v) =>
+      typeof v === 'function' ||
+      (typeof v === 'object' && v !== null && typeof (v as { run?: unknown }).run === 'function'),
+    'an agent (agents.* or an async function)',
+  )
+  return {
+    tier: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"')
+      .optional(),
+    sandbox: sandboxOptionSchema().optional(),
+    agent: agentSchema.optional(),
+    task: fn.optional(),
+    prompt: z.union([z.string(), fn]).optional(),
+    graders: z.array(graderSchema).optional(),
+    timeout: z.number().int().positive().optional(),
+    gradeTimeout: z.number().int().positive().optional(),
+    maxOutputBytes: z.number().int().min(1024, 'must be a whole number of bytes, at least 1024').optional(),
+    retry: z.number().int().nonnegative().optional(),
+    repeats: z.number().int().positive().optional(),
+    threshold: z.number().min(0).max(1).optional(),
+    budgetStop: z.enum(['fail', 'grade']).optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    skip: z.union([z.boolean(), z.string()]).optional(),
+  }
+})
 
 /** An eval runs an agent or a task, never both: refused where the eval is defined. */
 const agentOrTask = (options: { agent?: unknown; task?: unknown }) =>
@@ -133,42 +136,50 @@ const oneRunner = {
   path: ['task'],
 }
 
-const evalTestSchema = z
-  .strictObject({
-    ...evalOptionsShape,
-    input: z.unknown().optional(),
-    expected: z.unknown().optional(),
-  })
-  .refine(agentOrTask, oneRunner)
+const evalTestSchema = lazy(() =>
+  z
+    .strictObject({
+      ...evalOptionsShape(),
+      input: z.unknown().optional(),
+      expected: z.unknown().optional(),
+    })
+    .refine(agentOrTask, oneRunner),
+)
 
-const rowSchema = z.looseObject({
-  input: z.custom<unknown>((v) => v !== undefined, 'is required'),
-  expected: z.unknown().optional(),
-  name: z.string().min(1).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  sandbox: sandboxOptionSchema.optional(),
-})
+const rowsSchema = lazy(() =>
+  z.array(
+    z.looseObject({
+      input: z.custom<unknown>((v) => v !== undefined, 'is required'),
+      expected: z.unknown().optional(),
+      name: z.string().min(1).optional(),
+      metadata: z.record(z.string(), z.unknown()).optional(),
+      sandbox: sandboxOptionSchema().optional(),
+    }),
+  ),
+)
 
-const describeEvalSchema = z
-  .strictObject({
-    ...evalOptionsShape,
-    data: z.custom<unknown>(
-      (v) => Array.isArray(v) || typeof v === 'function',
-      'must be an array of rows or a function',
-    ),
-  })
-  .refine(agentOrTask, oneRunner)
+const describeEvalSchema = lazy(() =>
+  z
+    .strictObject({
+      ...evalOptionsShape(),
+      data: z.custom<unknown>(
+        (v) => Array.isArray(v) || typeof v === 'function',
+        'must be an array of rows or a function',
+      ),
+    })
+    .refine(agentOrTask, oneRunner),
+)
 
 /** Validates `evalTest` options; throws an error naming the eval, the field and the value. */
 export function validateEvalTestOptions<I>(evalName: string, options: unknown): EvalTestOptions<I> {
-  const valid = validate(evalName, 'evalTest', evalTestSchema, options) as EvalTestOptions<I>
+  const valid = validate(evalName, 'evalTest', evalTestSchema(), options) as EvalTestOptions<I>
   confinePaths(evalName, 'evalTest', 'sandbox', valid.sandbox)
   return valid
 }
 
 /** Validates `describeEval` options (the rows too, when given as an array). */
 export function validateDescribeEvalOptions<I>(evalName: string, options: unknown): DescribeEvalOptions<I> {
-  const valid = validate(evalName, 'describeEval', describeEvalSchema, options) as DescribeEvalOptions<I>
+  const valid = validate(evalName, 'describeEval', describeEvalSchema(), options) as DescribeEvalOptions<I>
   confinePaths(evalName, 'describeEval', 'sandbox', valid.sandbox)
   if (Array.isArray(valid.data)) validateRows(evalName, valid.data)
   return valid
@@ -176,7 +187,7 @@ export function validateDescribeEvalOptions<I>(evalName: string, options: unknow
 
 /** Validates rows produced by a `data` function. */
 export function validateRows<I>(evalName: string, rows: unknown): readonly EvalRow<I>[] {
-  const valid = validate(evalName, 'describeEval', z.array(rowSchema), rows, ['data']) as EvalRow<I>[]
+  const valid = validate(evalName, 'describeEval', rowsSchema(), rows, ['data']) as EvalRow<I>[]
   for (const [index, row] of valid.entries()) {
     confinePaths(evalName, 'describeEval', `data[${index}].sandbox`, row.sandbox)
   }

@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import { EvalboxError } from '../core/errors.ts'
 import { globMatcher } from '../core/glob.ts'
+import { lazy } from '../core/lazy.ts'
 import { TRUNCATED_NOTE } from '../sandbox/output-capture.ts'
 import type { ExecResult, Sandbox } from '../sandbox/types.ts'
 import { defineGrader, graderOptions } from './define.ts'
@@ -50,15 +51,17 @@ export interface CommandGraderOptions {
   tests?: readonly string[]
 }
 
-const commandOptionsSchema = z.strictObject({
-  cwd: z.string().min(1).optional(),
-  env: z.record(z.string(), z.string()).optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  exitCode: z.number().int().optional(),
-  name: z.string().min(1).optional(),
-  in: z.enum(['verifier', 'agent-sandbox']).optional(),
-  tests: z.array(z.string().min(1)).optional(),
-})
+const commandOptionsSchema = lazy(() =>
+  z.strictObject({
+    cwd: z.string().min(1).optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    exitCode: z.number().int().optional(),
+    name: z.string().min(1).optional(),
+    in: z.enum(['verifier', 'agent-sandbox']).optional(),
+    tests: z.array(z.string().min(1)).optional(),
+  }),
+)
 
 // A test runner, as a command word: `pytest`, `python3 -m pytest`, `node --test`, `npm test`...
 const TEST_RUNNER =
@@ -84,7 +87,7 @@ export function isTestCommand(label: string): boolean {
  */
 export function command(cmd: string | readonly string[], options: CommandGraderOptions = {}): Grader {
   graderOptions('graders.command()', z.union([z.string().min(1), z.array(z.string()).min(1)]), cmd, 'command')
-  graderOptions('graders.command()', commandOptionsSchema, options)
+  graderOptions('graders.command()', commandOptionsSchema(), options)
   const argv = typeof cmd === 'string' ? ['sh', '-c', cmd] : [...cmd]
   const label = typeof cmd === 'string' ? cmd : cmd.join(' ')
   const name = options.name ?? `command(${label})`

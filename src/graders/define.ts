@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { graderConfig } from '../core/errors.ts'
+import { lazy } from '../core/lazy.ts'
 import { parseOptions } from '../core/validate.ts'
 import type { Grade, Grader, GraderContext } from './types.ts'
 
@@ -17,15 +18,19 @@ export function graderOptions<S extends z.ZodType>(
 }
 
 /** A judge model: a model name, a client from `createModelClient`, or options for one. */
-export const judgeModelSchema = z.custom<unknown>(
-  (v) => (typeof v === 'string' && v !== '') || (typeof v === 'object' && v !== null),
-  'must be a model name, a client from createModelClient() or options for one',
+export const judgeModelSchema = lazy(() =>
+  z.custom<unknown>(
+    (v) => (typeof v === 'string' && v !== '') || (typeof v === 'object' && v !== null),
+    'must be a model name, a client from createModelClient() or options for one',
+  ),
 )
 
-const defineOptionsSchema = z.strictObject({
-  passAt: z.number().min(0).max(1).optional(),
-  needsSandbox: z.boolean().optional(),
-})
+const defineOptionsSchema = lazy(() =>
+  z.strictObject({
+    passAt: z.number().min(0).max(1).optional(),
+    needsSandbox: z.boolean().optional(),
+  }),
+)
 
 /** What a grader function may return; `defineGrader` turns it into a `Grade`. */
 export type GraderVerdict =
@@ -60,7 +65,7 @@ export function defineGrader(
     fn,
     'fn',
   )
-  graderOptions('defineGrader()', defineOptionsSchema, options)
+  graderOptions('defineGrader()', defineOptionsSchema(), options)
   const passAt = options.passAt ?? 1
   const grader = async (ctx: GraderContext): Promise<Grade> => toGrade(name, await fn(ctx), passAt)
   return Object.assign(grader, { graderName: name, needsSandbox: options.needsSandbox ?? false })

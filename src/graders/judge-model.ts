@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { lazy } from '../core/lazy.ts'
 import type { CompleteRequest, ModelClient, ModelClientOptions, ModelMessage } from '../models/index.ts'
 import { createModelClient } from '../models/index.ts'
 import { extractJson } from './json-text.ts'
@@ -127,7 +128,7 @@ export interface JudgeVoting {
 }
 
 /** The zod shape of {@link JudgeVoting}, for a judge's options schema. */
-export const judgeVotingShape = {
+export const judgeVotingShape = lazy(() => ({
   votes: z
     .number()
     .int()
@@ -138,7 +139,7 @@ export const judgeVotingShape = {
     )
     .optional(),
   confirm: z.boolean().optional(),
-}
+}))
 
 /** One judgement of a verdict, as `metadata.votes` records it. */
 export interface JudgeVote {

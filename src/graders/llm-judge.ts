@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { describeValue, EvalboxError } from '../core/errors.ts'
+import { lazy } from '../core/lazy.ts'
 import { defineGrader, graderOptions, judgeModelSchema, snippet } from './define.ts'
 import {
   askForJson,
@@ -40,28 +41,30 @@ function bad(message: string): never {
   throw new EvalboxError('GRADER_CONFIG', `graders.llmJudge(): ${message}`)
 }
 
-const optionsSchema = z.strictObject({
-  rubric: z.string().refine((rubric) => rubric.trim() !== '', 'must say what a good output is'),
-  scale: z
-    .tuple([z.number().finite(), z.number().finite()], 'must be [lowest, highest], such as [1, 5]')
-    .refine(([lo, hi]) => lo < hi, 'must be [lowest, highest] with lowest < highest, such as [1, 5]')
-    .optional(),
-  threshold: z.number().finite().optional(),
-  model: judgeModelSchema.optional(),
-  criteria: z
-    .union([
-      z.array(z.string().refine((name) => name.trim() !== '', 'must name a criterion')).min(1),
-      z
-        .record(z.string(), z.string())
-        .refine((given) => Object.keys(given).length > 0, 'must name at least one criterion'),
-    ])
-    .optional(),
-  name: z.string().min(1).optional(),
-  ...judgeVotingShape,
-})
+const optionsSchema = lazy(() =>
+  z.strictObject({
+    rubric: z.string().refine((rubric) => rubric.trim() !== '', 'must say what a good output is'),
+    scale: z
+      .tuple([z.number().finite(), z.number().finite()], 'must be [lowest, highest], such as [1, 5]')
+      .refine(([lo, hi]) => lo < hi, 'must be [lowest, highest] with lowest < highest, such as [1, 5]')
+      .optional(),
+    threshold: z.number().finite().optional(),
+    model: judgeModelSchema().optional(),
+    criteria: z
+      .union([
+        z.array(z.string().refine((name) => name.trim() !== '', 'must name a criterion')).min(1),
+        z
+          .record(z.string(), z.string())
+          .refine((given) => Object.keys(given).length > 0, 'must name at least one criterion'),
+      ])
+      .optional(),
+    name: z.string().min(1).optional(),
+    ...judgeVotingShape(),
+  }),
+)
 
 function checkOptions(options: LlmJudgeOptions) {
-  graderOptions('graders.llmJudge()', optionsSchema, options)
+  graderOptions('graders.llmJudge()', optionsSchema(), options)
   const [lo, hi] = options.scale ?? [1, 5]
   const threshold = options.threshold ?? (lo + hi) / 2
   if (!Number.isFinite(threshold) || threshold < lo || threshold > hi)

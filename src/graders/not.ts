@@ -1,10 +1,13 @@
 import * as z from 'zod'
+import { lazy } from '../core/lazy.ts'
 import { graderOptions } from './define.ts'
 import type { Grade, Grader, GraderContext } from './types.ts'
 
-const graderSchema = z.custom<Grader>(
-  (v) => typeof v === 'function' && typeof (v as Partial<Grader>).graderName === 'string',
-  'must be a grader (made with graders.* or defineGrader)',
+const graderSchema = lazy(() =>
+  z.custom<Grader>(
+    (v) => typeof v === 'function' && typeof (v as Partial<Grader>).graderName === 'string',
+    'must be a grader (made with graders.* or defineGrader)',
+  ),
 )
 
 /**
@@ -17,7 +20,7 @@ const graderSchema = z.custom<Grader>(
  * @example graders: [graders.not(graders.unitTests())]
  */
 export function not(grader: Grader, options: { name?: string } = {}): Grader {
-  graderOptions('graders.not()', graderSchema, grader, 'grader')
+  graderOptions('graders.not()', graderSchema(), grader, 'grader')
   graderOptions('graders.not()', z.strictObject({ name: z.string().min(1).optional() }), options)
   const name = options.name ?? `not(${grader.graderName})`
   const negated = async (ctx: GraderContext): Promise<Grade> => {

@@ -1,10 +1,11 @@
 import { isDeepStrictEqual } from 'node:util'
 import * as z from 'zod'
+import { lazy } from '../core/lazy.ts'
 import { defineGrader, graderOptions, snippet } from './define.ts'
 import type { Grader } from './types.ts'
 
-const textOptionsSchema = z.strictObject({ ignoreCase: z.boolean().optional() })
-const equalsOptionsSchema = z.strictObject({ normalizeWhitespace: z.boolean().optional() })
+const textOptionsSchema = lazy(() => z.strictObject({ ignoreCase: z.boolean().optional() }))
+const equalsOptionsSchema = lazy(() => z.strictObject({ normalizeWhitespace: z.boolean().optional() }))
 
 export interface TextMatchOptions {
   /** Compare without regard to case. @default false */
@@ -17,7 +18,7 @@ export interface TextMatchOptions {
  */
 export function contains(needle: string | readonly string[], options: TextMatchOptions = {}): Grader {
   graderOptions('graders.contains()', z.union([z.string(), z.array(z.string()).min(1)]), needle, 'needle')
-  graderOptions('graders.contains()', textOptionsSchema, options)
+  graderOptions('graders.contains()', textOptionsSchema(), options)
   const needles = typeof needle === 'string' ? [needle] : [...needle]
   const fold = options.ignoreCase ? (s: string) => s.toLowerCase() : (s: string) => s
   const wanted = needles.map(fold)
@@ -67,7 +68,7 @@ export interface EqualsOptions {
  */
 export function equals(...args: [expected?: unknown, options?: EqualsOptions]): Grader {
   const [expected, options = {}] = args
-  graderOptions('graders.equals()', equalsOptionsSchema, options)
+  graderOptions('graders.equals()', equalsOptionsSchema(), options)
   // `equals()` means the row's expected value; `equals(undefined)` really means undefined.
   const useRow = args.length === 0
   const normalize = options.normalizeWhitespace ?? true

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import * as z from 'zod'
 import type { AgentResult } from '../agents/types.ts'
+import { lazy } from '../core/lazy.ts'
 import {
   formatToolCall,
   type TranscriptEvent,
@@ -35,28 +36,32 @@ export interface ToolCallsOptions {
   name?: string
 }
 
-const optionsSchema = z.strictObject({
-  ordered: z.boolean().optional(),
-  requireAll: z.boolean().optional(),
-  allowExtras: z.boolean().optional(),
-  params: z.enum(['fuzzy', 'strict']).optional(),
-  extraPenalty: z.number().min(0).max(1).optional(),
-  name: z.string().min(1).optional(),
-})
+const optionsSchema = lazy(() =>
+  z.strictObject({
+    ordered: z.boolean().optional(),
+    requireAll: z.boolean().optional(),
+    allowExtras: z.boolean().optional(),
+    params: z.enum(['fuzzy', 'strict']).optional(),
+    extraPenalty: z.number().min(0).max(1).optional(),
+    name: z.string().min(1).optional(),
+  }),
+)
 
-const expectedSchema = z.array(
-  z.union(
-    [
-      z.string().min(1),
-      z.instanceof(RegExp),
-      z.strictObject({
-        name: z.union([z.string().min(1), z.instanceof(RegExp)]),
-        params: z.record(z.string(), z.unknown()).optional(),
-      }),
-    ],
-    'must be a tool name, a RegExp or { name, params? }',
+const expectedSchema = lazy(() =>
+  z.array(
+    z.union(
+      [
+        z.string().min(1),
+        z.instanceof(RegExp),
+        z.strictObject({
+          name: z.union([z.string().min(1), z.instanceof(RegExp)]),
+          params: z.record(z.string(), z.unknown()).optional(),
+        }),
+      ],
+      'must be a tool name, a RegExp or { name, params? }',
+    ),
+    'must be a list of expected calls, such as ["Read", { name: "Bash", params: { command: "npm test" } }]',
   ),
-  'must be a list of expected calls, such as ["Read", { name: "Bash", params: { command: "npm test" } }]',
 )
 
 interface Call {
@@ -167,8 +172,8 @@ function pair(
  * @example graders.toolCalls(['Read', { name: 'Write', params: { file_path: 'review.md' } }], { ordered: true })
  */
 export function toolCalls(expected: readonly ExpectedToolCall[], options: ToolCallsOptions = {}): Grader {
-  graderOptions('graders.toolCalls()', expectedSchema, expected, 'expected')
-  graderOptions('graders.toolCalls()', optionsSchema, options)
+  graderOptions('graders.toolCalls()', expectedSchema(), expected, 'expected')
+  graderOptions('graders.toolCalls()', optionsSchema(), options)
   const wanted = expected.map(toWanted)
   const mode = options.params ?? 'fuzzy'
   const penalty = options.extraPenalty ?? 1 / Math.max(1, wanted.length)

@@ -56,7 +56,7 @@ export class EvalReporter implements Reporter {
   private stopInterruptHook: (() => void) | undefined
 
   constructor(private readonly options: EvalReporterOptions) {
-    parseProjectOptions('new EvalReporter()', reporterOptionsSchema, options)
+    parseProjectOptions('new EvalReporter()', reporterOptionsSchema(), options)
     this.projects = new Set(options.projects)
     this.gate = resolveGateSettings(options.gate, process.env)
   }

@@ -4,6 +4,7 @@ import * as z from 'zod'
 import { ENV_NAME } from '../agents/agent-env.ts'
 import { GATE_FAIL_ON, type GateFailOn } from '../compare/gate.ts'
 import { invalidOptions } from '../core/errors.ts'
+import { lazy } from '../core/lazy.ts'
 import { parseOptions } from '../core/validate.ts'
 import { type SandboxSpec, sandboxSpecSchema } from '../sandbox/spec.ts'
 import type { RunSettings } from '../sandbox/types.ts'
@@ -80,9 +81,9 @@ export interface ReporterGateOptions {
 }
 
 /** The fields of {@link EvalboxProjectOptions}, strict: `evalsProject()` adds its own. */
-export const projectOptionsShape = {
+export const projectOptionsShape = lazy(() => ({
   resultsDir: z.string().min(1).optional(),
-  sandbox: sandboxSpecSchema.optional(),
+  sandbox: sandboxSpecSchema().optional(),
   timeout: z.number().int().positive('must be a positive number of milliseconds').optional(),
   version: z.string().min(1).optional(),
   branch: z.string().min(1).optional(),
@@ -116,14 +117,16 @@ export const projectOptionsShape = {
         ),
     )
     .optional(),
-}
+}))
 
 /** Options of `new EvalReporter()`: the project's, plus the projects it reports on. */
-export const reporterOptionsSchema = z.strictObject({
-  ...projectOptionsShape,
-  projects: z.array(z.string()),
-  print: z.custom<(text: string) => void>((v) => typeof v === 'function', 'must be a function').optional(),
-})
+export const reporterOptionsSchema = lazy(() =>
+  z.strictObject({
+    ...projectOptionsShape(),
+    projects: z.array(z.string()),
+    print: z.custom<(text: string) => void>((v) => typeof v === 'function', 'must be a function').optional(),
+  }),
+)
 
 /**
  * Checks project options where they are written (the Vitest config), so a misspelled key or

@@ -62,7 +62,7 @@ describe('the provider registry', () => {
       'EVALBOX_SANDBOX is "kubernetes"; expected "docker", "local" or "auto". Fix the environment variable.',
     )
     // An eval's spec is refused when it is defined.
-    const parsed = sandboxOptionSchema.safeParse({ provider: 'kubernetes' })
+    const parsed = sandboxOptionSchema().safeParse({ provider: 'kubernetes' })
     expect(parsed.success).toBe(false)
     expect(parsed.error?.issues[0]).toMatchObject({
       path: ['provider'],
@@ -71,8 +71,8 @@ describe('the provider registry', () => {
     expect(() => validateEvalTestOptions('k8s', { sandbox: { provider: 'kubernetes' } })).toThrowError(
       /`sandbox.provider` must be "docker", "local" or "auto" \(the registered providers\), got `"kubernetes"`/,
     )
-    expect(sandboxOptionSchema.safeParse('kubernetes').success).toBe(false)
-    expect(sandboxOptionSchema.safeParse({ provider: 'local' }).success).toBe(true)
+    expect(sandboxOptionSchema().safeParse('kubernetes').success).toBe(false)
+    expect(sandboxOptionSchema().safeParse({ provider: 'local' }).success).toBe(true)
   })
 
   test('a provider needs a new name that is not "auto"', () => {

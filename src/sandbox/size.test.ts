@@ -6,7 +6,7 @@ import { MIN_MEMORY_BYTES, sizeBytes, sizeExpected } from './size.ts'
 import { sandboxSpecSchema } from './spec.ts'
 
 const spec = (limits: object) => () =>
-  parseOptions(sandboxSpecSchema, { limits }, { api: 'spec', error: invalidOptions })
+  parseOptions(sandboxSpecSchema(), { limits }, { api: 'spec', error: invalidOptions })
 const docker = (limits: object) => () => resolveDockerOptions({ image: 'node:22', limits })
 
 describe('one size rule for memory and disk', () => {

@@ -64,7 +64,7 @@ describe('mergeRuns', () => {
     for (const field of ['total_tests', 'passed', 'failed', 'total_cost_usd', 'total_duration_ms'] as const) {
       expect(merged[field]).toBe(unsharded[field])
     }
-    expect(runFileSchema.safeParse(merged).success).toBe(true)
+    expect(runFileSchema().safeParse(merged).success).toBe(true)
   })
 
   it('orders tests by file, suite, name, repeat whatever the input order', () => {

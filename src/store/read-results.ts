@@ -119,8 +119,8 @@ function validEntries(path: string, run: RunFile, warn: (message: string) => voi
       )
       return []
     })
-  const tests = keep(run.tests, 'tests', testEntrySchema)
-  const notRun = run.not_run === undefined ? undefined : keep(run.not_run, 'not_run', notRunEntrySchema)
+  const tests = keep(run.tests, 'tests', testEntrySchema())
+  const notRun = run.not_run === undefined ? undefined : keep(run.not_run, 'not_run', notRunEntrySchema())
   return { ...run, tests, ...(notRun && { not_run: notRun }) }
 }
 
@@ -130,7 +130,7 @@ function validEntries(path: string, run: RunFile, warn: (message: string) => voi
  */
 function readRun(
   path: string,
-  schema: z.ZodType<unknown> = runFileSchema,
+  schema: z.ZodType<unknown> = runFileSchema(),
   mode: 'whole' | 'header' | 'slim' = 'whole',
   outputs?: LoadRunFileOptions['outputs'],
 ): ReadOutcome {
@@ -206,7 +206,7 @@ function readRun(
  */
 export function loadRunFile(path: string, options: LoadRunFileOptions = {}): RunFile {
   const { warn } = options
-  const schema = warn ? runHeaderSchema : runFileSchema
+  const schema = warn ? runHeaderSchema() : runFileSchema()
   const outcome = readRun(path, schema, options.slim ? 'slim' : 'whole', options.outputs)
   if (!outcome.ok) throw outcome.error
   return warn ? validEntries(path, outcome.run, warn) : outcome.run
@@ -266,7 +266,7 @@ export function listRuns(dir: string, options: ListRunsOptions = {}): RunSummary
   for (const name of names) {
     const path = resolve(join(dir, name))
     // Listing needs the top-level fields only; a file's tests are checked when it is loaded.
-    const outcome = readRun(path, runHeaderSchema, 'header')
+    const outcome = readRun(path, runHeaderSchema(), 'header')
     if (outcome.ok) summaries.push(summarize(path, outcome.run))
     else warn(`Skipped a file in the results directory: ${outcome.error.message}`)
   }

@@ -87,7 +87,7 @@ describe('buildRunFile stats', () => {
   it('writes stats in final and interrupted files, not while running, and never keeps a stale one', () => {
     const final = buildRunFile(header, 'default', tests(), [], { partial: false, wallClockMs: 5 })
     expect(final.stats?.pass_rate.total).toBe(7)
-    expect(runFileSchema.parse(JSON.parse(JSON.stringify(final)))).toEqual(final)
+    expect(runFileSchema().parse(JSON.parse(JSON.stringify(final)))).toEqual(final)
     const interrupted = buildRunFile(header, 'default', tests(), [], {
       partial: true,
       reason: 'interrupted',

@@ -48,13 +48,13 @@ describe('result format schema', () => {
       ],
       _partial: true,
     }
-    expect(runFileSchema.safeParse(seed).success).toBe(true)
+    expect(runFileSchema().safeParse(seed).success).toBe(true)
     const validate = new Ajv2020({ strict: false }).compile(runFileJsonSchema())
     expect(validate(seed), JSON.stringify(validate.errors)).toBe(true)
   })
 
   test('a file missing a seed field fails with the field named', () => {
-    const result = runFileSchema.safeParse({ schema_version: 1, tests: [] })
+    const result = runFileSchema().safeParse({ schema_version: 1, tests: [] })
     expect(result.success).toBe(false)
     expect(result.error?.issues.map((issue) => issue.path.join('.'))).toContain('version')
   })

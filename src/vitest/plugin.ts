@@ -1,5 +1,6 @@
 import type { Plugin } from 'vite'
 import * as z from 'zod'
+import { lazy } from '../core/lazy.ts'
 import { EvalReporter } from '../reporter/eval-reporter.ts'
 import {
   type EvalboxProjectOptions,
@@ -8,7 +9,7 @@ import {
   registerProject,
 } from '../run/run-state.ts'
 
-const pluginOptionsSchema = z.strictObject(projectOptionsShape)
+const pluginOptionsSchema = lazy(() => z.strictObject(projectOptionsShape()))
 
 /**
  * The Vite plugin of an evals project. When the project is part of the run (Vitest calls
@@ -16,7 +17,7 @@ const pluginOptionsSchema = z.strictObject(projectOptionsShape)
  * reporter never runs for `--project unit` alone.
  */
 export function evalboxPlugin(options: EvalboxProjectOptions = {}): Plugin {
-  parseProjectOptions('evalboxPlugin()', pluginOptionsSchema, options)
+  parseProjectOptions('evalboxPlugin()', pluginOptionsSchema(), options)
   return {
     name: 'evalbox',
     configureVitest({ vitest, project }) {

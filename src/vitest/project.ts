@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
 import * as z from 'zod'
 import { DEFAULT_GRADE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../core/defaults.ts'
+import { lazy } from '../core/lazy.ts'
 import { type EvalboxProjectOptions, parseProjectOptions, projectOptionsShape } from '../run/run-state.ts'
 import { evalboxPlugin } from './plugin.ts'
 
@@ -18,18 +19,20 @@ export interface EvalsProjectOptions extends EvalboxProjectOptions {
   test?: NonNullable<TestProjectInlineConfiguration['test']>
 }
 
-const projectSchema = z.strictObject({
-  ...projectOptionsShape,
-  name: z.string().min(1).optional(),
-  include: z.array(z.string().min(1)).min(1).optional(),
-  maxConcurrency: z.number().int().positive().optional(),
-  test: z
-    .custom<object>(
-      (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
-      'must be an object of Vitest test options',
-    )
-    .optional(),
-})
+const projectSchema = lazy(() =>
+  z.strictObject({
+    ...projectOptionsShape(),
+    name: z.string().min(1).optional(),
+    include: z.array(z.string().min(1)).min(1).optional(),
+    maxConcurrency: z.number().int().positive().optional(),
+    test: z
+      .custom<object>(
+        (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+        'must be an object of Vitest test options',
+      )
+      .optional(),
+  }),
+)
 
 /**
  * The Vitest project that runs evals: eval files, eval-friendly timeouts, the run's
@@ -39,7 +42,7 @@ const projectSchema = z.strictObject({
  * export default defineConfig({ test: { projects: [evalsProject()] } })
  */
 export function evalsProject(options: EvalsProjectOptions = {}): TestProjectInlineConfiguration {
-  parseProjectOptions('evalsProject()', projectSchema, options)
+  parseProjectOptions('evalsProject()', projectSchema(), options)
   const { name = 'evals', include = ['evals/**/*.eval.ts'], maxConcurrency = 5, test = {}, ...rest } = options
   return {
     plugins: [evalboxPlugin(rest)],

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import * as z from 'zod'
 import { EvalboxError, invalidOptions } from '../../core/errors.ts'
+import { lazy } from '../../core/lazy.ts'
 import { parseOptions } from '../../core/validate.ts'
 import { applyMutations, type PlannedBug } from './apply.ts'
 import { defaultTestCommand, listSources } from './files.ts'
@@ -41,24 +42,26 @@ export interface PlantBugsOptions {
   signal?: AbortSignal
 }
 
-const positive = z.number().int().positive().optional()
+const positive = lazy(() => z.number().int().positive().optional())
 
-const optionsSchema = z.strictObject({
-  out: z.string().min(1, 'must name the folder to write cases to'),
-  operators: z.array(z.enum(OPERATORS as [OperatorName, ...OperatorName[]])).optional(),
-  count: positive,
-  bugsPerCase: positive,
-  seed: z.number().int().optional(),
-  testCommand: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-  testTimeoutMs: positive,
-  exclude: z.array(z.string().min(1)).optional(),
-  minimumDetection: positive,
-  maxFalsePositives: z.number().int().nonnegative().optional(),
-  signal: z.instanceof(AbortSignal).optional(),
-})
+const optionsSchema = lazy(() =>
+  z.strictObject({
+    out: z.string().min(1, 'must name the folder to write cases to'),
+    operators: z.array(z.enum(OPERATORS as [OperatorName, ...OperatorName[]])).optional(),
+    count: positive(),
+    bugsPerCase: positive(),
+    seed: z.number().int().optional(),
+    testCommand: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    testTimeoutMs: positive(),
+    exclude: z.array(z.string().min(1)).optional(),
+    minimumDetection: positive(),
+    maxFalsePositives: z.number().int().nonnegative().optional(),
+    signal: z.instanceof(AbortSignal).optional(),
+  }),
+)
 
 function checkOptions(fixture: string, options: PlantBugsOptions) {
-  parseOptions(optionsSchema, options, { api: 'plantBugs()', error: invalidOptions })
+  parseOptions(optionsSchema(), options, { api: 'plantBugs()', error: invalidOptions })
   const inside = relative(resolve(fixture), resolve(options.out))
   if (inside === '' || (!inside.startsWith('..') && !inside.startsWith('/')))
     throw new EvalboxError(

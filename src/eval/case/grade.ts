@@ -1,4 +1,5 @@
 import { errorMessage } from '../../core/errors.ts'
+import { lazy } from '../../core/lazy.ts'
 import type { Grade, Grader, GraderContext } from '../../graders/types.ts'
 import { hostPath, openSandbox } from '../../sandbox/open.ts'
 import { resolveSandboxSpec } from '../../sandbox/spec.ts'
@@ -119,8 +120,8 @@ export const GRADE_ENTRY_FIELDS = [
   'missed_bugs',
 ] as const
 
-const entryFieldSchemas = new Map(
-  GRADE_ENTRY_FIELDS.map((key) => [key as string, testEntrySchema.shape[key]]),
+const entryFieldSchemas = lazy(
+  () => new Map(GRADE_ENTRY_FIELDS.map((key) => [key as string, testEntrySchema().shape[key]])),
 )
 
 /**
@@ -136,7 +137,7 @@ function withEntryChecked(grade: Grade): Grade {
     ignored.push(`${JSON.stringify(fields)?.slice(0, 40)} (not an object)`)
   } else {
     for (const [key, value] of Object.entries(fields)) {
-      const schema = entryFieldSchemas.get(key)
+      const schema = entryFieldSchemas().get(key)
       if (!schema) ignored.push(`\`${key}\``)
       else if (!schema.safeParse(value).success)
         ignored.push(`\`${key}\` (${JSON.stringify(value)?.slice(0, 40)} is not a valid ${key})`)

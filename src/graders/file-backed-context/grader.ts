@@ -2,13 +2,12 @@ import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import * as z from 'zod'
 import { describeValue, EvalboxError } from '../../core/errors.ts'
+import { lazy } from '../../core/lazy.ts'
 import { defineGrader, graderOptions } from '../define.ts'
 import type { Grader } from '../types.ts'
 import type { ContextFixtureResult } from './bench-report.ts'
 import type { ContextFixtureInput } from './fixture-schema.ts'
 import { type LoadedFixture, loadFixture, loadFixtures, parseFixture } from './load-fixtures.ts'
-import { renderResultsMarkdown } from './render-results.ts'
-import { DEFAULT_INLINE_BUDGET_TOKENS, runContextFixture } from './run-fixture.ts'
 
 /** A fixture as the grader takes it: a JSON file path, or the fixture itself. */
 export type FixtureSource = string | ContextFixtureInput
@@ -30,19 +29,20 @@ export interface FileBackedContextGraderOptions {
 }
 
 // A fixture object is checked by its own schema (`parseFixture`), which names its fields.
-const source = z.union(
-  [z.string().min(1), z.looseObject({})],
-  'must be a fixture JSON path or a fixture object',
+const sourceSchema = lazy(() =>
+  z.union([z.string().min(1), z.looseObject({})], 'must be a fixture JSON path or a fixture object'),
 )
 
-const optionsSchema = z.strictObject({
-  fixture: source.optional(),
-  fixtures: z.union([z.string().min(1), z.array(source)]).optional(),
-  artifacts: z.boolean().optional(),
-  baseDir: z.string().min(1).optional(),
-  inlineBudgetTokens: z.number().int().positive().optional(),
-  pageLines: z.number().int().positive().optional(),
-})
+const optionsSchema = lazy(() =>
+  z.strictObject({
+    fixture: sourceSchema().optional(),
+    fixtures: z.union([z.string().min(1), z.array(sourceSchema())]).optional(),
+    artifacts: z.boolean().optional(),
+    baseDir: z.string().min(1).optional(),
+    inlineBudgetTokens: z.number().int().positive().optional(),
+    pageLines: z.number().int().positive().optional(),
+  }),
+)
 
 function isDirectory(path: string): boolean {
   try {
@@ -99,14 +99,17 @@ function explain(results: readonly ContextFixtureResult[], artifacts: boolean): 
  * @example graders.fileBackedContext({ fixture: 'examples/file-backed-context/fixtures/long-command-output.json' })
  */
 export function fileBackedContext(options: FileBackedContextGraderOptions): Grader {
-  graderOptions('graders.fileBackedContext()', optionsSchema, options)
+  graderOptions('graders.fileBackedContext()', optionsSchema(), options)
   const list = sources(options)
   const baseDir = resolve(options.baseDir ?? process.cwd())
   const loaders = list.map((source) => loader(source, baseDir))
   const artifacts = options.artifacts ?? true
-  const inlineBudgetTokens = options.inlineBudgetTokens ?? DEFAULT_INLINE_BUDGET_TOKENS
   const name = `fileBackedContext(${list.map(label).join(', ')}${artifacts ? '' : ', artifacts off'})`
   return defineGrader(name, async ({ keep }) => {
+    // The bench and its report are loaded on the first grading, not with evalbox.
+    const [{ DEFAULT_INLINE_BUDGET_TOKENS, runContextFixture }, { renderResultsMarkdown }] =
+      await Promise.all([import('./run-fixture.ts'), import('./render-results.ts')])
+    const inlineBudgetTokens = options.inlineBudgetTokens ?? DEFAULT_INLINE_BUDGET_TOKENS
     const fixtures = (await Promise.all(loaders.map((load) => load()))).flat()
     if (fixtures.length === 0) throw new Error(`no fixtures found in ${list.map(label).join(', ')}`)
     const results: ContextFixtureResult[] = []

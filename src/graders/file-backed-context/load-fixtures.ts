@@ -25,7 +25,7 @@ function nameOf(value: unknown): string {
  */
 export function parseFixture(value: unknown, options: { file?: string; baseDir: string }): LoadedFixture {
   const source = options.file ?? nameOf(value)
-  const parsed = check(contextFixtureSchema, value, { root: 'a fixture object' })
+  const parsed = check(contextFixtureSchema(), value, { root: 'a fixture object' })
   if (!parsed.ok) {
     throw new EvalboxError(
       'INVALID_OPTIONS',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import * as z from 'zod'
 import { describeValue, EvalboxError, errorMessage } from '../../core/errors.ts'
+import { lazy } from '../../core/lazy.ts'
 import { check } from '../../core/validate.ts'
 
 /** One planted bug: where it is, what it is, and words a review of it would likely use. */
@@ -40,53 +41,59 @@ export interface GroundTruthInput {
   max_false_positives: number
 }
 
-const lineNumber = z.number().int().positive()
-const lineRange = z.union([
-  lineNumber.transform((n): [number, number] => [n, n]),
+const lineNumber = lazy(() => z.number().int().positive())
+const lineRange = lazy(() =>
+  z.union([
+    lineNumber().transform((n): [number, number] => [n, n]),
+    z
+      .tuple([lineNumber(), lineNumber()])
+      .refine(([start, end]) => start <= end, 'the first line must not come after the last'),
+    z.tuple([lineNumber()]).transform(([n]): [number, number] => [n, n]),
+  ]),
+)
+
+const bugSchema = lazy(() =>
   z
-    .tuple([lineNumber, lineNumber])
-    .refine(([start, end]) => start <= end, 'the first line must not come after the last'),
-  z.tuple([lineNumber]).transform(([n]): [number, number] => [n, n]),
-])
+    .object({
+      id: z.string().min(1),
+      file: z.string().min(1),
+      lines: lineRange().optional(),
+      line_range: lineRange().optional(),
+      description: z.string(),
+      keywords: z.array(z.string().min(1)).default([]),
+    })
+    .refine((bug) => bug.lines !== undefined || bug.line_range !== undefined, {
+      message: 'give the bug lines as `lines: [start, end]` (or `line_range`)',
+      path: ['lines'],
+    }),
+)
 
-const bugSchema = z
-  .object({
-    id: z.string().min(1),
-    file: z.string().min(1),
-    lines: lineRange.optional(),
-    line_range: lineRange.optional(),
-    description: z.string(),
-    keywords: z.array(z.string().min(1)).default([]),
-  })
-  .refine((bug) => bug.lines !== undefined || bug.line_range !== undefined, {
-    message: 'give the bug lines as `lines: [start, end]` (or `line_range`)',
-    path: ['lines'],
-  })
-
-const groundTruthSchema = z
-  .object({
-    bugs: z.array(bugSchema).min(1),
-    minimum_detection: z.number().int().nonnegative(),
-    max_false_positives: z.number().int().nonnegative(),
-  })
-  .superRefine((truth, issue) => {
-    const seen = new Set<string>()
-    truth.bugs.forEach((bug, index) => {
-      if (seen.has(bug.id))
+const groundTruthSchema = lazy(() =>
+  z
+    .object({
+      bugs: z.array(bugSchema()).min(1),
+      minimum_detection: z.number().int().nonnegative(),
+      max_false_positives: z.number().int().nonnegative(),
+    })
+    .superRefine((truth, issue) => {
+      const seen = new Set<string>()
+      truth.bugs.forEach((bug, index) => {
+        if (seen.has(bug.id))
+          issue.addIssue({
+            code: 'custom',
+            message: `duplicate bug id "${bug.id}"`,
+            path: ['bugs', index, 'id'],
+          })
+        seen.add(bug.id)
+      })
+      if (truth.minimum_detection > truth.bugs.length)
         issue.addIssue({
           code: 'custom',
-          message: `duplicate bug id "${bug.id}"`,
-          path: ['bugs', index, 'id'],
+          message: `is more than the ${truth.bugs.length} bugs listed`,
+          path: ['minimum_detection'],
         })
-      seen.add(bug.id)
-    })
-    if (truth.minimum_detection > truth.bugs.length)
-      issue.addIssue({
-        code: 'custom',
-        message: `is more than the ${truth.bugs.length} bugs listed`,
-        path: ['minimum_detection'],
-      })
-  })
+    }),
+)
 
 /**
  * Validates ground truth (an object, or JSON text read from `source`) and normalises it:
@@ -94,7 +101,7 @@ const groundTruthSchema = z
  * Errors name the field: ``ground truth `bugs[1].lines`: ... (in gt.json)``.
  */
 export function parseGroundTruth(value: unknown, source = 'the groundTruth option'): GroundTruth {
-  const result = check(groundTruthSchema, value, { root: 'a ground-truth object' })
+  const result = check(groundTruthSchema(), value, { root: 'a ground-truth object' })
   if (!result.ok) {
     throw new EvalboxError(
       'GRADER_CONFIG',

@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { lazy } from '../../core/lazy.ts'
 import { check } from '../../core/validate.ts'
 import type { ModelClient } from '../../models/index.ts'
 import {
@@ -34,20 +35,22 @@ Count false positives: reported problems that match none of the planted bugs and
 Answer with only a JSON object:
 {"bugs":[{"id":"<bug id>","detected":true|false,"evidence":0-3}],"false_positives":<integer>,"reasoning":"<two or three sentences>"}`
 
-const answerSchema = z.object({
-  bugs: z.array(
-    z.object({
-      id: z.string(),
-      detected: z.boolean(),
-      evidence: z.number().int().min(0).max(3),
-    }),
-  ),
-  false_positives: z.number().int().nonnegative(),
-  reasoning: z.string().default(''),
-})
+const answerSchema = lazy(() =>
+  z.object({
+    bugs: z.array(
+      z.object({
+        id: z.string(),
+        detected: z.boolean(),
+        evidence: z.number().int().min(0).max(3),
+      }),
+    ),
+    false_positives: z.number().int().nonnegative(),
+    reasoning: z.string().default(''),
+  }),
+)
 
 function parseVerdict(truth: GroundTruth, value: unknown): JudgeParse<ModelVerdict> {
-  const result = check(answerSchema, value, { max: 1 })
+  const result = check(answerSchema(), value, { max: 1 })
   if (!result.ok) return { error: result.problem }
   const byId = new Map(result.data.bugs.map((bug) => [bug.id, bug]))
   const lacking = truth.bugs.filter((bug) => !byId.has(bug.id)).map((bug) => bug.id)

@@ -1,6 +1,7 @@
 import { extname } from 'node:path'
 import * as z from 'zod'
 import { graderConfig } from '../../core/errors.ts'
+import { lazy } from '../../core/lazy.ts'
 import { defineGrader, type GraderVerdict, graderOptions, judgeModelSchema } from '../define.ts'
 import {
   describeVotes,
@@ -42,30 +43,34 @@ export interface PlantedBugsOptions extends MatchOptions, JudgeVoting {
   name?: string
 }
 
-const optionsSchema = z.strictObject({
-  groundTruth: z.custom<unknown>(
-    (v) =>
-      (typeof v === 'string' && v !== '') || typeof v === 'function' || (typeof v === 'object' && v !== null),
-    'must be a ground-truth JSON path, the ground truth itself or a function of the case',
-  ),
-  report: z
-    .union(
-      [
-        z.literal('output'),
-        z.strictObject({ file: z.string().min(1) }),
-        z.custom((v) => typeof v === 'function'),
-      ],
-      "must be 'output', { file: 'review.md' } or a function",
-    )
-    .optional(),
-  judge: z.enum(['match', 'llm']).optional(),
-  model: judgeModelSchema.optional(),
-  ...judgeVotingShape,
-  name: z.string().min(1).optional(),
-  lineTolerance: z.number().int().nonnegative().optional(),
-  minKeywords: z.number().int().nonnegative().optional(),
-  minExplanationWords: z.number().int().nonnegative().optional(),
-})
+const optionsSchema = lazy(() =>
+  z.strictObject({
+    groundTruth: z.custom<unknown>(
+      (v) =>
+        (typeof v === 'string' && v !== '') ||
+        typeof v === 'function' ||
+        (typeof v === 'object' && v !== null),
+      'must be a ground-truth JSON path, the ground truth itself or a function of the case',
+    ),
+    report: z
+      .union(
+        [
+          z.literal('output'),
+          z.strictObject({ file: z.string().min(1) }),
+          z.custom((v) => typeof v === 'function'),
+        ],
+        "must be 'output', { file: 'review.md' } or a function",
+      )
+      .optional(),
+    judge: z.enum(['match', 'llm']).optional(),
+    model: judgeModelSchema().optional(),
+    ...judgeVotingShape(),
+    name: z.string().min(1).optional(),
+    lineTolerance: z.number().int().nonnegative().optional(),
+    minKeywords: z.number().int().nonnegative().optional(),
+    minExplanationWords: z.number().int().nonnegative().optional(),
+  }),
+)
 
 function resolveTruth(option: GroundTruthOption): (ctx: GraderContext) => Promise<GroundTruth> {
   if (typeof option === 'function')
@@ -108,7 +113,7 @@ export function plantedBugs(options: PlantedBugsOptions): Grader {
     throw graderConfig(
       'graders.plantedBugs(): `confirmOnFail` is gone; every LLM judge now takes `confirm` (re-judge a failing verdict, on by default here) and `votes: n` (an odd number of judgements, majority wins). Replace `confirmOnFail: 2` with `votes: 3`, or `confirmOnFail: 0` with `confirm: false`.',
     )
-  graderOptions('graders.plantedBugs()', optionsSchema, options)
+  graderOptions('graders.plantedBugs()', optionsSchema(), options)
   const judge = options.judge ?? 'match'
   const voting: JudgeVoting = { votes: options.votes, confirm: options.confirm ?? true }
   const report = options.report ?? 'output'

@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { lazy } from '../../core/lazy.ts'
 import { graderOptions } from '../define.ts'
 import { FRAMEWORKS, type UnitTestFramework } from './types.ts'
 
@@ -70,30 +71,32 @@ export interface ResolvedUnitTestsOptions {
   name: string
 }
 
-const globs = z.array(z.string().min(1))
+const globs = lazy(() => z.array(z.string().min(1)))
 
-const optionsSchema = z.strictObject({
-  command: z
-    .union([
-      z.string().refine((command) => command.trim() !== '', 'must be a non-empty shell command'),
-      z.array(z.string().min(1)).min(1),
-    ])
-    .optional(),
-  framework: z.enum(['auto', ...FRAMEWORKS]).optional(),
-  tests: globs.optional(),
-  solutionFiles: globs
-    .min(1, "must have at least one glob such as 'src/**' (leave it out to take every change)")
-    .optional(),
-  failToPass: z.array(z.string().min(1)).optional(),
-  passToPass: z.array(z.string().min(1)).optional(),
-  timeoutMs: z.number().int().positive('must be a positive number of milliseconds').optional(),
-  env: z.record(z.string(), z.string()).optional(),
-  name: z.string().min(1).optional(),
-})
+const optionsSchema = lazy(() =>
+  z.strictObject({
+    command: z
+      .union([
+        z.string().refine((command) => command.trim() !== '', 'must be a non-empty shell command'),
+        z.array(z.string().min(1)).min(1),
+      ])
+      .optional(),
+    framework: z.enum(['auto', ...FRAMEWORKS]).optional(),
+    tests: globs().optional(),
+    solutionFiles: globs()
+      .min(1, "must have at least one glob such as 'src/**' (leave it out to take every change)")
+      .optional(),
+    failToPass: z.array(z.string().min(1)).optional(),
+    passToPass: z.array(z.string().min(1)).optional(),
+    timeoutMs: z.number().int().positive('must be a positive number of milliseconds').optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    name: z.string().min(1).optional(),
+  }),
+)
 
 /** Checks options at definition time; errors name the field, the value and the fix. */
 export function resolveUnitTestsOptions(options: UnitTestsOptions): ResolvedUnitTestsOptions {
-  graderOptions('graders.unitTests()', optionsSchema, options)
+  graderOptions('graders.unitTests()', optionsSchema(), options)
   const { command } = options
   const argv = command === undefined ? [] : typeof command === 'string' ? ['sh', '-c', command] : [...command]
   return {
