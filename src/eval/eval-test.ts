@@ -98,7 +98,7 @@ function defineCases<Input>(
     }
     const meta = { evalboxTier: options.tier ?? 'e2e', ...(line !== undefined && { evalboxLine: line }) }
     const { skip } = options
-    test.concurrent(testName, { timeout, retry: options.retry ?? 0, meta }, (context: TestContext) =>
+    concurrentTest()(testName, { timeout, retry: options.retry ?? 0, meta }, (context: TestContext) =>
       // A skipped eval still runs this function so that its reason is recorded with the skip.
       skip
         ? context.skip(typeof skip === 'string' ? skip : undefined)
@@ -106,6 +106,10 @@ function defineCases<Input>(
     )
   }
 }
+
+// Each read of `test.concurrent` builds a new chain function: read once.
+let concurrent: typeof test.concurrent | undefined
+const concurrentTest = () => (concurrent ??= test.concurrent)
 
 /**
  * Before the first docker case of a suite, the worker loads the Docker client (once per

@@ -1,4 +1,4 @@
-import { relative } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { compareRuns } from '../compare/index.ts'
 import type { Comparison } from '../compare/types.ts'
 import { errorMessage } from '../core/errors.ts'
@@ -101,7 +101,9 @@ export function concludeRun(end: RunEnd): RunConclusion {
 function previous(end: RunEnd, { path, run }: TierEnd): Baseline | undefined {
   if (end.shard) return undefined
   try {
-    const runs = listRuns(end.resultsDir, { warn: end.warn })
+    // The runs just written are in memory: listed without reading their files back.
+    const known = new Map(end.written.map((written) => [resolve(written.path), written.run]))
+    const runs = listRuns(end.resultsDir, { warn: end.warn, known })
     return findBaseline(runs, run, { exclude: [path], warn: end.warn })
   } catch (error) {
     end.warn(`could not look for the previous run: ${errorMessage(error)}`)

@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeRun, makeTest, transcriptWithTools } from '../compare/__fixtures__/runs.ts'
 import { EvalboxError } from '../core/errors.ts'
-import { findPreviousRun, listRuns, loadRunFile, pickPreviousRun } from './read-results.ts'
+import { findPreviousRun, listRuns, loadRunFile, pickPreviousRun, readTuning } from './read-results.ts'
+import { RUN_INDEX_FILE } from './run-index.ts'
 import type { RunFile } from './schema.ts'
 
 let dir: string
@@ -25,6 +26,10 @@ function run(timestamp: string, fields: Partial<RunFile> = {}): RunFile {
   return makeRun([makeTest('a'), makeTest('b', { passed: false })], { timestamp, ...fields })
 }
 
+function pick({ size, mtimeMs }: { size: number; mtimeMs: number }) {
+  return { size, mtimeMs }
+}
+
 function thrown(fn: () => unknown): EvalboxError {
   try {
     fn()
@@ -35,7 +40,19 @@ function thrown(fn: () => unknown): EvalboxError {
   throw new Error('expected an EvalboxError')
 }
 
-describe('loadRunFile', () => {
+// Small files are parsed whole, big ones streamed: both ways give the same results.
+const ways = [
+  ['parsed whole', readTuning.wholeParseMaxBytes],
+  ['streamed', 0],
+] as const
+describe.each(ways)('loadRunFile (%s)', (_, limit) => {
+  beforeEach(() => {
+    readTuning.wholeParseMaxBytes = limit
+  })
+  afterEach(() => {
+    readTuning.wholeParseMaxBytes = ways[0][1]
+  })
+
   it('with `warn`, skips an invalid test or not-run entry, naming it, and keeps the rest', () => {
     const good = run('2026-11-21T10:00:00.000Z')
     const path = put('bad-entries.json', {
@@ -186,7 +203,14 @@ describe('loadRunFile', () => {
   })
 })
 
-describe('listRuns', () => {
+describe.each(ways)('listRuns (%s)', (_, limit) => {
+  beforeEach(() => {
+    readTuning.wholeParseMaxBytes = limit
+  })
+  afterEach(() => {
+    readTuning.wholeParseMaxBytes = ways[0][1]
+  })
+
   it('lists run files newest first with counts and the partial marker', () => {
     put('old.json', run('2026-01-01T00:00:00Z'))
     put('new.json', run('2026-01-03T00:00:00Z', { _partial: true }))
@@ -228,6 +252,82 @@ describe('listRuns', () => {
 
   it('returns [] for a directory that does not exist', () => {
     expect(listRuns(join(dir, 'missing'))).toEqual([])
+  })
+
+  it('keeps each listing row in an index and reads again only files that changed', () => {
+    const path = put('a.json', run('2026-01-01T00:00:00Z'))
+    expect(listRuns(dir)[0]).toMatchObject({ passed: 1, file: 'a.json' })
+    expect(JSON.parse(readFileSync(join(dir, RUN_INDEX_FILE), 'utf8')).files['a.json'].row).toMatchObject({
+      passed: 1,
+    })
+    // A row is what the listing returns while the file is as it was: the index is read, not the file.
+    const index = JSON.parse(readFileSync(join(dir, RUN_INDEX_FILE), 'utf8'))
+    index.files['a.json'].row.passed = 7
+    writeFileSync(join(dir, RUN_INDEX_FILE), JSON.stringify(index))
+    expect(listRuns(dir)[0]?.passed).toBe(7)
+    // A file rewritten (size or mtime changes) is read again, whatever its row said.
+    put('a.json', run('2026-01-01T00:00:00Z', { passed: 2 }))
+    utimesSync(path, new Date(), new Date(Date.now() + 5000))
+    expect(listRuns(dir)[0]?.passed).toBe(2)
+    // A file gone leaves the index.
+    rmSync(path)
+    expect(listRuns(dir)).toEqual([])
+    expect(JSON.parse(readFileSync(join(dir, RUN_INDEX_FILE), 'utf8')).files).toEqual({})
+  })
+
+  it('checks a file against the schema once: unchanged, it loads unchecked; changed, it is checked again', () => {
+    const indexed = () => JSON.parse(readFileSync(join(dir, RUN_INDEX_FILE), 'utf8'))
+    const good = put('good.json', run('2026-01-01T00:00:00Z'))
+    expect(loadRunFile(good, { slim: true, warn: () => {} }).tests).toHaveLength(2)
+    expect(indexed().files['good.json']).toMatchObject({ valid: true })
+    // An invalid entry: never marked valid.
+    const bad = run('2026-01-02T00:00:00Z')
+    const path = put('bad.json', { ...bad, tests: [{ ...bad.tests[0], passed: 1234 }] })
+    expect(() => loadRunFile(path)).toThrow(/bad\.json is not a valid evalbox run file/)
+    expect(loadRunFile(path, { warn: () => {} }).tests).toEqual([])
+    expect(indexed().files['bad.json']?.valid).toBeUndefined()
+    // A load that leaves entries out unread (a report's picked outputs) vouches for nothing.
+    const onlyPicked = { pick: () => false, maxChars: 10, onlyPicked: true }
+    expect(loadRunFile(path, { slim: true, warn: () => {}, outputs: onlyPicked }).tests).toEqual([])
+    expect(indexed().files['bad.json']?.valid).toBeUndefined()
+    // The index's word is taken while the file is unchanged (a lie here, to show it is used)...
+    const index = indexed()
+    index.files['bad.json'] = { ...index.files['good.json'], ...pick(statSync(path)), valid: true }
+    writeFileSync(join(dir, RUN_INDEX_FILE), JSON.stringify(index))
+    expect(loadRunFile(path).tests[0]?.passed).toBe(1234)
+    // ...and not once the file changed.
+    writeFileSync(path, `${readFileSync(path, 'utf8')} `)
+    expect(() => loadRunFile(path)).toThrow(/bad\.json is not a valid evalbox run file/)
+  })
+
+  it('keeps a row when only the mtime changed (a cache restore) and drops it when the bytes did', () => {
+    const path = put('a.json', run('2026-01-01T00:00:00Z'))
+    listRuns(dir)
+    const index = JSON.parse(readFileSync(join(dir, RUN_INDEX_FILE), 'utf8'))
+    index.files['a.json'].row.passed = 7
+    writeFileSync(join(dir, RUN_INDEX_FILE), JSON.stringify(index))
+    utimesSync(path, new Date(), new Date(Date.now() - 86_400_000))
+    expect(listRuns(dir)[0]?.passed).toBe(7)
+    // Same size, other bytes, other mtime: read again.
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"passed":1', '"passed":0'))
+    utimesSync(path, new Date(), new Date(Date.now() - 2 * 86_400_000))
+    expect(listRuns(dir)[0]?.passed).toBe(0)
+  })
+
+  it('lists known runs without reading their files, and replaces a corrupt index', () => {
+    const path = put('mine.json', '{ "not": "read" }')
+    const mine = run('2026-01-02T00:00:00Z', { passed: 5 })
+    expect(listRuns(dir, { known: new Map([[path, mine]]) })[0]).toMatchObject({
+      file: 'mine.json',
+      passed: 5,
+    })
+    writeFileSync(join(dir, RUN_INDEX_FILE), '{ corrupt')
+    put('other.json', run('2026-01-01T00:00:00Z'))
+    const warnings: string[] = []
+    expect(listRuns(dir, { warn: (m) => warnings.push(m) }).map((r) => r.file)).toEqual(['other.json'])
+    expect(warnings).toEqual([expect.stringMatching(/mine\.json is not an evalbox run file/)])
+    // The corrupt index was replaced by a good one.
+    expect(JSON.parse(readFileSync(join(dir, RUN_INDEX_FILE), 'utf8')).version).toBe(1)
   })
 })
 

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { basename, join, resolve } from 'node:path'
-import type { z } from 'zod'
+import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
+import * as z from 'zod'
 import { EvalboxError, errorMessage } from '../core/errors.ts'
 import { check } from '../core/validate.ts'
+import { RunIndex } from './run-index.ts'
 import { scanTopLevel } from './scan-json.ts'
 import {
   notRunEntrySchema,
@@ -47,10 +48,20 @@ export interface ListRunsOptions {
    * @default ignore
    */
   warn?: (message: string) => void
+  /**
+   * Runs the caller has in memory (typically the run it just wrote), by absolute path: listed
+   * without reading their files.
+   */
+  known?: ReadonlyMap<string, RunFile>
 }
 
 // The tests are almost all of a big file: a listing reads past them, a slim load one by one.
 const LIFTED = new Set(['tests'])
+/**
+ * @internal Files up to this size are parsed whole even for a listing or a slim load: native JSON.parse
+ * is several times faster than the streaming scan, and the memory it takes is bounded by this.
+ */
+export const readTuning = { wholeParseMaxBytes: 8 * 1024 * 1024 }
 
 type ReadOutcome = { ok: true; run: RunFile } | { ok: false; error: EvalboxError }
 
@@ -119,8 +130,14 @@ function validEntries(path: string, run: RunFile, warn: (message: string) => voi
       )
       return []
     })
-  const tests = keep(run.tests, 'tests', testEntrySchema())
-  const notRun = run.not_run === undefined ? undefined : keep(run.not_run, 'not_run', notRunEntrySchema())
+  // One check of the whole list is many times faster than one per entry: entry by entry only
+  // when the list has an invalid entry, to name it and keep the rest.
+  const all = <T>(list: readonly unknown[], field: string, schema: z.ZodType<T>): T[] => {
+    const whole = z.array(schema).safeParse(list)
+    return whole.success ? whole.data : keep(list, field, schema)
+  }
+  const tests = all(run.tests, 'tests', testEntrySchema())
+  const notRun = run.not_run === undefined ? undefined : all(run.not_run, 'not_run', notRunEntrySchema())
   return { ...run, tests, ...(notRun && { not_run: notRun }) }
 }
 
@@ -130,31 +147,46 @@ function validEntries(path: string, run: RunFile, warn: (message: string) => voi
  */
 function readRun(
   path: string,
-  schema: z.ZodType<unknown> = runFileSchema(),
+  /** Undefined: the file is known to be valid, and is not checked again. */
+  schema: z.ZodType<unknown> | undefined,
   mode: 'whole' | 'header' | 'slim' = 'whole',
   outputs?: LoadRunFileOptions['outputs'],
 ): ReadOutcome {
-  let text: string
-  const tests: unknown[] = []
+  let text: string | undefined
+  let data: unknown
+  let tests: unknown[] | undefined
+  const keep = (entry: unknown) => {
+    const picked = isRecord(entry) && outputs?.pick(entry) === true
+    if (!picked && outputs?.onlyPicked) return
+    tests!.push(slimEntry(entry, outputs, picked))
+  }
   try {
-    if (mode === 'whole') text = readFileSync(path, 'utf8')
+    if (mode === 'whole' || statSync(path).size <= readTuning.wholeParseMaxBytes)
+      text = readFileSync(path, 'utf8')
     else {
+      if (mode === 'slim') tests = []
       const scanned = scanTopLevel(path, LIFTED, (_, element) => {
-        if (mode !== 'slim') return
-        const entry: unknown = JSON.parse(element)
-        const picked = isRecord(entry) && outputs?.pick(entry) === true
-        if (!picked && outputs?.onlyPicked) return
-        tests.push(slimEntry(entry, outputs, picked))
+        if (tests) keep(JSON.parse(element))
       })
       if (scanned.truncated) {
         const message = `${path} is not valid JSON (it ends before its last \`}\`). A run killed mid-write can leave a cut-short file; delete it or re-run the evals.`
         return { ok: false, error: new EvalboxError('RESULT_FILE_INVALID', message) }
       }
-      text = scanned.header
+      data = JSON.parse(scanned.header)
+    }
+    if (text !== undefined) {
+      data = JSON.parse(text)
+      const all = (data as Partial<RunFile> | null)?.tests
+      if (mode !== 'whole' && Array.isArray(all)) {
+        tests = []
+        if (mode === 'slim') for (const entry of all) keep(entry)
+      }
     }
   } catch (cause) {
     if (cause instanceof SyntaxError) {
-      const message = `${path} is not valid JSON (${errorMessage(cause)}). A run killed mid-write can leave a cut-short file; delete it or re-run the evals.`
+      const cut = text !== undefined && !text.trimEnd().endsWith('}')
+      const why = cut ? 'it ends before its last `}`' : errorMessage(cause)
+      const message = `${path} is not valid JSON (${why}). A run killed mid-write can leave a cut-short file; delete it or re-run the evals.`
       return { ok: false, error: new EvalboxError('RESULT_FILE_INVALID', message, { cause }) }
     }
     const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT'
@@ -169,14 +201,7 @@ function readRun(
         })
     return { ok: false, error }
   }
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (cause) {
-    const message = `${path} is not valid JSON (${errorMessage(cause)}). A run killed mid-write can leave a cut-short file; delete it or re-run the evals.`
-    return { ok: false, error: new EvalboxError('RESULT_FILE_INVALID', message, { cause }) }
-  }
-  if (mode === 'slim' && typeof data === 'object' && data !== null && Array.isArray((data as RunFile).tests))
+  if (tests && typeof data === 'object' && data !== null && Array.isArray((data as RunFile).tests))
     (data as RunFile).tests = tests as RunFile['tests']
   const record = typeof data === 'object' && data !== null && !Array.isArray(data) ? data : undefined
   if (!record || !('schema_version' in record || 'tests' in record)) {
@@ -188,6 +213,7 @@ function readRun(
     const message = `${path} has schema_version ${version}, newer than this evalbox understands (${SCHEMA_VERSION}). Upgrade evalbox (npm install -D evalbox@latest) to read it.`
     return { ok: false, error: new EvalboxError('RESULT_SCHEMA_TOO_NEW', message) }
   }
+  if (!schema) return { ok: true, run: data as RunFile }
   const parsed = check(schema, data, { max: 1 })
   if (!parsed.ok) {
     const message = `${path} is not a valid evalbox run file: ${parsed.problem}. Fix or remove the file.`
@@ -206,10 +232,39 @@ function readRun(
  */
 export function loadRunFile(path: string, options: LoadRunFileOptions = {}): RunFile {
   const { warn } = options
-  const schema = warn ? runHeaderSchema() : runFileSchema()
+  // A file that passed the schema whole and is unchanged since is not checked again.
+  const dir = dirname(path)
+  const name = basename(path)
+  let stats: Stats | undefined
+  let index: RunIndex | undefined
+  try {
+    stats = statSync(path)
+    index = RunIndex.open(dir)
+  } catch {
+    // Missing: readRun says so.
+  }
+  const valid = stats !== undefined && index?.isValid(name, stats) === true
+  const schema = valid ? undefined : warn ? runHeaderSchema() : runFileSchema()
   const outcome = readRun(path, schema, options.slim ? 'slim' : 'whole', options.outputs)
   if (!outcome.ok) throw outcome.error
-  return warn ? validEntries(path, outcome.run, warn) : outcome.run
+  // Only a load that saw every entry can vouch for the file (`onlyPicked` leaves some unread).
+  const whole = !options.outputs?.onlyPicked
+  if (valid || !warn) {
+    if (!valid && whole && stats && index) rememberValid(index, name, stats)
+    return outcome.run
+  }
+  let clean = true
+  const run = validEntries(path, outcome.run, (message) => {
+    clean = false
+    warn(message)
+  })
+  if (clean && whole && stats && index) rememberValid(index, name, stats)
+  return run
+}
+
+function rememberValid(index: RunIndex, name: string, stats: Stats): void {
+  index.markValid(name, stats)
+  index.save()
 }
 
 /** The listing row of a run file. */
@@ -263,13 +318,34 @@ export function listRuns(dir: string, options: ListRunsOptions = {}): RunSummary
     })
   }
   const summaries: RunSummary[] = []
+  const index = RunIndex.open(dir)
   for (const name of names) {
     const path = resolve(join(dir, name))
+    let stats: Stats
+    try {
+      stats = statSync(path)
+    } catch {
+      continue // removed while listing
+    }
+    const cached = index.get(name, stats)
+    if (cached) {
+      summaries.push({ ...(cached as Omit<RunSummary, 'path' | 'file'>), path, file: name })
+      continue
+    }
     // Listing needs the top-level fields only; a file's tests are checked when it is loaded.
-    const outcome = readRun(path, runHeaderSchema(), 'header')
-    if (outcome.ok) summaries.push(summarize(path, outcome.run))
-    else warn(`Skipped a file in the results directory: ${outcome.error.message}`)
+    const known = options.known?.get(path)
+    const outcome: ReadOutcome = known ? { ok: true, run: known } : readRun(path, runHeaderSchema(), 'header')
+    if (!outcome.ok) {
+      warn(`Skipped a file in the results directory: ${outcome.error.message}`)
+      continue
+    }
+    const summary = summarize(path, outcome.run)
+    const { path: _path, file: _file, ...row } = summary
+    // A run this process wrote is valid as a whole: loading it later skips the entry checks.
+    index.set(name, stats, row, known !== undefined)
+    summaries.push(summary)
   }
+  index.save({ prune: true })
   return summaries.sort((a, b) => time(b) - time(a) || (b.file < a.file ? -1 : b.file > a.file ? 1 : 0))
 }
 

@@ -8,7 +8,7 @@ import { recoverInterruptedRuns } from './recover.ts'
 import type { RunHeader } from './run-file.ts'
 import { RunWriter } from './run-writer.ts'
 import type { RunFile, TestEntry } from './schema.ts'
-import { appendWorkerEntry } from './worker-journal.ts'
+import { appendWorkerEntry, flushWorkerJournal } from './worker-journal.ts'
 
 const header = (runId: string): RunHeader => ({
   run_id: runId,
@@ -95,6 +95,7 @@ describe('RunWriter', () => {
     const writer = new RunWriter({ resultsDir: results, header: header('run-i') })
     writer.add(entry('reported'))
     appendWorkerEntry(results, 'run-i', entry('never reported'))
+    flushWorkerJournal()
     const [written] = writer.finish(true)
     const run = read(written!.path)
     expect(run).toMatchObject({ _partial: true, partial_reason: 'interrupted' })
@@ -121,6 +122,7 @@ describe('RunWriter', () => {
     expect(writer.accepts(killed)).toBe(false)
     appendWorkerEntry(results, 'run-sig', late)
     appendWorkerEntry(results, 'run-sig', killed)
+    flushWorkerJournal()
     const [written] = writer.finish(true)
     const expected = { tests: ['before', 'late'], notRun: ['killed'] }
     const names = (run: RunFile) => ({
@@ -177,6 +179,7 @@ describe('recovering runs that died', () => {
     deadJournal(results, 'run-dead')
     appendWorkerEntry(results, 'run-dead', entry('one'))
     appendWorkerEntry(results, 'run-dead', entry('two'))
+    flushWorkerJournal()
     const written = recoverInterruptedRuns(
       results,
       () => {},

@@ -10,27 +10,49 @@ import type { TestEntry } from './schema.ts'
  * reporter when the run is killed. These journals are read only to recover such runs; the
  * reporter's journal stays the record of a healthy run.
  */
-let open: { key: string; file: LineFile } | undefined
+let open: { key: string; file: LineFile; lines: string[] } | undefined
+let flushing: NodeJS.Immediate | undefined
+let exitHooked = false
 
 function workerJournalPath(resultsDir: string, runId: string, pid = process.pid): string {
   return join(resultsDir, JOURNAL_DIR, `${runId}.w${pid}.ndjson`)
 }
 
 /**
- * Appends a finished case: one write to a file kept open for the run (a worker serves one run
- * at a time). Never throws: durability is best effort.
+ * Appends a finished case to a file kept open for the run (a worker serves one run at a
+ * time). The cases that finish in one turn of the event loop go in one write, made at the end
+ * of that turn (or at exit): a case is on disk long before Vitest's throttled report of it
+ * could reach the reporter. Never throws: durability is best effort.
  */
 export function appendWorkerEntry(resultsDir: string, runId: string, entry: TestEntry): void {
   try {
     const key = `${resultsDir}\0${runId}`
     if (open?.key !== key) {
+      flushWorkerJournal()
       if (open) closeSync(open.file.fd)
       open = undefined
-      open = { key, file: LineFile.open(workerJournalPath(resultsDir, runId)) }
+      open = { key, file: LineFile.open(workerJournalPath(resultsDir, runId)), lines: [] }
+      if (!exitHooked) process.once('exit', flushWorkerJournal)
+      exitHooked = true
     }
-    open.file.append(JSON.stringify(entry))
+    open.lines.push(JSON.stringify(entry))
+    flushing ??= setImmediate(flushWorkerJournal)
   } catch {
     // The reporter reports an unwritable results dir; a worker has nobody to tell.
+  }
+}
+
+/** Writes the cases appended since the last write. */
+export function flushWorkerJournal(): void {
+  if (flushing) clearImmediate(flushing)
+  flushing = undefined
+  if (!open || open.lines.length === 0) return
+  const text = open.lines.join('\n')
+  open.lines = []
+  try {
+    open.file.append(text)
+  } catch {
+    // As above: best effort.
   }
 }
 

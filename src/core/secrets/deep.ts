@@ -19,6 +19,40 @@ export function redactDeep<T>(value: T, redact: (text: string) => string, json =
 }
 
 /**
+ * `redactDeep(value, redactor.redact, true)`, sparing the copy when nothing needs redacting:
+ * every key and string of a plain-JSON value is probed in one pass (joined by newlines, which
+ * no secret shape matches across: a match inside one string is a match in the joined text),
+ * and the value is returned as it is when nothing matches. A value holding anything but plain
+ * objects, arrays and primitives goes the copying way. For a case's result entry, where a
+ * regular expression run per field was most of the cost.
+ */
+export function redactJson<T>(
+  value: T,
+  redactor: { redact: (text: string) => string; find: (text: string) => string | undefined },
+): T {
+  const texts: string[] = []
+  if (plainTexts(value, texts) && redactor.find(texts.join('\n')) === undefined) return value
+  return redactDeep(value, redactor.redact, true)
+}
+
+/** Collects the strings and keys of `value`; false when it holds a non-plain object. */
+function plainTexts(value: unknown, into: string[]): boolean {
+  if (typeof value === 'string') {
+    into.push(value)
+    return true
+  }
+  if (typeof value !== 'object' || value === null) return typeof value !== 'function'
+  if (Array.isArray(value)) return value.every((item) => plainTexts(item, into))
+  const prototype = Object.getPrototypeOf(value)
+  if (prototype !== Object.prototype && prototype !== null) return false
+  for (const [key, item] of Object.entries(value)) {
+    into.push(key)
+    if (!plainTexts(item, into)) return false
+  }
+  return true
+}
+
+/**
  * Redacts a thrown value in place before Vitest sees it: an error's message and stack, and the
  * strings of its own fields (an assertion's `actual` and `expected`, which Vitest turns into a
  * diff) and of its causes. Anything else thrown that is a string is redacted; returns the value

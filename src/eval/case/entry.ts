@@ -1,6 +1,6 @@
 import { MAX_INLINE_OUTPUT } from '../../core/defaults.ts'
 import { errorMessage } from '../../core/errors.ts'
-import { redactDeep } from '../../core/secrets/deep.ts'
+import { redactJson } from '../../core/secrets/deep.ts'
 import type { TestEntry } from '../../store/schema.ts'
 import { composeHeadline } from './headline.ts'
 import { type CaseResult, exitReason, failureMessage, headlineFacts } from './result.ts'
@@ -102,7 +102,7 @@ export function buildEntry(result: CaseResult): TestEntry {
   if (result.files.withheld.length > 0) entry.withheld = [...result.files.withheld]
   const metadata = { ...spec.options.metadata, ...spec.rowMetadata }
   if (Object.keys(metadata).length > 0) entry.metadata = metadata
-  const redacted = redactDeep(entry, redactor.redact, true)
+  const redacted = redactJson(entry, redactor)
   redacted.started_at = result.startedAt.toISOString()
   return redacted
 }
