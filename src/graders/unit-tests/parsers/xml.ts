@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
+import { lazy } from '../../../core/lazy.ts'
 
 /** An element of a parsed XML document: name, attributes and child elements. */
 export interface XmlElement {
@@ -32,19 +33,23 @@ function decode(text: string): string {
 // Entities are decoded above, never expanded from a DTD (no billion laughs); text is dropped
 // as it is read (reports are read for their elements and attributes only), so a report's
 // captured output costs no memory; comments, declarations and processing instructions are
-// skipped, and CDATA is text, so markup a test prints never becomes an element.
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseAttributeValue: false,
-  parseTagValue: false,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  tagValueProcessor: () => '',
-})
+// skipped, and CDATA is text, so markup a test prints never becomes an element. Built on
+// first use: building it is a good part of a worker's import of evalbox.
+const parser = lazy(
+  () =>
+    new XMLParser({
+      preserveOrder: true,
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      parseAttributeValue: false,
+      parseTagValue: false,
+      processEntities: false,
+      htmlEntities: false,
+      ignoreDeclaration: true,
+      ignorePiTags: true,
+      tagValueProcessor: () => '',
+    }),
+)
 
 type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> }
 
@@ -90,7 +95,7 @@ export function parseXml(xml: string, maxLength = MAX_XML_LENGTH): XmlElement[] 
     )
   }
   try {
-    return toElements(parser.parse(xml) as Ordered[])
+    return toElements(parser().parse(xml) as Ordered[])
   } catch (error) {
     throw new XmlParseError(`the report could not be read as XML: ${(error as Error).message}`, {
       cause: error,
