@@ -9,6 +9,9 @@ const CLOSE_OBJECT = 0x7d
 const OPEN_ARRAY = 0x5b
 const CLOSE_ARRAY = 0x5d
 
+/** `indexOf`'s answer, with "not found" as the end of the chunk. */
+const found = (index: number, end: number) => (index < 0 ? end : index)
+
 const isSpace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09
 
 /** What {@link scanTopLevel} found of a JSON object file. */
@@ -71,7 +74,17 @@ export function scanTopLevel(
         element = []
         if (text) onElement(lifting!, text)
       }
+      // Inside a string only a quote or a backslash matters: jump to the next one (native
+      // search), which is most of the bytes of a run file (outputs, explanations).
+      let nextQuote = -1
+      let nextBackslash = -1
       for (let i = 0; i < read; i++) {
+        if (inString && !escaped) {
+          if (nextQuote < i) nextQuote = found(chunk.indexOf(QUOTE, i), read)
+          if (nextBackslash < i) nextBackslash = found(chunk.indexOf(BACKSLASH, i), read)
+          i = Math.min(nextQuote, nextBackslash)
+          if (i >= read) break
+        }
         const byte = chunk[i]!
         if (inString) {
           if (escaped) escaped = false
