@@ -1,0 +1,4 @@
+import type { UpstreamProtocol } from './protocol.ts'
+
+/** Every protocol the scripted upstream speaks, tried in order. */
+export const PROTOCOLS: readonly UpstreamProtocol[] = []
