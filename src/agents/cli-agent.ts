@@ -2,8 +2,9 @@ import { DEFAULT_MAX_OUTPUT_BYTES } from '../core/defaults.ts'
 import { redactDeep } from '../core/secrets/deep.ts'
 import { createRedactor, type Redactor } from '../core/secrets/redact.ts'
 import type { ExecResult } from '../sandbox/types.ts'
-import { exitReasonFromTranscript, type ResultEvent } from '../transcript/index.ts'
+import { exitReasonFromTranscript, type ResultEvent, type TranscriptDialect } from '../transcript/index.ts'
 import { resolveAgentEnv } from './agent-env.ts'
+import { makeAgentHome } from './agent-home.ts'
 import { createBudgetWatch } from './budget.ts'
 import { type CliAgentOptions, type ResolvedCliOptions, resolveCliOptions } from './cli-options.ts'
 import { commandUses, describeCommand, expandCommand } from './command-template.ts'
@@ -13,6 +14,30 @@ import { createRunControl, type RunControl } from './run-control.ts'
 import type { AgentContext, AgentObject, AgentResult, ExitReason } from './types.ts'
 
 export type { CliAgentOptions } from './cli-options.ts'
+
+/**
+ * What the adapter of one particular CLI (`agents.codex`…) adds to `agents.cli`: code, not
+ * options a user passes.
+ */
+export interface CliAgentHooks {
+  /** The CLI's transcript format, when it is not Claude Code's stream-json. */
+  readonly dialect?: TranscriptDialect
+  /** Decided per run, right before the command (the gateway's address is known by then). */
+  readonly setup?: (ctx: AgentContext) => CliRunSetup | Promise<CliRunSetup>
+  /** The last word on the exit reason, given the result so far (a CLI that exits 0 on an error). */
+  readonly exitReason?: (reason: ExitReason, result: AgentResult) => ExitReason
+}
+
+/** What an adapter sets up for one run. */
+export interface CliRunSetup {
+  /** More variables, laid over the agent's `env`. */
+  readonly env?: Readonly<Record<string, string>>
+  /**
+   * Files of a fresh home folder made for this run (relative path → content); `HOME` points
+   * at it, so the CLI reads only this config, never the image's.
+   */
+  readonly home?: Readonly<Record<string, string>>
+}
 
 /** Longest stderr tail put into a failed run's `error`. */
 const ERROR_TAIL = 600
@@ -25,18 +50,24 @@ const ERROR_TAIL = 600
  *
  * @example agents.cli({ command: ['my-agent', '--prompt-file', '{promptFile}'], env: ['OPENAI_API_KEY'] })
  */
-export function cliAgent(options: CliAgentOptions): AgentObject {
+export function cliAgent(options: CliAgentOptions, hooks: CliAgentHooks = {}): AgentObject {
   const resolved = resolveCliOptions(options)
-  return { agentName: resolved.name, run: (ctx) => runCliAgent(resolved, ctx) }
+  return { agentName: resolved.name, run: (ctx) => runCliAgent(resolved, hooks, ctx) }
 }
 
-async function runCliAgent(o: ResolvedCliOptions, ctx: AgentContext): Promise<AgentResult> {
+async function runCliAgent(
+  o: ResolvedCliOptions,
+  hooks: CliAgentHooks,
+  ctx: AgentContext,
+): Promise<AgentResult> {
   const started = performance.now()
-  const env = resolveAgentEnv(o.env)
+  const setup = (await hooks.setup?.(ctx)) ?? {}
+  const env = { ...resolveAgentEnv(o.env), ...setup.env }
   const redactor = createRedactor(o.secrets, env)
   await ctx.keep('prompt.md', redactor.redact(ctx.prompt))
   const control = createRunControl(ctx.signal)
   try {
+    if (setup.home) env.HOME = await makeAgentHome(ctx.sandbox, setup.home, control.signal)
     const { argv, stdin } = await prepareCommand(o, ctx, control.signal)
     ctx.log(
       redactor.redact(
@@ -48,6 +79,7 @@ async function runCliAgent(o: ResolvedCliOptions, ctx: AgentContext): Promise<Ag
       log: (text) => ctx.log(text),
       redactor,
       parse: o.transcript === 'stream-json',
+      dialect: hooks.dialect,
       pricing: o.pricing,
       maxBytes: ctx.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
       onEvent: (entry, parser) => {
@@ -69,9 +101,8 @@ async function runCliAgent(o: ResolvedCliOptions, ctx: AgentContext): Promise<Ag
       const transcript = output.end()
       if (output.parser) await ctx.keep('transcript.ndjson', transcript)
     }
-    const exitReason = cliExitReason(exec, control, output.parser?.tally.result)
-    ctx.log(`\nevalbox: ${describeExit(exec)} → ${exitReason}\n`)
     const parser = output.parser
+    let exitReason = cliExitReason(exec, control, parser?.tally.result)
     const metrics = parser?.metrics({ timedOut: exitReason === 'timeout' })
     const parsedJson = (parser?.tally.jsonEvents ?? 0) > 0
     const result: AgentResult = {
@@ -82,6 +113,8 @@ async function runCliAgent(o: ResolvedCliOptions, ctx: AgentContext): Promise<Ag
     }
     if (metrics) result.metrics = metrics
     if (parser) result.transcript = [...parser.events]
+    if (hooks.exitReason) result.exitReason = exitReason = hooks.exitReason(exitReason, result)
+    ctx.log(`\nevalbox: ${describeExit(exec)} → ${exitReason}\n`)
     const truncation = output.truncation()
     if (Object.keys(truncation).length > 0) result.outputTruncated = truncation
     const error = failureText(exitReason, exec, control)

@@ -2,6 +2,7 @@ import type { PricingTable } from '../core/pricing.ts'
 import {
   createTranscriptParser,
   type Redactor,
+  type TranscriptDialect,
   type TranscriptEntry,
   type TranscriptParser,
 } from '../transcript/index.ts'
@@ -62,6 +63,8 @@ export interface OutputStreamOptions {
   readonly redactor: Redactor
   /** Parse stdout as a stream-json transcript. */
   readonly parse: boolean
+  /** The CLI's transcript format, when it is not stream-json. */
+  readonly dialect?: TranscriptDialect
   readonly pricing?: PricingTable
   /** Bytes of transcript kept, as text and as parsed events (`ctx.maxOutputBytes`). */
   readonly maxBytes: number
@@ -99,6 +102,7 @@ export function createOutputStream(options: OutputStreamOptions): OutputStream {
     const onEvent = options.onEvent
     parser = createTranscriptParser({
       pricing: options.pricing,
+      dialect: options.dialect,
       maxBytes: options.maxBytes,
       onEvent: onEvent && ((entry) => onEvent(entry, parser!)),
     })

@@ -30,9 +30,26 @@ export interface OutputTruncation {
   events?: number
 }
 
+/**
+ * How an agent reaches its model through the run's model gateway, which holds the real
+ * credentials on the host and records every call. Absent when there is no gateway: the
+ * agent then uses its own network and key (`network: 'bridge'`, a key copied from the host).
+ */
+export interface ModelAccess {
+  /**
+   * The gateway as the sandbox reaches it, ending with the case's prefix, e.g.
+   * `http://127.0.0.1:4555/c/3Jk…`; a CLI adds its protocol's path (`/v1/messages`).
+   */
+  readonly baseUrl: string
+  /** The stand-in key the agent sends; the gateway replaces it with the real one. */
+  readonly apiKey: string
+}
+
 /** What an agent is given to do one case. */
 export interface AgentContext {
   readonly sandbox: Sandbox
+  /** The run's model gateway, for this case; see {@link ModelAccess}. */
+  readonly models?: ModelAccess
   readonly prompt: string
   readonly input: unknown
   readonly signal: AbortSignal

@@ -24,8 +24,10 @@ export {
 } from './metrics.ts'
 export {
   createTranscriptParser,
+  type DialectReader,
   parseTranscript,
   parseTranscriptLine,
+  type TranscriptDialect,
   type TranscriptParser,
   type TranscriptParserOptions,
 } from './parser.ts'

@@ -19,6 +19,32 @@ export interface TranscriptParserOptions {
    * metrics), and the longest line parsed. @default unlimited
    */
   readonly maxBytes?: number
+  /**
+   * The CLI's own output format, turned into stream-json events line by line (Codex, Gemini
+   * CLI, opencode). @default stream-json as it is
+   */
+  readonly dialect?: TranscriptDialect
+}
+
+/**
+ * A transcript format other than Claude Code's stream-json: it turns each parsed line of the
+ * CLI's output into the stream-json events evalbox's metrics read (`system` init,
+ * `assistant` messages with `text` and `tool_use` blocks, `user` tool results, the final
+ * `result`), so every agent is measured by the same code.
+ */
+export interface TranscriptDialect {
+  /** Its name, as results show it (`'codex'`…). */
+  readonly name: string
+  /** Starts reading one transcript: dialects keep state (text streamed in pieces, open tools). */
+  start(): DialectReader
+}
+
+/** The reading of one transcript by a {@link TranscriptDialect}. */
+export interface DialectReader {
+  /** The stream-json events of one line of the CLI's output (none is fine). */
+  line(event: StreamJsonEvent): readonly StreamJsonEvent[]
+  /** Events owed at the end of the output, e.g. a `result` for a CLI that prints no summary. */
+  end?(): readonly StreamJsonEvent[]
 }
 
 /** An incremental NDJSON transcript parser. */
@@ -83,6 +109,7 @@ export function createTranscriptParser(options: TranscriptParserOptions = {}): T
   const startedAt = options.startedAt ?? now()
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
   const tally = createMetricsTally({ startedAt, pricing: options.pricing })
+  const dialect = options.dialect?.start()
   const events: TranscriptEvent[] = []
   const entries: TranscriptEntry[] = []
   // Kept events wait as their lines' bytes, outside the JS heap, until they are read: a
@@ -127,11 +154,21 @@ export function createTranscriptParser(options: TranscriptParserOptions = {}): T
     } else if (pendingBytes > 0) {
       const bytes = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes)
       const event = parseTranscriptLine(bytes.toString('utf8'))
-      if (event) record(event, pendingBytes, pendingBytes, bytes)
+      if (event && dialect && event.type !== 'unparsed') translate(dialect.line(event as StreamJsonEvent))
+      else if (event) record(event, pendingBytes, pendingBytes, bytes)
     }
     pending = []
     pendingBytes = 0
     head = undefined
+  }
+
+  // A dialect's events are held as objects: the bytes of the line are another format. The
+  // line's bytes count once, with its first event.
+  const translate = (translated: readonly StreamJsonEvent[]): void => {
+    translated.forEach((event, index) => {
+      const size = index === 0 ? pendingBytes : 0
+      record(event, size, size)
+    })
   }
 
   const append = (piece: Buffer): void => {
@@ -164,6 +201,8 @@ export function createTranscriptParser(options: TranscriptParserOptions = {}): T
       if (ended) return
       ended = true
       endLine()
+      const owed = dialect?.end?.()
+      if (owed) translate(owed)
     },
     get events() {
       materialize()
