@@ -65,7 +65,7 @@ async function runCliAgent(
   const env = { ...resolveAgentEnv(o.env), ...setup.env }
   const redactor = createRedactor(o.secrets, env)
   await ctx.keep('prompt.md', redactor.redact(ctx.prompt))
-  const control = createRunControl(ctx.signal)
+  const control = createRunControl(ctx.signal, o.timeoutMs)
   try {
     if (setup.home) env.HOME = await makeAgentHome(ctx.sandbox, setup.home, control.signal)
     const { argv, stdin } = await prepareCommand(o, ctx, control.signal)

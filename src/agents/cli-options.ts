@@ -58,13 +58,19 @@ export interface CliAgentOptions {
   budgetEnforcement?: BudgetEnforcement
   /** Working directory of the command, relative to the workdir. @default the workdir */
   cwd?: string
+  /**
+   * The agent's own wall-clock limit in ms, under the case's `timeout`: CLIs that retry a
+   * failing model API for minutes are stopped here (`timeout`). @default the case's timeout only
+   */
+  timeoutMs?: number
   /** Prices used to estimate the cost of a transcript that reports none (mid-run too). @default DEFAULT_PRICING */
   pricing?: PricingTable
 }
 
 /** Options with defaults applied. */
 export interface ResolvedCliOptions
-  extends Omit<Required<CliAgentOptions>, 'env' | 'maxTurns' | 'maxCostUsd' | 'cwd'> {
+  extends Omit<Required<CliAgentOptions>, 'env' | 'maxTurns' | 'maxCostUsd' | 'cwd' | 'timeoutMs'> {
+  timeoutMs: number | undefined
   env: AgentEnv | undefined
   maxTurns: number | undefined
   maxCostUsd: number | undefined
@@ -94,6 +100,7 @@ export const cliSharedShape = lazy(() => ({
   secrets: z.array(envNameSchema()).optional(),
   maxTurns: z.number().int().positive().optional(),
   maxCostUsd: z.number().positive('must be a positive number of USD').finite().optional(),
+  timeoutMs: z.number().int().positive('must be a positive number of milliseconds').optional(),
   pricing: pricingSchema().optional(),
 }))
 
@@ -152,6 +159,7 @@ export function resolveCliOptions(options: CliAgentOptions): ResolvedCliOptions 
     maxCostUsd,
     budgetEnforcement,
     cwd: options.cwd,
+    timeoutMs: options.timeoutMs,
     pricing: options.pricing ?? DEFAULT_PRICING,
   }
 }

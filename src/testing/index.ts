@@ -13,3 +13,11 @@ export {
   startFakeModelServer,
 } from './fake-model-server.ts'
 export { describeSandboxContract, type SandboxFactory } from './sandbox-contract.ts'
+export {
+  type ScriptedUpstream,
+  type ScriptedUpstreamOptions,
+  startScriptedUpstream,
+  type UpstreamCall,
+  type UpstreamScript,
+  type UpstreamStep,
+} from './scripted-upstream/index.ts'
