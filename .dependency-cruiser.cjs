@@ -2,7 +2,7 @@
 // A folder may import its own layer and the layers below it, never above; no cycles anywhere.
 const layers = [
   ['core'],
-  ['sandbox', 'store', 'transcript', 'models'],
+  ['sandbox', 'store', 'transcript', 'models', 'gateway'],
   ['agents'],
   ['graders', 'matchers', 'datasets'],
   ['eval'],

@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { EvalboxError, errorMessage } from '../core/errors.ts'
+import type { ProtocolName } from './types.ts'
+
+/**
+ * One recorded call, one line of a cassette (NDJSON, `v: 1`). `request` is the normalised
+ * request body (volatile fields dropped, see `normaliseRequest`); `body` is the answer exactly as
+ * the agent received it (SSE text or JSON text), or `bodyBase64` when it was not UTF-8. No
+ * headers but the content type are kept, so no key can be in it; lines are redacted anyway.
+ */
+export interface CassetteEntry {
+  readonly v: 1
+  readonly seq: number
+  readonly protocol: ProtocolName
+  readonly method: string
+  /** The upstream path and query (the client's `key=` dropped). */
+  readonly path: string
+  /** sha256 of method, path and normalised request: the match key on replay. */
+  readonly hash: string
+  readonly request: unknown
+  readonly status: number
+  readonly contentType: string
+  readonly body?: string
+  readonly bodyBase64?: string
+}
+
+/** Top-level fields that change between runs of the same case and say nothing of the task. */
+const VOLATILE = new Set(['prompt_cache_key', 'user', 'safety_identifier', 'stream_options'])
+
+/**
+ * The request as matched on replay: the body without fields that differ from run to run with
+ * the same prompt (`metadata.user_id`, `prompt_cache_key`, `user`, `safety_identifier`,
+ * `stream_options`). Model, messages, tools and the `stream` flag are kept: they change the answer.
+ */
+export function normaliseRequest(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(body)) {
+    if (VOLATILE.has(key)) continue
+    if (key === 'metadata' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const { user_id: _, ...rest } = value as Record<string, unknown>
+      if (Object.keys(rest).length > 0) out[key] = rest
+      continue
+    }
+    out[key] = value
+  }
+  return out
+}
+
+/** JSON with object keys sorted, so equal values hash equal whatever the key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}
+
+export function requestHash(method: string, path: string, request: unknown): string {
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonical(request)}`)
+    .digest('hex')
+}
+
+/** Reads a cassette; an absent or broken file is an `INVALID_OPTIONS` error naming it and the fix. */
+export async function loadCassette(path: string): Promise<CassetteEntry[]> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new EvalboxError(
+      'INVALID_OPTIONS',
+      `cassette ${path} cannot be read (${errorMessage(error)}); record it first with EVALBOX_MODEL=record and a model key`,
+    )
+  }
+  const entries: CassetteEntry[] = []
+  for (const [index, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue
+    try {
+      const entry = JSON.parse(line) as CassetteEntry
+      if (entry.v !== 1 || typeof entry.hash !== 'string') throw new Error('not a v1 cassette entry')
+      entries.push(entry)
+    } catch (error) {
+      throw new EvalboxError(
+        'INVALID_OPTIONS',
+        `cassette ${path} line ${index + 1} is not a cassette entry (${errorMessage(error)}); record it again with EVALBOX_MODEL=record`,
+      )
+    }
+  }
+  return entries
+}
+
+/** The recorded answer's bytes. */
+export function entryBody(entry: CassetteEntry): Buffer {
+  return entry.bodyBase64 !== undefined
+    ? Buffer.from(entry.bodyBase64, 'base64')
+    : Buffer.from(entry.body ?? '', 'utf8')
+}
+
+/** `body` when the bytes are UTF-8 (they round-trip), else `bodyBase64`. */
+export function bodyField(raw: Buffer): { body: string } | { bodyBase64: string } {
+  const text = raw.toString('utf8')
+  return Buffer.byteLength(text) === raw.length && Buffer.from(text).equals(raw)
+    ? { body: text }
+    : { bodyBase64: raw.toString('base64') }
+}
+
+/**
+ * Matches requests to a cassette. The rule: the first unused entry with the same hash (so
+ * order breaks ties between identical requests); failing that, the last used one with the same
+ * hash (an agent retrying an identical request); failing that, a mismatch, explained against
+ * the first unused entry (the one this request would have been, in order).
+ */
+export function createReplayer(path: string, entries: readonly CassetteEntry[]) {
+  const used = new Set<number>()
+  return {
+    match(
+      n: number,
+      request: { method: string; path: string; hash: string; body: unknown },
+    ): { entry: CassetteEntry } | { mismatch: string } {
+      let reused: number | undefined
+      for (const [index, entry] of entries.entries()) {
+        if (entry.hash !== request.hash) continue
+        if (!used.has(index)) {
+          used.add(index)
+          return { entry }
+        }
+        reused = index
+      }
+      if (reused !== undefined) return { entry: entries[reused]! }
+      const next = entries.findIndex((_, index) => !used.has(index))
+      if (next === -1)
+        return {
+          mismatch: `request ${n}: ${request.method} ${request.path} is not in cassette ${path}, which holds ${entries.length} request(s), all replayed; record it again with EVALBOX_MODEL=record`,
+        }
+      const expected = entries[next]!
+      const where =
+        expected.method !== request.method || expected.path !== request.path
+          ? `endpoint differs: recorded ${expected.method} ${expected.path} vs now ${request.method} ${request.path}`
+          : (jsonDiff(expected.request, request.body) ?? 'the request differs')
+      return {
+        mismatch: `request ${n}: ${where} (cassette ${path}; record it again with EVALBOX_MODEL=record)`,
+      }
+    },
+  }
+}
+
+function show(value: unknown, other?: unknown): string {
+  if (typeof value === 'string') {
+    let start = 0
+    if (typeof other === 'string' && value.length > 60) {
+      let at = 0
+      while (at < value.length && value[at] === other[at]) at++
+      start = Math.max(0, at - 20)
+    }
+    const slice = value.slice(start, start + 60)
+    return `'${start > 0 ? '…' : ''}${slice}${start + 60 < value.length ? '…' : ''}'`
+  }
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text
+}
+
+function step(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`
+  const name = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)
+  if (name !== key) return `${path}[${name}]`
+  return path === '' ? key : `${path}.${key}`
+}
+
+/** The first difference of two JSON values as `path differs: recorded X vs now Y`; undefined when equal. */
+export function jsonDiff(recorded: unknown, now: unknown, path = ''): string | undefined {
+  const at = path === '' ? 'the body' : path
+  if (Array.isArray(recorded) && Array.isArray(now)) {
+    for (let i = 0; i < Math.max(recorded.length, now.length); i++) {
+      if (i >= recorded.length) return `${step(path, i)} is new: ${show(now[i])}`
+      if (i >= now.length) return `${step(path, i)} is missing: recorded ${show(recorded[i])}`
+      const diff = jsonDiff(recorded[i], now[i], step(path, i))
+      if (diff) return diff
+    }
+    return undefined
+  }
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+  if (isObject(recorded) && isObject(now)) {
+    for (const key of new Set([...Object.keys(recorded), ...Object.keys(now)])) {
+      if (!(key in now)) return `${step(path, key)} is missing: recorded ${show(recorded[key])}`
+      if (!(key in recorded)) return `${step(path, key)} is new: ${show(now[key])}`
+      const diff = jsonDiff(recorded[key], now[key], step(path, key))
+      if (diff) return diff
+    }
+    return undefined
+  }
+  if (canonical(recorded) === canonical(now)) return undefined
+  return `${at} differs: recorded ${show(recorded, now)} vs now ${show(now, recorded)}`
+}
