@@ -26,6 +26,8 @@ export interface CliAgentHooks {
   readonly setup?: (ctx: AgentContext) => CliRunSetup | Promise<CliRunSetup>
   /** The last word on the exit reason, given the result so far (a CLI that exits 0 on an error). */
   readonly exitReason?: (reason: ExitReason, result: AgentResult) => ExitReason
+  /** The CLI calls a model API: the case gives it a session of the run's gateway (`ctx.models`). */
+  readonly usesModels?: boolean
 }
 
 /** What an adapter sets up for one run. */
@@ -52,7 +54,11 @@ const ERROR_TAIL = 600
  */
 export function cliAgent(options: CliAgentOptions, hooks: CliAgentHooks = {}): AgentObject {
   const resolved = resolveCliOptions(options)
-  return { agentName: resolved.name, run: (ctx) => runCliAgent(resolved, hooks, ctx) }
+  return {
+    agentName: resolved.name,
+    ...(hooks.usesModels && { usesModels: true }),
+    run: (ctx) => runCliAgent(resolved, hooks, ctx),
+  }
 }
 
 async function runCliAgent(

@@ -1,4 +1,4 @@
-import type { ExitReason, TranscriptMetrics } from '../core/usage.ts'
+import type { ExitReason, TokenUsage, TranscriptMetrics } from '../core/usage.ts'
 import type { Sandbox } from '../sandbox/types.ts'
 
 export type { ExitReason, TokenUsage, TranscriptMetrics } from '../core/usage.ts'
@@ -17,6 +17,26 @@ export interface AgentResult {
   error?: string
   /** What was cut at `maxOutputBytes`: bytes dropped, by what (see {@link OutputTruncation}). */
   outputTruncated?: OutputTruncation
+  /** The model calls the gateway counted for this run (set by the case, not by the agent). */
+  modelCalls?: ModelCallsSummary
+}
+
+/** What the run's model gateway counted of one case, from the wire. */
+export interface ModelCallsSummary {
+  /** `live` forwarded to the provider, `record` also wrote the cassette, `replay` served from it. */
+  readonly mode: 'live' | 'record' | 'replay'
+  readonly calls: number
+  /** Calls not forwarded: forbidden paths, spent budgets. */
+  readonly refused: number
+  /** Calls that failed upstream (or did not match the cassette). */
+  readonly errors: number
+  readonly tokens: TokenUsage
+  readonly costUsd: number
+  readonly byModel: Readonly<Record<string, { calls: number; tokens: TokenUsage; costUsd: number }>>
+  /** Which budget stopped the case, in words. */
+  readonly budgetExceeded?: string
+  /** Why the cassette did not answer a request. */
+  readonly replayMismatch?: string
 }
 
 /**
@@ -70,6 +90,11 @@ export interface AgentContext {
 /** An agent: an object with `run`, or a plain async function. */
 export interface AgentObject {
   readonly agentName: string
+  /**
+   * True for agents that call a model API themselves (the CLI adapters): the case opens a
+   * session of the run's model gateway for them and passes it as `ctx.models`.
+   */
+  readonly usesModels?: boolean
   run(ctx: AgentContext): Promise<AgentResult>
 }
 export type AgentFunction = (ctx: AgentContext) => Promise<AgentResult | string> | AgentResult | string

@@ -57,6 +57,21 @@ export interface EvalOptions<Input = unknown> {
    * @default 'fail'
    */
   budgetStop?: 'fail' | 'grade'
+  /**
+   * The case's model budget, held by the run's model gateway (agents that call models through
+   * it): past any limit the next call is refused with the protocol's own error and the case
+   * ends `error_max_budget`. Counted from the wire, so an agent cannot under-report.
+   * @default none
+   */
+  budget?: { maxCostUsd?: number; maxTokens?: number; maxModelCalls?: number }
+  /**
+   * Where the case's model calls are recorded (`EVALBOX_MODEL=record`) and replayed from
+   * (`EVALBOX_MODEL=replay`, or by default when no key is set and the cassette exists): a
+   * folder relative to the eval file's, holding one file per case. `false`: never record or
+   * replay.
+   * @default '__cassettes__/<eval file name>'
+   */
+  cassette?: string | false
   /** Free-form data copied into the result entry. */
   metadata?: Record<string, unknown>
   /**
@@ -122,6 +137,14 @@ const evalOptionsShape = lazy(() => {
     repeats: z.number().int().positive().optional(),
     threshold: z.number().min(0).max(1).optional(),
     budgetStop: z.enum(['fail', 'grade']).optional(),
+    budget: z
+      .strictObject({
+        maxCostUsd: z.number().positive('must be a positive number of USD').finite().optional(),
+        maxTokens: z.number().int().positive().optional(),
+        maxModelCalls: z.number().int().positive().optional(),
+      })
+      .optional(),
+    cassette: z.union([z.literal(false), z.string().min(1)]).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
     skip: z.union([z.boolean(), z.string()]).optional(),
   }

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { isAbsolute, join, resolve } from 'node:path'
 import * as z from 'zod'
-import { ENV_NAME } from '../agents/agent-env.ts'
+import { ENV_NAME, envNameSchema } from '../agents/agent-env.ts'
+import { pricingSchema } from '../agents/cli-options.ts'
 import { GATE_FAIL_ON, type GateFailOn } from '../compare/gate.ts'
 import { invalidOptions } from '../core/errors.ts'
 import { lazy } from '../core/lazy.ts'
+import type { PricingTable } from '../core/pricing.ts'
 import { parseOptions } from '../core/validate.ts'
 import { type SandboxSpec, sandboxSpecSchema } from '../sandbox/spec.ts'
 import type { RunSettings } from '../sandbox/types.ts'
@@ -59,6 +61,28 @@ export interface EvalboxProjectOptions {
    * @default []
    */
   secrets?: string[]
+  /**
+   * The run's model gateway, through which agents that call models (`agents.claudeCode`,
+   * `agents.codex`…) reach them: the real keys stay in this process, every call is recorded
+   * per case, budgets hold (see docs/agents.md, "Model gateway"). `false` starts none: such
+   * agents then need their own network and key.
+   * @default upstreams from the environment (`ANTHROPIC_API_KEY`, `OPENAI_API_KEY`, `GEMINI_API_KEY`, `EVALBOX_*_BASE_URL`)
+   */
+  gateway?: GatewayProjectOptions | false
+  /** Run-wide spending limit, counted by the gateway: once spent, no new case starts. @default none */
+  budget?: { maxCostUsd?: number }
+}
+
+/** The project's gateway settings. */
+export interface GatewayProjectOptions {
+  /**
+   * Where each provider's calls go, and the host variable holding its key. A provider left
+   * out uses its environment defaults.
+   * @example { anthropic: { baseUrl: 'https://llm-proxy.internal', apiKeyEnv: 'PROXY_KEY' } }
+   */
+  upstreams?: Partial<Record<'anthropic' | 'openai' | 'gemini', { baseUrl?: string; apiKeyEnv?: string }>>
+  /** Prices (USD per million tokens by model) merged over evalbox's table, for the cost of each call. */
+  pricing?: PricingTable
 }
 
 /** The reporter's gate, the `evalbox gate` command run at the end of every eval run. */
@@ -116,6 +140,32 @@ export const projectOptionsShape = lazy(() => ({
           'must be an environment variable name such as "MY_SERVICE_PASSPHRASE" (name the variables whose values are secret, never the values)',
         ),
     )
+    .optional(),
+  gateway: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        upstreams: z
+          .strictObject(
+            Object.fromEntries(
+              ['anthropic', 'openai', 'gemini'].map((name) => [
+                name,
+                z
+                  .strictObject({
+                    baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+                    apiKeyEnv: envNameSchema().optional(),
+                  })
+                  .optional(),
+              ]),
+            ),
+          )
+          .optional(),
+        pricing: pricingSchema().optional(),
+      }),
+    ])
+    .optional(),
+  budget: z
+    .strictObject({ maxCostUsd: z.number().positive('must be a positive number of USD').finite().optional() })
     .optional(),
 }))
 

@@ -225,6 +225,14 @@ export interface RunSettings {
   brokerToken?: string
   /** More variable names whose values are secrets (`evalsProject({ secrets })`). */
   secrets?: string[]
+  /** The run's model gateway (main process), when running: its URL on 127.0.0.1. */
+  gatewayUrl?: string
+  /** The secret of the gateway's admin API (opening a case); never given to an agent. */
+  gatewayToken?: string
+  /** The host folder of the gateway's unix socket, mounted into Docker sandboxes. */
+  gatewayDir?: string
+  /** Whether the gateway has a real key for at least one provider (record/replay choice). */
+  gatewayHasKeys?: boolean
 }
 
 /**

@@ -42,6 +42,31 @@ export const tokensSchema = lazy(() =>
   }),
 )
 
+export const modelCallsSchema = lazy(() =>
+  z.looseObject({
+    /** live | record | replay */
+    mode: z.string(),
+    calls: z.number().int().nonnegative(),
+    refused: z.number().int().nonnegative(),
+    errors: z.number().int().nonnegative(),
+    cost_usd: z.number().nonnegative(),
+    tokens: tokensSchema(),
+    by_model: z.record(
+      z.string(),
+      z.looseObject({
+        calls: z.number().int().nonnegative(),
+        cost_usd: z.number().nonnegative(),
+        tokens: tokensSchema(),
+      }),
+    ),
+    /** What the agent's own transcript said, for comparison. */
+    agent_reported_tokens: tokensSchema().optional(),
+    agent_reported_cost_usd: z.number().nonnegative().optional(),
+    budget_exceeded: z.string().optional(),
+    replay_mismatch: z.string().optional(),
+  }),
+)
+
 /** Where a test stands. `passed`/`failed` ran to an outcome; the others did not run. */
 export const testStatusSchema = lazy(() => z.enum(['passed', 'failed', 'skipped', 'todo', 'not_run']))
 export type TestStatus = z.infer<ReturnType<typeof testStatusSchema>>
@@ -113,6 +138,12 @@ export const testEntrySchema = lazy(() =>
      */
     output_truncated: z.record(z.string(), z.number().int().nonnegative()).optional(),
     tokens: tokensSchema().optional(),
+    /** What the agent's model calls cost (the gateway's count when it ran, else the transcript's); `cost_usd` = this + `judge_cost_usd`. */
+    agent_cost_usd: z.number().nonnegative().optional(),
+    /** What LLM-judge graders spent. */
+    judge_cost_usd: z.number().nonnegative().optional(),
+    /** The agent's model calls as the run's gateway counted them on the wire. */
+    model_calls: modelCallsSchema().optional(),
     sandbox: z
       .looseObject({
         provider: z.string(),

@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node'
 import { onInterrupt, runCleanups } from '../run/interrupt.ts'
+import { startRunGateway } from '../run/model-gateway.ts'
 import { currentRun } from '../run/run-state.ts'
 import { runLabels } from '../sandbox/labels.ts'
 import { chooseProvider } from '../sandbox/open.ts'
@@ -25,6 +26,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       providerOf: (spec) => chooseProvider(spec, settings),
     }
     state.cleanups.add(() => cleanupRun(run))
+    // Before the providers: Docker's warm containers get the gateway's socket mounted.
+    if (state.options.gateway !== false) state.cleanups.add(await startRunGateway(state, run.log))
     await prepareRun(run)
     state.providersStarted = true
   }

@@ -1,6 +1,7 @@
 import { MAX_INLINE_OUTPUT } from '../../core/defaults.ts'
 import { errorMessage } from '../../core/errors.ts'
 import { redactJson } from '../../core/secrets/deep.ts'
+import type { TokenUsage } from '../../core/usage.ts'
 import type { TestEntry } from '../../store/schema.ts'
 import { composeHeadline } from './headline.ts'
 import { type CaseResult, exitReason, failureMessage, headlineFacts } from './result.ts'
@@ -28,15 +29,21 @@ export function buildEntry(result: CaseResult): TestEntry {
   const agent = result.output?.agent
   const metrics = agent?.metrics
   const summary = result.summary
+  const calls = agent?.modelCalls
+  // What the gateway counted on the wire outranks what the agent's transcript reports.
+  const agentCost = calls ? calls.costUsd : (metrics?.costUsd ?? 0)
+  const judgeCostUsd = judgeCost(summary?.grades)
   const entry: TestEntry = {
     name: spec.testName,
     suite: spec.suite,
     tier: spec.options.tier ?? 'e2e',
     passed: thrown === undefined && failureMessage(result) === undefined,
     duration_ms: Math.round(result.durationMs),
-    cost_usd: (metrics?.costUsd ?? 0) + judgeCost(summary?.grades),
+    cost_usd: agentCost + judgeCostUsd,
     case_name: spec.caseName,
   }
+  if (agent) entry.agent_cost_usd = agentCost
+  if (judgeCostUsd > 0) entry.judge_cost_usd = judgeCostUsd
   if (spec.repeats > 1) {
     entry.repeat = spec.repeat
     entry.repeats = spec.repeats
@@ -61,13 +68,27 @@ export function buildEntry(result: CaseResult): TestEntry {
     if (metrics.firstResponseMs !== undefined) entry.first_response_ms = Math.round(metrics.firstResponseMs)
     if (metrics.maxInterTurnMs !== undefined) entry.max_inter_turn_ms = Math.round(metrics.maxInterTurnMs)
     if (metrics.timeoutAtTurn !== undefined) entry.timeout_at_turn = metrics.timeoutAtTurn
-    if (metrics.tokens) {
-      entry.tokens = {
-        input: metrics.tokens.input,
-        output: metrics.tokens.output,
-        ...(metrics.tokens.cacheRead !== undefined && { cache_read: metrics.tokens.cacheRead }),
-        ...(metrics.tokens.cacheWrite !== undefined && { cache_write: metrics.tokens.cacheWrite }),
-      }
+    if (metrics.tokens) entry.tokens = entryTokens(metrics.tokens)
+  }
+  if (calls) {
+    entry.tokens = entryTokens(calls.tokens)
+    entry.model_calls = {
+      mode: calls.mode,
+      calls: calls.calls,
+      refused: calls.refused,
+      errors: calls.errors,
+      cost_usd: calls.costUsd,
+      tokens: entryTokens(calls.tokens),
+      by_model: Object.fromEntries(
+        Object.entries(calls.byModel).map(([model, use]) => [
+          model,
+          { calls: use.calls, cost_usd: use.costUsd, tokens: entryTokens(use.tokens) },
+        ]),
+      ),
+      ...(metrics?.tokens && { agent_reported_tokens: entryTokens(metrics.tokens) }),
+      ...(metrics?.costUsd !== undefined && { agent_reported_cost_usd: metrics.costUsd }),
+      ...(calls.budgetExceeded && { budget_exceeded: calls.budgetExceeded }),
+      ...(calls.replayMismatch && { replay_mismatch: calls.replayMismatch }),
     }
   }
   if (summary) {
@@ -105,6 +126,15 @@ export function buildEntry(result: CaseResult): TestEntry {
   const redacted = redactJson(entry, redactor)
   redacted.started_at = result.startedAt.toISOString()
   return redacted
+}
+
+function entryTokens(tokens: TokenUsage): NonNullable<TestEntry['tokens']> {
+  return {
+    input: tokens.input,
+    output: tokens.output,
+    ...(tokens.cacheRead !== undefined && { cache_read: tokens.cacheRead }),
+    ...(tokens.cacheWrite !== undefined && { cache_write: tokens.cacheWrite }),
+  }
 }
 
 /** What judges (LLM graders) spent; cached calls cost nothing. */

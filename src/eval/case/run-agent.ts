@@ -1,9 +1,10 @@
 import { createByteBudget } from '../../agents/output-stream.ts'
-import type { Agent, AgentContext, AgentResult } from '../../agents/types.ts'
+import type { Agent, AgentContext, AgentResult, ModelCallsSummary } from '../../agents/types.ts'
 import { errorMessage, SandboxUnavailableError } from '../../core/errors.ts'
 import { beginAgentStep } from '../../sandbox/agent-step.ts'
 import type { Sandbox } from '../../sandbox/types.ts'
 import type { CaseFiles } from './files.ts'
+import { type ModelSession, type ModelSessionPlan, openModelSession } from './models.ts'
 
 /** What the agent step needs. */
 export interface AgentStepInput {
@@ -18,6 +19,8 @@ export interface AgentStepInput {
   readonly keepEarlier: boolean
   /** Where its log and kept files go. */
   readonly files: CaseFiles
+  /** The run's model gateway, for agents that call models (absent: no gateway in this run). */
+  readonly models?: ModelSessionPlan
 }
 
 /**
@@ -69,9 +72,13 @@ async function runWithin(agent: Agent, run: AgentStepInput, log: AgentContext['l
       setTimeout(() => resolve(stoppedResult(controller.signal.reason, started)), 5_000).unref()
     })
   })
+  let session: ModelSession | undefined
   try {
-    const result = await Promise.race([invoke(agent, ctx), stopped])
-    return {
+    if (run.models && typeof agent !== 'function' && agent.usesModels)
+      session = await openModelSession(run.models, step.sandbox, run.files, controller.signal)
+    const withModels = session ? { ...ctx, models: session.access } : ctx
+    const result = await Promise.race([invoke(agent, withModels), stopped])
+    const ended: AgentResult = {
       ...result,
       durationMs: result.durationMs ?? performance.now() - started,
       exitReason:
@@ -79,7 +86,13 @@ async function runWithin(agent: Agent, run: AgentStepInput, log: AgentContext['l
           ? abortReason(controller.signal)
           : result.exitReason,
     }
+    if (!session) return ended
+    const calls = await session.close()
+    session = undefined
+    return withModelCalls(ended, calls)
   } catch (error) {
+    if (error instanceof Error && error.name === 'RunBudgetSpentError')
+      return { output: '', exitReason: 'error_max_budget', error: errorMessage(error), durationMs: 0 }
     if (controller.signal.aborted) return stoppedResult(controller.signal.reason, started, error)
     const infra = error instanceof SandboxUnavailableError
     return {
@@ -91,8 +104,27 @@ async function runWithin(agent: Agent, run: AgentStepInput, log: AgentContext['l
   } finally {
     clearTimeout(timer)
     testSignal.removeEventListener('abort', onCancel)
+    // A session the agent's failure left open is closed all the same (its calls stay counted).
+    await session?.close().catch(() => {})
     await step.end()
   }
+}
+
+/**
+ * The gateway's count joins the result; what it saw outranks what the agent says: a spent
+ * budget ends the case `error_max_budget`, a request the cassette could not answer fails it.
+ */
+function withModelCalls(result: AgentResult, calls: ModelCallsSummary): AgentResult {
+  const ended: AgentResult = { ...result, modelCalls: calls }
+  if (result.exitReason === 'timeout' || result.exitReason === 'canceled') return ended
+  if (calls.budgetExceeded) {
+    ended.exitReason = 'error_max_budget'
+    ended.error = calls.budgetExceeded
+  } else if (calls.replayMismatch) {
+    ended.exitReason = 'agent_error'
+    ended.error = `the cassette has no answer for a model call: ${calls.replayMismatch} (record it again with EVALBOX_MODEL=record)`
+  }
+  return ended
 }
 
 async function invoke(agent: Agent, ctx: AgentContext): Promise<AgentResult> {

@@ -17,6 +17,7 @@ import { CaseFiles } from './files.ts'
 import { finishCase } from './finish.ts'
 import { gradeCase } from './grade.ts'
 import { harvestWorkspace } from './harvest.ts'
+import { modelSessionPlan } from './models.ts'
 import { prepareSandbox } from './prepare.ts'
 import { type CaseResult, failureMessage } from './result.ts'
 import { runAgent } from './run-agent.ts'
@@ -24,7 +25,10 @@ import { runTask, taskOutputText } from './run-task.ts'
 import { type CaseSpec, planCase } from './spec.ts'
 
 /** What a case needs of its Vitest test: its signal, its `expect` and `skip`. */
-export type CaseHost = Pick<TestContext, 'signal' | 'expect' | 'skip'>
+export type CaseHost = Pick<TestContext, 'signal' | 'expect' | 'skip'> & {
+  /** The eval file, for the case's cassette (absent in tests of the pipeline). */
+  readonly task?: { readonly file?: { readonly filepath: string } }
+}
 
 /**
  * Runs one case and records it: its result entry goes to `task.meta.evalbox` (and the
@@ -94,6 +98,7 @@ export async function executeCase(
         signal: host.signal,
         keepEarlier: Boolean(spec.body),
         files,
+        models: modelSessionPlan(settings, plan.key, spec.options, host.task?.file?.filepath),
       })
       if (result.exitReason === 'sandbox_error') infraError = result.error
       let patch: RunOutput['patch']

@@ -104,12 +104,22 @@ export interface DockerSandboxOptions {
   outputs?: string
   /** Container labels, e.g. `evalbox.run`, so leftovers can be found and removed. @default {} */
   labels?: Record<string, string>
+  /**
+   * Host folder holding the run's model-gateway socket, mounted read-only at
+   * {@link GATEWAY_MOUNT}: with `network: 'none'` it is the one way out of the container,
+   * and it leads only to the gateway. @default not mounted
+   */
+  gatewayDir?: string
 }
+
+/** Where the model gateway's socket folder is mounted in a container. */
+export const GATEWAY_MOUNT = '/run/evalbox-gateway'
 
 /** Options with defaults applied and checked. */
 export interface ResolvedDockerOptions
-  extends Required<Omit<DockerSandboxOptions, 'workspace' | 'user' | 'limits' | 'runtime'>> {
+  extends Required<Omit<DockerSandboxOptions, 'workspace' | 'user' | 'limits' | 'runtime' | 'gatewayDir'>> {
   workspace: string | undefined
+  gatewayDir: string | undefined
   user: string | undefined
   runtime: string | undefined
   memoryBytes: number
@@ -220,6 +230,7 @@ export function resolveDockerOptions(options: DockerSandboxOptions): ResolvedDoc
     noNewPrivileges: options.noNewPrivileges ?? true,
     runtime: options.runtime,
     labels: options.labels ?? {},
+    gatewayDir: options.gatewayDir,
   }
 }
 
@@ -258,7 +269,12 @@ export function containerConfig(o: ResolvedDockerOptions, owner: Owner): Contain
       Init: true,
       NetworkMode: o.network,
       ReadonlyRootfs: o.readOnlyRoot,
-      Mounts: o.writable.map(tmpfs),
+      Mounts: [
+        ...o.writable.map(tmpfs),
+        ...(o.gatewayDir === undefined
+          ? []
+          : [{ Type: 'bind' as const, Source: o.gatewayDir, Target: GATEWAY_MOUNT, ReadOnly: true }]),
+      ],
       CapDrop: ['ALL'],
       CapAdd: o.capAdd,
       SecurityOpt: o.noNewPrivileges ? ['no-new-privileges'] : [],

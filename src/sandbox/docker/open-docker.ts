@@ -26,7 +26,7 @@ export async function openDockerSandbox(
   if (service) await announce(service)
   const image = await resolveImage(spec, settings)
   return acquireDockerSandbox(
-    dockerOptions(spec, image, extra),
+    dockerOptions(spec, image, { ...extra, gatewayDir: settings.gatewayDir }),
     spec.warm ?? 0,
     service ? (pooled, warm) => requestSandbox(service, pooled, warm) : undefined,
   )
@@ -71,7 +71,7 @@ export async function warmUpDocker(spec: SandboxSpec, settings: RunSettings): Pr
 export function dockerOptions(
   spec: SandboxSpec,
   image: string,
-  extra: { workspace?: string; labels: Record<string, string> },
+  extra: { workspace?: string; labels: Record<string, string>; gatewayDir?: string },
 ): DockerSandboxOptions {
   return {
     image,
@@ -89,6 +89,7 @@ export function dockerOptions(
     runtime: spec.runtime,
     outputs: spec.outputs,
     labels: extra.labels,
+    gatewayDir: extra.gatewayDir,
   }
 }
 

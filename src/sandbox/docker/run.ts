@@ -40,7 +40,10 @@ export async function prepareDockerRun(run: RunContext): Promise<void> {
     const started = Date.now()
     try {
       const image = await service.image(imageRequest(spec, settings.root))
-      await service.prewarm(dockerOptions(spec, image, { labels }), spec.warm)
+      await service.prewarm(
+        dockerOptions(spec, image, { labels, gatewayDir: settings.gatewayDir }),
+        spec.warm,
+      )
       log(`evalbox: ${spec.warm} warm container(s) of ${image} ready (${Date.now() - started} ms)`)
     } catch (error) {
       log(`evalbox: could not prepare warm containers: ${errorMessage(error)}`)
