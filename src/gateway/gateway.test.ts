@@ -155,6 +155,46 @@ describe('forwarding and the key swap', () => {
     },
   )
 
+  it('redacts configured secrets (and key shapes) from the calls file and the cassette', async () => {
+    const secret = 'customer-secret-canary-5521'
+    const shaped = `sk-ant-api03-${'Q'.repeat(40)}`
+    await start({ secrets: [secret] })
+    const callsFile = join(dir, 'calls.ndjson')
+    const cassette = join(dir, 'cassette.ndjson')
+    const { prefix, token } = await gateway.openCase({
+      caseKey: 'redact',
+      callsFile,
+      cassette: { path: cassette, mode: 'record' },
+    })
+    await send(prefix, calls.chat(true, true, `the password is ${secret}, the key ${shaped}`))
+    expect(upstream.requests[0]!.body).toContain(secret)
+    await gateway.closeCase(token)
+    for (const file of [callsFile, cassette]) {
+      const text = await readFile(file, 'utf8')
+      expect(text).toContain('the password is')
+      expect(text).not.toContain(secret)
+      expect(text).not.toContain(shaped)
+    }
+  })
+
+  it('closeCase aborts calls still in flight and records them before it resolves', async () => {
+    await start()
+    const callsFile = join(dir, 'calls.ndjson')
+    const { prefix, token } = await gateway.openCase({ caseKey: 'inflight', callsFile })
+    const call = calls.anthropic(true, 'hang')
+    const response = await fetch(`${gateway.url}${prefix}${call.path}`, {
+      method: 'POST',
+      headers: call.headers!,
+      body: JSON.stringify(call.body),
+    })
+    await response.body!.getReader().read()
+    const usage = await gateway.closeCase(token)
+    expect(usage).toMatchObject({ calls: 1, errors: 1 })
+    const record = JSON.parse((await readFile(callsFile, 'utf8')).trim())
+    expect(record.error).toContain('closed')
+    expect(record.response[0].type).toBe('message_start')
+  })
+
   it('streams each chunk through as it arrives, not when the upstream ends', async () => {
     await start()
     const { prefix } = await gateway.openCase({ caseKey: 'stream' })

@@ -6,6 +6,7 @@ import {
   Agent as HttpAgent,
   request as httpRequest,
   type IncomingMessage,
+  type OutgoingHttpHeaders,
   type Server,
   type ServerResponse,
 } from 'node:http'
@@ -472,7 +473,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         events = new EventLog()
         parser = createSseParser()
       }
-      res.writeHead(status, endToEnd(upRes.headers, DROP_RESPONSE_HEADERS))
+      res.writeHead(status, scrubHeaders(endToEnd(upRes.headers, DROP_RESPONSE_HEADERS), keyValues))
       res.flushHeaders()
       const keep = state.record !== undefined
       const pass = (out: Buffer) => {
@@ -736,6 +737,16 @@ const DROP_REQUEST_HEADERS = new Set([
 
 /** The body may change length (a key scrubbed out), so the length is the stream's own. */
 const DROP_RESPONSE_HEADERS = new Set(['content-length', 'set-cookie'])
+
+/** Header values with a real key in them lose it, as the body does. */
+function scrubHeaders(headers: OutgoingHttpHeaders, keys: readonly string[]): OutgoingHttpHeaders {
+  const clean = (value: string) => keys.reduce((text, key) => text.split(key).join('[REDACTED]'), value)
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string') headers[name] = clean(value)
+    else if (Array.isArray(value)) headers[name] = value.map(clean)
+  }
+  return headers
+}
 
 function parseEventData(data: string): unknown {
   if (data === '' || data[0] !== '{') return undefined
