@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { chmod, rm } from 'node:fs/promises'
 import {
   type ClientRequest,
@@ -17,17 +17,18 @@ import { describeValue, EvalboxError, errorMessage } from '../core/errors.ts'
 import { DEFAULT_PRICING } from '../core/pricing.ts'
 import { redactorOf, type Secret } from '../core/secrets/redact.ts'
 import { CaseAccount, RunAccount } from './account.ts'
-import { type CallRecord, EventLog, RECORD_CAP, recordedBody } from './calls.ts'
+import { createAdminHandler } from './admin.ts'
+import { type CallRecord, EventLog, recordedBody } from './calls.ts'
 import {
   bodyField,
   type CassetteEntry,
   createReplayer,
-  entryBody,
   loadCassette,
   normaliseRequest,
   requestHash,
 } from './cassette.ts'
 import { upstreamsFromEnv } from './config.ts'
+import { RunBudgetSpentError } from './errors.ts'
 import { BodyTooLarge, endToEnd, parseJson, readBody, sendJson } from './http-util.ts'
 import { createOrderedWriter, type OrderedWriter } from './ordered-writer.ts'
 import {
@@ -40,8 +41,9 @@ import {
   upstreamFor,
   upstreamUrl,
 } from './protocols.ts'
+import { serveEntry } from './replay.ts'
 import { createScrubber } from './scrub.ts'
-import { createSseParser } from './sse.ts'
+import { createSseParser, eventObject } from './sse.ts'
 import type {
   CaseUsage,
   Gateway,
@@ -57,15 +59,6 @@ import { cleanModel, createUsageReader } from './usage-reader.ts'
 const MAX_REQUEST_BODY = 64 * 1024 * 1024
 /** A non-streamed answer is kept up to this size to read its usage; past it, usage is unknown. */
 const MAX_PARSED_ANSWER = 16 * 1024 * 1024
-
-/** Thrown by `openCase` once the run's budget is spent; the admin API answers it 402. */
-export class RunBudgetSpentError extends EvalboxError {
-  readonly reason = 'run_budget_spent'
-  constructor(message: string) {
-    super('MODEL_API_ERROR', message)
-    this.name = 'RunBudgetSpentError'
-  }
-}
 
 interface CaseState {
   readonly token: string
@@ -152,7 +145,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   ])
   const keyValues = keys.map((key) => key.value)
   const adminToken = randomBytes(32).toString('hex')
-  const adminDigest = createHash('sha256').update(`Bearer ${adminToken}`).digest()
   const run = new RunAccount(options.budget)
   const cases = new Map<string, CaseState>()
   const agents = {
@@ -418,7 +410,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       if (events) {
         for (const event of parser!.end()) {
           events.add(event)
-          reader.event(parseEventData(event.data))
+          reader.event(eventObject(event))
         }
         response = events.recorded()
       } else if (sentBytes <= MAX_PARSED_ANSWER) {
@@ -482,7 +474,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         if (parser) {
           for (const event of parser.push(out)) {
             events!.add(event)
-            reader.event(parseEventData(event.data))
+            reader.event(eventObject(event))
           }
           if (keep) sent.push(out)
         } else if (keep || sentBytes + out.length <= MAX_PARSED_ANSWER) sent.push(out)
@@ -535,110 +527,34 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     started: number,
     requestModel: string | undefined,
   ): void {
-    const answer = entryBody(entry)
-    const reader = createUsageReader(route.protocol)
-    const isSse = entry.contentType.includes('text/event-stream')
-    let response: unknown
-    res.writeHead(entry.status, { 'content-type': entry.contentType })
-    if (isSse) {
-      // Replayed event by event, as it streamed: clients that parse as they read see the same.
-      const parser = createSseParser()
-      const events = new EventLog()
-      const text = answer.toString('utf8')
-      let from = 0
-      for (;;) {
-        const at = text.indexOf('\n\n', from)
-        if (at === -1) break
-        res.write(text.slice(from, at + 2))
-        from = at + 2
-      }
-      if (from < text.length) res.write(text.slice(from))
-      for (const event of [...parser.push(answer), ...parser.end()]) {
-        events.add(event)
-        reader.event(parseEventData(event.data))
-      }
-      response = events.recorded()
-    } else {
-      const json = parseJson(answer)
-      res.write(answer)
-      if (entry.status < 400) reader.body(json)
-      response = recordedBody(answer, json)
-    }
-    res.end()
-    const result = reader.result()
-    const model = result.model ?? requestModel ?? 'unknown'
+    const served = serveEntry(entry, route.protocol, res)
+    const model = served.model ?? requestModel ?? 'unknown'
     const failed = entry.status >= 400
     let costUsd: number | undefined
     if (route.kind === 'generate') {
       if (failed) state.account.usage.errors++
-      if (!failed || result.usage) costUsd = state.account.complete(model, result.usage)
+      if (!failed || served.usage) costUsd = state.account.complete(model, served.usage)
     }
     writeCall(state, {
       ...base,
       model,
       status: entry.status,
       durationMs: Math.round((performance.now() - started) * 100) / 100,
-      response,
-      usage: result.usage ?? null,
+      response: served.response,
+      usage: served.usage ?? null,
       replayed: true,
       ...(costUsd !== undefined ? { costUsd } : {}),
     })
   }
 
-  // --- admin -----------------------------------------------------------------------------
-
-  function authorised(req: IncomingMessage): boolean {
-    const given = req.headers.authorization
-    if (typeof given !== 'string') return false
-    return timingSafeEqual(createHash('sha256').update(given).digest(), adminDigest)
-  }
-
-  async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (!authorised(req)) {
-      req.resume()
-      log(`evalbox gateway: refused ${req.method} ${path}: no valid admin token`)
-      return sendJson(res, 401, {
-        error: 'unauthorized',
-        message: 'evalbox gateway: the admin API needs `authorization: Bearer <adminToken>` of this run',
-      })
-    }
-    try {
-      if (req.method === 'POST' && path === '/_evalbox/cases') {
-        const raw = await readBody(req, 1024 * 1024)
-        const opened = await openCase(JSON.parse(raw.toString('utf8') || '{}') as OpenCaseOptions)
-        return sendJson(res, 200, opened)
-      }
-      if (req.method === 'GET' && path === '/_evalbox/run') return sendJson(res, 200, run.usage())
-      const match = /^\/_evalbox\/cases\/([A-Za-z0-9_-]+)$/.exec(path)
-      if (match && (req.method === 'GET' || req.method === 'DELETE')) {
-        req.resume()
-        const token = match[1]!
-        if (!cases.has(token))
-          return sendJson(res, 404, {
-            error: 'unknown_case',
-            message: `evalbox gateway: no case has token ${token}`,
-          })
-        return sendJson(
-          res,
-          200,
-          req.method === 'GET' ? caseState(token).account.snapshot() : await closeCase(token),
-        )
-      }
-      req.resume()
-      return sendJson(res, 404, {
-        error: 'not_found',
-        message: `evalbox gateway: no admin route ${req.method} ${path}`,
-      })
-    } catch (error) {
-      if (error instanceof RunBudgetSpentError)
-        return sendJson(res, 402, { error: 'run_budget_spent', message: error.message })
-      const status = error instanceof EvalboxError && error.code === 'INVALID_OPTIONS' ? 400 : 500
-      return sendJson(res, status, {
-        error: status === 400 ? 'invalid_options' : 'internal',
-        message: errorMessage(error),
-      })
-    }
-  }
+  const handleAdmin = createAdminHandler({
+    adminToken,
+    openCase,
+    caseUsage: (token) => cases.get(token)?.account.snapshot(),
+    closeCase,
+    runUsage: () => run.usage(),
+    log,
+  })
 
   // --- servers ---------------------------------------------------------------------------
 
@@ -748,13 +664,4 @@ function scrubHeaders(headers: OutgoingHttpHeaders, keys: readonly string[]): Ou
   return headers
 }
 
-function parseEventData(data: string): unknown {
-  if (data === '' || data[0] !== '{') return undefined
-  try {
-    return JSON.parse(data)
-  } catch {
-    return undefined
-  }
-}
-
-export { RECORD_CAP }
+export { RunBudgetSpentError }
