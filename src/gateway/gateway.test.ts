@@ -242,6 +242,45 @@ describe('forwarding and the key swap', () => {
   })
 })
 
+describe('upstream trouble and the other endpoints', () => {
+  it('an upstream that dies mid-stream cuts the agent off and is recorded as an error', async () => {
+    await start()
+    const callsFile = join(dir, 'calls.ndjson')
+    const { prefix, token } = await gateway.openCase({ caseKey: 'die', callsFile })
+    await expect(send(prefix, calls.anthropic(true, 'die'))).rejects.toThrow()
+    const usage = await gateway.closeCase(token)
+    expect(usage).toMatchObject({ calls: 1, errors: 1 })
+    const record = JSON.parse((await readFile(callsFile, 'utf8')).trim())
+    expect(record.error).toContain('broke off')
+  })
+
+  it('forwards model lists and token counts with the real key, not counting them as model calls', async () => {
+    await start()
+    const { prefix, token } = await gateway.openCase({ caseKey: 'aux', budget: { maxModelCalls: 0 } })
+    await send(prefix, {
+      path: '/v1/models',
+      headers: { 'x-api-key': DUMMY, 'anthropic-version': '2023-06-01' },
+    })
+    await send(prefix, { path: '/v1beta/models', headers: { 'x-goog-api-key': DUMMY } })
+    await send(prefix, {
+      path: '/v1/messages/count_tokens',
+      headers: { 'x-api-key': DUMMY },
+      body: { messages: [] },
+    })
+    expect(upstream.requests.map((r) => [r.method, r.url])).toEqual([
+      ['GET', '/v1/models'],
+      ['GET', '/v1beta/models'],
+      ['POST', '/v1/messages/count_tokens'],
+    ])
+    expect(upstream.requests.map((r) => r.headers['x-api-key'] ?? r.headers['x-goog-api-key'])).toEqual([
+      KEYS.anthropic,
+      KEYS.gemini,
+      KEYS.anthropic,
+    ])
+    expect(await gateway.closeCase(token)).toMatchObject({ calls: 0, refused: 0 })
+  })
+})
+
 describe('usage and cost', () => {
   const pricing = { 'gemini-2.5-pro': { input: 1.25, output: 10, cacheRead: 0.31 } }
   it.each([

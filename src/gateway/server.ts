@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net'
 import { isAbsolute } from 'node:path'
 import { describeValue, EvalboxError, errorMessage } from '../core/errors.ts'
 import { DEFAULT_PRICING } from '../core/pricing.ts'
+import { redactJson } from '../core/secrets/deep.ts'
 import { redactorOf, type Secret } from '../core/secrets/redact.ts'
 import { CaseAccount, RunAccount } from './account.ts'
 import { createAdminHandler } from './admin.ts'
@@ -70,7 +71,8 @@ interface CaseState {
   replayed: number
   readonly calls?: OrderedWriter
   readonly record?: OrderedWriter
-  readonly replay?: ReturnType<typeof createReplayer>
+  /** Dropped at close: a cassette can be large and closed cases stay in the map for their usage. */
+  replay?: ReturnType<typeof createReplayer>
   /** In-flight calls: aborted and awaited by `closeCase`. */
   readonly inflight: Set<{ abort(): void; done: Promise<void> }>
 }
@@ -152,11 +154,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     https: new HttpsAgent({ keepAlive: true }),
   }
 
-  const line = (record: unknown) => JSON.stringify(redactJsonSafe(record))
-  function redactJsonSafe(value: unknown): unknown {
-    const text = JSON.stringify(value)
-    return redactor.find(text) === undefined ? value : JSON.parse(redactor.redact(text))
-  }
+  /** One redacted NDJSON line: each string redacted on its own, so the JSON stays valid. */
+  const line = (record: unknown) => JSON.stringify(redactJson(record, redactor))
 
   function writeCall(state: CaseState, record: CallRecord): void {
     state.calls?.append(line(record))
@@ -222,6 +221,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     }
     for (const call of state.inflight) call.abort()
     await Promise.all([...state.inflight].map((call) => call.done))
+    state.replay = undefined
     await state.calls?.flush()
     await state.record?.flush()
     return state.account.snapshot()
@@ -330,8 +330,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     }
 
     const normalised = state.replay || state.record ? normaliseRequest(body) : undefined
-    const hash =
-      normalised !== undefined || state.replay || state.record ? requestHash(method, path, normalised) : ''
+    const hash = state.replay || state.record ? requestHash(method, path, normalised) : ''
 
     if (state.replay) {
       const n = ++state.replayed
@@ -404,6 +403,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       if (finished) return
       finished = true
       state.inflight.delete(call)
+      try {
+        settle(error)
+      } catch (failure) {
+        log(
+          `evalbox gateway: recording ${method} ${path} failed [case ${state.caseKey}]: ${errorMessage(failure)}`,
+        )
+      } finally {
+        resolveDone()
+      }
+    }
+
+    /** Counts and records the finished call (never throws past `finish`). */
+    function settle(error: string | undefined): void {
       const durationMs = Math.round((performance.now() - started) * 100) / 100
       const answer = sentBytes > 0 ? Buffer.concat(sent) : Buffer.alloc(0)
       let response: unknown
@@ -452,7 +464,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         }
         state.record.append(line(entry))
       }
-      resolveDone()
     }
 
     let contentType: string | undefined
@@ -490,6 +501,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       upRes.on('error', (error) => {
         res.destroy()
         finish(`upstream ${target.origin} broke off the answer: ${errorMessage(error)}`)
+      })
+      upRes.on('close', () => {
+        if (upRes.complete || finished) return
+        res.destroy()
+        finish(`upstream ${target.origin} broke off the answer`)
       })
     })
     upReq.on('error', (error) => {

@@ -169,6 +169,12 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       res.writeHead(status, { 'content-type': 'application/json' })
       res.end(JSON.stringify(value))
     }
+    if (body.includes('die')) {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write(sse(anthropicEvents(text)).split('\n\n')[0]!.concat('\n\n'))
+      setTimeout(() => res.destroy(), 20)
+      return
+    }
     if (hang) {
       res.writeHead(200, { 'content-type': 'text/event-stream' })
       res.write(sse(anthropicEvents(text)).split('\n\n')[0]!.concat('\n\n'))
