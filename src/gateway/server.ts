@@ -299,22 +299,34 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     const method = req.method ?? 'GET'
     const seq = ++state.seq
     const started = performance.now()
-    const body = parseJson(raw)
-    const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
-    const requestModel = route.model ?? cleanModel(fields.model)
-    const stream = route.stream ?? fields.stream === true
+    // The body is parsed only when something needs it (a record, a cassette, a budget
+    // refusal), and for a live call after it is forwarded: parsing a long conversation takes
+    // milliseconds that need not delay the call.
+    let parsed: { body: unknown } | undefined
+    const bodyOf = () => {
+      parsed ??= { body: parseJson(raw) }
+      return parsed.body
+    }
+    const fieldsOf = () => {
+      const body = bodyOf()
+      return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
+    }
+    const requestModel = () => route.model ?? cleanModel(fieldsOf().model)
     const path = route.path + query
-    const base: CallRecord = {
-      seq,
-      at,
-      protocol: route.protocol,
-      method,
-      path,
-      ...(requestModel ? { model: requestModel } : {}),
-      stream,
-      status: 0,
-      durationMs: 0,
-      request: recordedBody(raw, body),
+    const baseRecord = (): CallRecord => {
+      const model = requestModel()
+      return {
+        seq,
+        at,
+        protocol: route.protocol,
+        method,
+        path,
+        ...(model ? { model } : {}),
+        stream: route.stream ?? fieldsOf().stream === true,
+        status: 0,
+        durationMs: 0,
+        request: recordedBody(raw, bodyOf()),
+      }
     }
     const { account } = state
 
@@ -324,23 +336,26 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         // Budgets answer 400 in the protocol's invalid-request shape: agents retry 429 and
         // 5xx (for minutes), but stop on 400, which is what a spent budget wants.
         account.refuse(exceeded)
-        writeCall(state, { ...base, status: 400, refused: true, error: exceeded.detail })
+        writeCall(state, { ...baseRecord(), status: 400, refused: true, error: exceeded.detail })
         return protocolError(res, route.protocol, 400, exceeded.detail, 'evalbox_budget_exceeded')
       }
     }
 
-    const normalised = state.replay || state.record ? normaliseRequest(body) : undefined
-    const hash = state.replay || state.record ? requestHash(method, path, normalised) : ''
+    const cassetteKey = () => {
+      const request = normaliseRequest(bodyOf())
+      return { request, hash: requestHash(method, path, request) }
+    }
 
     if (state.replay) {
       const n = ++state.replayed
-      const match = state.replay.match(n, { method, path, hash, body: normalised })
+      const { request, hash } = cassetteKey()
+      const match = state.replay.match(n, { method, path, hash, body: request })
       if ('mismatch' in match) {
         account.usage.replay ??= {}
         account.usage.replay.mismatch ??= match.mismatch
         account.usage.errors++
         log(`evalbox gateway: replay mismatch [case ${state.caseKey}]: ${match.mismatch}`)
-        writeCall(state, { ...base, status: 400, replayed: true, error: match.mismatch })
+        writeCall(state, { ...baseRecord(), status: 400, replayed: true, error: match.mismatch })
         return protocolError(
           res,
           route.protocol,
@@ -350,7 +365,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         )
       }
       if (route.kind === 'generate') account.start()
-      return replayEntry(state, route, match.entry, base, res, started, requestModel)
+      return replayEntry(state, route, match.entry, baseRecord(), res, started, requestModel())
     }
 
     const { upstream, setting } = upstreamFor(route.protocol, upstreams)
@@ -358,7 +373,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       account.usage.errors++
       const message = `evalbox gateway: no upstream for ${route.protocol}; set ${setting}`
       log(`${message} [case ${state.caseKey}]`)
-      writeCall(state, { ...base, status: 503, error: message })
+      writeCall(state, { ...baseRecord(), status: 503, error: message })
       return protocolError(res, route.protocol, 503, message, 'evalbox_no_upstream')
     }
 
@@ -431,7 +446,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         response = recordedBody(answer, json)
       }
       const result = reader.result()
-      const model = result.model ?? requestModel ?? 'unknown'
+      const model = result.model ?? requestModel() ?? 'unknown'
       const failed = error !== undefined || status >= 400 || status === 0
       let costUsd: number | undefined
       if (route.kind === 'generate') {
@@ -440,7 +455,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       }
       if (error) log(`evalbox gateway: ${method} ${path} failed [case ${state.caseKey}]: ${error}`)
       writeCall(state, {
-        ...base,
+        ...baseRecord(),
         model,
         status,
         durationMs,
@@ -450,6 +465,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         ...(error ? { error } : {}),
       })
       if (state.record && !error && status > 0) {
+        const { request, hash } = cassetteKey()
         const entry: CassetteEntry = {
           v: 1,
           seq,
@@ -457,7 +473,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
           method,
           path,
           hash,
-          request: normalised,
+          request,
           status,
           contentType: contentType ?? 'application/json',
           ...bodyField(answer),
