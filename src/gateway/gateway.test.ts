@@ -254,6 +254,36 @@ describe('upstream trouble and the other endpoints', () => {
     expect(record.error).toContain('broke off')
   })
 
+  it('an error event inside a 200 stream counts as an error, usage so far kept', async () => {
+    await start()
+    const callsFile = join(dir, 'calls.ndjson')
+    const { prefix, token } = await gateway.openCase({ caseKey: 'overloaded', callsFile })
+    const answer = await send(prefix, calls.anthropic(true, 'overloaded'))
+    expect(answer.status).toBe(200)
+    expect(answer.text).toContain('overloaded_error')
+    const usage = await gateway.closeCase(token)
+    expect(usage).toMatchObject({ calls: 1, errors: 1, tokens: { input: 100, output: 1 } })
+    const record = JSON.parse((await readFile(callsFile, 'utf8')).trim())
+    expect(record.error).toBe('the stream reported an error: Overloaded')
+  })
+
+  it('keeps two cases streaming at once apart', async () => {
+    await start()
+    const a = await gateway.openCase({ caseKey: 'a' })
+    const b = await gateway.openCase({ caseKey: 'b' })
+    await Promise.all([
+      send(a.prefix, calls.anthropic(true, 'slow')),
+      send(b.prefix, calls.responses(true, 'slow')),
+      send(b.prefix, calls.responses(false)),
+    ])
+    expect((await gateway.closeCase(a.token)).costUsd).toBeCloseTo(0.0021, 12)
+    expect(await gateway.closeCase(b.token)).toMatchObject({
+      calls: 2,
+      byModel: { 'gpt-5.4-2026-03-05': { calls: 2 } },
+    })
+    expect(gateway.runUsage()).toMatchObject({ cases: 2, openCases: 0, calls: 3 })
+  })
+
   it('forwards model lists and token counts with the real key, not counting them as model calls', async () => {
     await start()
     const { prefix, token } = await gateway.openCase({ caseKey: 'aux', budget: { maxModelCalls: 0 } })

@@ -447,7 +447,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       }
       const result = reader.result()
       const model = result.model ?? requestModel() ?? 'unknown'
-      const failed = error !== undefined || status >= 400 || status === 0
+      // A failure the stream itself reported is the call's error, but the answer is whole: a
+      // cassette keeps it (only broken transfers are left out).
+      const reported = error ?? result.error
+      const failed = reported !== undefined || status >= 400 || status === 0
       let costUsd: number | undefined
       if (route.kind === 'generate') {
         if (failed) account.usage.errors++
@@ -462,7 +465,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         response,
         usage: result.usage ?? null,
         ...(costUsd !== undefined ? { costUsd } : {}),
-        ...(error ? { error } : {}),
+        ...(reported ? { error: reported } : {}),
       })
       if (state.record && !error && status > 0) {
         const { request, hash } = cassetteKey()
@@ -561,7 +564,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   ): void {
     const served = serveEntry(entry, route.protocol, res)
     const model = served.model ?? requestModel ?? 'unknown'
-    const failed = entry.status >= 400
+    const failed = entry.status >= 400 || served.error !== undefined
     let costUsd: number | undefined
     if (route.kind === 'generate') {
       if (failed) state.account.usage.errors++
@@ -576,6 +579,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       usage: served.usage ?? null,
       replayed: true,
       ...(costUsd !== undefined ? { costUsd } : {}),
+      ...(served.error ? { error: served.error } : {}),
     })
   }
 
