@@ -1,5 +1,5 @@
 import { EvalboxError, errorMessage } from '../core/errors.ts'
-import { RunBudgetSpentError } from './server.ts'
+import { RunBudgetSpentError } from './errors.ts'
 import type { CaseUsage, OpenCaseOptions, OpenedCase, RunUsage } from './types.ts'
 
 /** The admin API of a gateway in another process (the Vitest main process), for workers. */

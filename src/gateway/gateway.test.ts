@@ -155,6 +155,46 @@ describe('forwarding and the key swap', () => {
     },
   )
 
+  it('redacts configured secrets (and key shapes) from the calls file and the cassette', async () => {
+    const secret = 'customer-secret-canary-5521'
+    const shaped = `sk-ant-api03-${'Q'.repeat(40)}`
+    await start({ secrets: [secret] })
+    const callsFile = join(dir, 'calls.ndjson')
+    const cassette = join(dir, 'cassette.ndjson')
+    const { prefix, token } = await gateway.openCase({
+      caseKey: 'redact',
+      callsFile,
+      cassette: { path: cassette, mode: 'record' },
+    })
+    await send(prefix, calls.chat(true, true, `the password is ${secret}, the key ${shaped}`))
+    expect(upstream.requests[0]!.body).toContain(secret)
+    await gateway.closeCase(token)
+    for (const file of [callsFile, cassette]) {
+      const text = await readFile(file, 'utf8')
+      expect(text).toContain('the password is')
+      expect(text).not.toContain(secret)
+      expect(text).not.toContain(shaped)
+    }
+  })
+
+  it('closeCase aborts calls still in flight and records them before it resolves', async () => {
+    await start()
+    const callsFile = join(dir, 'calls.ndjson')
+    const { prefix, token } = await gateway.openCase({ caseKey: 'inflight', callsFile })
+    const call = calls.anthropic(true, 'hang')
+    const response = await fetch(`${gateway.url}${prefix}${call.path}`, {
+      method: 'POST',
+      headers: call.headers!,
+      body: JSON.stringify(call.body),
+    })
+    await response.body!.getReader().read()
+    const usage = await gateway.closeCase(token)
+    expect(usage).toMatchObject({ calls: 1, errors: 1 })
+    const record = JSON.parse((await readFile(callsFile, 'utf8')).trim())
+    expect(record.error).toContain('closed')
+    expect(record.response[0].type).toBe('message_start')
+  })
+
   it('streams each chunk through as it arrives, not when the upstream ends', async () => {
     await start()
     const { prefix } = await gateway.openCase({ caseKey: 'stream' })
@@ -199,6 +239,75 @@ describe('forwarding and the key swap', () => {
     const usage = await gateway.closeCase(token)
     expect(usage.calls).toBe(1)
     expect(usage.errors).toBe(1)
+  })
+})
+
+describe('upstream trouble and the other endpoints', () => {
+  it('an upstream that dies mid-stream cuts the agent off and is recorded as an error', async () => {
+    await start()
+    const callsFile = join(dir, 'calls.ndjson')
+    const { prefix, token } = await gateway.openCase({ caseKey: 'die', callsFile })
+    await expect(send(prefix, calls.anthropic(true, 'die'))).rejects.toThrow()
+    const usage = await gateway.closeCase(token)
+    expect(usage).toMatchObject({ calls: 1, errors: 1 })
+    const record = JSON.parse((await readFile(callsFile, 'utf8')).trim())
+    expect(record.error).toContain('broke off')
+  })
+
+  it('an error event inside a 200 stream counts as an error, usage so far kept', async () => {
+    await start()
+    const callsFile = join(dir, 'calls.ndjson')
+    const { prefix, token } = await gateway.openCase({ caseKey: 'overloaded', callsFile })
+    const answer = await send(prefix, calls.anthropic(true, 'overloaded'))
+    expect(answer.status).toBe(200)
+    expect(answer.text).toContain('overloaded_error')
+    const usage = await gateway.closeCase(token)
+    expect(usage).toMatchObject({ calls: 1, errors: 1, tokens: { input: 100, output: 1 } })
+    const record = JSON.parse((await readFile(callsFile, 'utf8')).trim())
+    expect(record.error).toBe('the stream reported an error: Overloaded')
+  })
+
+  it('keeps two cases streaming at once apart', async () => {
+    await start()
+    const a = await gateway.openCase({ caseKey: 'a' })
+    const b = await gateway.openCase({ caseKey: 'b' })
+    await Promise.all([
+      send(a.prefix, calls.anthropic(true, 'slow')),
+      send(b.prefix, calls.responses(true, 'slow')),
+      send(b.prefix, calls.responses(false)),
+    ])
+    expect((await gateway.closeCase(a.token)).costUsd).toBeCloseTo(0.0021, 12)
+    expect(await gateway.closeCase(b.token)).toMatchObject({
+      calls: 2,
+      byModel: { 'gpt-5.4-2026-03-05': { calls: 2 } },
+    })
+    expect(gateway.runUsage()).toMatchObject({ cases: 2, openCases: 0, calls: 3 })
+  })
+
+  it('forwards model lists and token counts with the real key, not counting them as model calls', async () => {
+    await start()
+    const { prefix, token } = await gateway.openCase({ caseKey: 'aux', budget: { maxModelCalls: 0 } })
+    await send(prefix, {
+      path: '/v1/models',
+      headers: { 'x-api-key': DUMMY, 'anthropic-version': '2023-06-01' },
+    })
+    await send(prefix, { path: '/v1beta/models', headers: { 'x-goog-api-key': DUMMY } })
+    await send(prefix, {
+      path: '/v1/messages/count_tokens',
+      headers: { 'x-api-key': DUMMY },
+      body: { messages: [] },
+    })
+    expect(upstream.requests.map((r) => [r.method, r.url])).toEqual([
+      ['GET', '/v1/models'],
+      ['GET', '/v1beta/models'],
+      ['POST', '/v1/messages/count_tokens'],
+    ])
+    expect(upstream.requests.map((r) => r.headers['x-api-key'] ?? r.headers['x-goog-api-key'])).toEqual([
+      KEYS.anthropic,
+      KEYS.gemini,
+      KEYS.anthropic,
+    ])
+    expect(await gateway.closeCase(token)).toMatchObject({ calls: 0, refused: 0 })
   })
 })
 

@@ -30,7 +30,9 @@
  *
  * Usage. Normalised to `TokenUsage` (`input` uncached) and priced with `priceUsage` (model from
  * the answer, else the request). A chat stream without `stream_options.include_usage` carries
- * no usage: the call counts, `unknownUsageCalls` too, no tokens are invented.
+ * no usage: the call counts, `unknownUsageCalls` too, no tokens are invented. `errors` counts
+ * calls that failed: upstream non-2xx (passed through as the provider sent it), unreachable
+ * (502), broken off, the agent gone, an error event inside a 200 stream, a replay mismatch.
  *
  * Budgets. Case `maxCostUsd`, `maxTokens` (input + output + cache), `maxModelCalls`; run
  * `maxCostUsd`. Checked before each call, against what completed calls reported: the call

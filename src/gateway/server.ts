@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { chmod, rm } from 'node:fs/promises'
 import {
   type ClientRequest,
@@ -6,6 +6,7 @@ import {
   Agent as HttpAgent,
   request as httpRequest,
   type IncomingMessage,
+  type OutgoingHttpHeaders,
   type Server,
   type ServerResponse,
 } from 'node:http'
@@ -14,19 +15,21 @@ import type { AddressInfo } from 'node:net'
 import { isAbsolute } from 'node:path'
 import { describeValue, EvalboxError, errorMessage } from '../core/errors.ts'
 import { DEFAULT_PRICING } from '../core/pricing.ts'
+import { redactJson } from '../core/secrets/deep.ts'
 import { redactorOf, type Secret } from '../core/secrets/redact.ts'
 import { CaseAccount, RunAccount } from './account.ts'
-import { type CallRecord, EventLog, RECORD_CAP, recordedBody } from './calls.ts'
+import { createAdminHandler } from './admin.ts'
+import { type CallRecord, EventLog, recordedBody } from './calls.ts'
 import {
   bodyField,
   type CassetteEntry,
   createReplayer,
-  entryBody,
   loadCassette,
   normaliseRequest,
   requestHash,
 } from './cassette.ts'
 import { upstreamsFromEnv } from './config.ts'
+import { RunBudgetSpentError } from './errors.ts'
 import { BodyTooLarge, endToEnd, parseJson, readBody, sendJson } from './http-util.ts'
 import { createOrderedWriter, type OrderedWriter } from './ordered-writer.ts'
 import {
@@ -39,8 +42,9 @@ import {
   upstreamFor,
   upstreamUrl,
 } from './protocols.ts'
+import { serveEntry } from './replay.ts'
 import { createScrubber } from './scrub.ts'
-import { createSseParser } from './sse.ts'
+import { createSseParser, eventObject } from './sse.ts'
 import type {
   CaseUsage,
   Gateway,
@@ -57,15 +61,6 @@ const MAX_REQUEST_BODY = 64 * 1024 * 1024
 /** A non-streamed answer is kept up to this size to read its usage; past it, usage is unknown. */
 const MAX_PARSED_ANSWER = 16 * 1024 * 1024
 
-/** Thrown by `openCase` once the run's budget is spent; the admin API answers it 402. */
-export class RunBudgetSpentError extends EvalboxError {
-  readonly reason = 'run_budget_spent'
-  constructor(message: string) {
-    super('MODEL_API_ERROR', message)
-    this.name = 'RunBudgetSpentError'
-  }
-}
-
 interface CaseState {
   readonly token: string
   readonly caseKey: string
@@ -76,7 +71,8 @@ interface CaseState {
   replayed: number
   readonly calls?: OrderedWriter
   readonly record?: OrderedWriter
-  readonly replay?: ReturnType<typeof createReplayer>
+  /** Dropped at close: a cassette can be large and closed cases stay in the map for their usage. */
+  replay?: ReturnType<typeof createReplayer>
   /** In-flight calls: aborted and awaited by `closeCase`. */
   readonly inflight: Set<{ abort(): void; done: Promise<void> }>
 }
@@ -151,7 +147,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   ])
   const keyValues = keys.map((key) => key.value)
   const adminToken = randomBytes(32).toString('hex')
-  const adminDigest = createHash('sha256').update(`Bearer ${adminToken}`).digest()
   const run = new RunAccount(options.budget)
   const cases = new Map<string, CaseState>()
   const agents = {
@@ -159,11 +154,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     https: new HttpsAgent({ keepAlive: true }),
   }
 
-  const line = (record: unknown) => JSON.stringify(redactJsonSafe(record))
-  function redactJsonSafe(value: unknown): unknown {
-    const text = JSON.stringify(value)
-    return redactor.find(text) === undefined ? value : JSON.parse(redactor.redact(text))
-  }
+  /** One redacted NDJSON line: each string redacted on its own, so the JSON stays valid. */
+  const line = (record: unknown) => JSON.stringify(redactJson(record, redactor))
 
   function writeCall(state: CaseState, record: CallRecord): void {
     state.calls?.append(line(record))
@@ -229,6 +221,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     }
     for (const call of state.inflight) call.abort()
     await Promise.all([...state.inflight].map((call) => call.done))
+    state.replay = undefined
     await state.calls?.flush()
     await state.record?.flush()
     return state.account.snapshot()
@@ -306,22 +299,34 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     const method = req.method ?? 'GET'
     const seq = ++state.seq
     const started = performance.now()
-    const body = parseJson(raw)
-    const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
-    const requestModel = route.model ?? cleanModel(fields.model)
-    const stream = route.stream ?? fields.stream === true
+    // The body is parsed only when something needs it (a record, a cassette, a budget
+    // refusal), and for a live call after it is forwarded: parsing a long conversation takes
+    // milliseconds that need not delay the call.
+    let parsed: { body: unknown } | undefined
+    const bodyOf = () => {
+      parsed ??= { body: parseJson(raw) }
+      return parsed.body
+    }
+    const fieldsOf = () => {
+      const body = bodyOf()
+      return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
+    }
+    const requestModel = () => route.model ?? cleanModel(fieldsOf().model)
     const path = route.path + query
-    const base: CallRecord = {
-      seq,
-      at,
-      protocol: route.protocol,
-      method,
-      path,
-      ...(requestModel ? { model: requestModel } : {}),
-      stream,
-      status: 0,
-      durationMs: 0,
-      request: recordedBody(raw, body),
+    const baseRecord = (): CallRecord => {
+      const model = requestModel()
+      return {
+        seq,
+        at,
+        protocol: route.protocol,
+        method,
+        path,
+        ...(model ? { model } : {}),
+        stream: route.stream ?? fieldsOf().stream === true,
+        status: 0,
+        durationMs: 0,
+        request: recordedBody(raw, bodyOf()),
+      }
     }
     const { account } = state
 
@@ -331,24 +336,26 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         // Budgets answer 400 in the protocol's invalid-request shape: agents retry 429 and
         // 5xx (for minutes), but stop on 400, which is what a spent budget wants.
         account.refuse(exceeded)
-        writeCall(state, { ...base, status: 400, refused: true, error: exceeded.detail })
+        writeCall(state, { ...baseRecord(), status: 400, refused: true, error: exceeded.detail })
         return protocolError(res, route.protocol, 400, exceeded.detail, 'evalbox_budget_exceeded')
       }
     }
 
-    const normalised = state.replay || state.record ? normaliseRequest(body) : undefined
-    const hash =
-      normalised !== undefined || state.replay || state.record ? requestHash(method, path, normalised) : ''
+    const cassetteKey = () => {
+      const request = normaliseRequest(bodyOf())
+      return { request, hash: requestHash(method, path, request) }
+    }
 
     if (state.replay) {
       const n = ++state.replayed
-      const match = state.replay.match(n, { method, path, hash, body: normalised })
+      const { request, hash } = cassetteKey()
+      const match = state.replay.match(n, { method, path, hash, body: request })
       if ('mismatch' in match) {
         account.usage.replay ??= {}
         account.usage.replay.mismatch ??= match.mismatch
         account.usage.errors++
         log(`evalbox gateway: replay mismatch [case ${state.caseKey}]: ${match.mismatch}`)
-        writeCall(state, { ...base, status: 400, replayed: true, error: match.mismatch })
+        writeCall(state, { ...baseRecord(), status: 400, replayed: true, error: match.mismatch })
         return protocolError(
           res,
           route.protocol,
@@ -358,7 +365,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         )
       }
       if (route.kind === 'generate') account.start()
-      return replayEntry(state, route, match.entry, base, res, started, requestModel)
+      return replayEntry(state, route, match.entry, baseRecord(), res, started, requestModel())
     }
 
     const { upstream, setting } = upstreamFor(route.protocol, upstreams)
@@ -366,7 +373,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       account.usage.errors++
       const message = `evalbox gateway: no upstream for ${route.protocol}; set ${setting}`
       log(`${message} [case ${state.caseKey}]`)
-      writeCall(state, { ...base, status: 503, error: message })
+      writeCall(state, { ...baseRecord(), status: 503, error: message })
       return protocolError(res, route.protocol, 503, message, 'evalbox_no_upstream')
     }
 
@@ -411,13 +418,26 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       if (finished) return
       finished = true
       state.inflight.delete(call)
+      try {
+        settle(error)
+      } catch (failure) {
+        log(
+          `evalbox gateway: recording ${method} ${path} failed [case ${state.caseKey}]: ${errorMessage(failure)}`,
+        )
+      } finally {
+        resolveDone()
+      }
+    }
+
+    /** Counts and records the finished call (never throws past `finish`). */
+    function settle(error: string | undefined): void {
       const durationMs = Math.round((performance.now() - started) * 100) / 100
       const answer = sentBytes > 0 ? Buffer.concat(sent) : Buffer.alloc(0)
       let response: unknown
       if (events) {
         for (const event of parser!.end()) {
           events.add(event)
-          reader.event(parseEventData(event.data))
+          reader.event(eventObject(event))
         }
         response = events.recorded()
       } else if (sentBytes <= MAX_PARSED_ANSWER) {
@@ -426,8 +446,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         response = recordedBody(answer, json)
       }
       const result = reader.result()
-      const model = result.model ?? requestModel ?? 'unknown'
-      const failed = error !== undefined || status >= 400 || status === 0
+      const model = result.model ?? requestModel() ?? 'unknown'
+      // A failure the stream itself reported is the call's error, but the answer is whole: a
+      // cassette keeps it (only broken transfers are left out).
+      const reported = error ?? result.error
+      const failed = reported !== undefined || status >= 400 || status === 0
       let costUsd: number | undefined
       if (route.kind === 'generate') {
         if (failed) account.usage.errors++
@@ -435,16 +458,17 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       }
       if (error) log(`evalbox gateway: ${method} ${path} failed [case ${state.caseKey}]: ${error}`)
       writeCall(state, {
-        ...base,
+        ...baseRecord(),
         model,
         status,
         durationMs,
         response,
         usage: result.usage ?? null,
         ...(costUsd !== undefined ? { costUsd } : {}),
-        ...(error ? { error } : {}),
+        ...(reported ? { error: reported } : {}),
       })
       if (state.record && !error && status > 0) {
+        const { request, hash } = cassetteKey()
         const entry: CassetteEntry = {
           v: 1,
           seq,
@@ -452,14 +476,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
           method,
           path,
           hash,
-          request: normalised,
+          request,
           status,
           contentType: contentType ?? 'application/json',
           ...bodyField(answer),
         }
         state.record.append(line(entry))
       }
-      resolveDone()
     }
 
     let contentType: string | undefined
@@ -472,7 +495,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         events = new EventLog()
         parser = createSseParser()
       }
-      res.writeHead(status, endToEnd(upRes.headers, DROP_RESPONSE_HEADERS))
+      res.writeHead(status, scrubHeaders(endToEnd(upRes.headers, DROP_RESPONSE_HEADERS), keyValues))
       res.flushHeaders()
       const keep = state.record !== undefined
       const pass = (out: Buffer) => {
@@ -481,7 +504,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         if (parser) {
           for (const event of parser.push(out)) {
             events!.add(event)
-            reader.event(parseEventData(event.data))
+            reader.event(eventObject(event))
           }
           if (keep) sent.push(out)
         } else if (keep || sentBytes + out.length <= MAX_PARSED_ANSWER) sent.push(out)
@@ -497,6 +520,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       upRes.on('error', (error) => {
         res.destroy()
         finish(`upstream ${target.origin} broke off the answer: ${errorMessage(error)}`)
+      })
+      upRes.on('close', () => {
+        if (upRes.complete || finished) return
+        res.destroy()
+        finish(`upstream ${target.origin} broke off the answer`)
       })
     })
     upReq.on('error', (error) => {
@@ -534,110 +562,35 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     started: number,
     requestModel: string | undefined,
   ): void {
-    const answer = entryBody(entry)
-    const reader = createUsageReader(route.protocol)
-    const isSse = entry.contentType.includes('text/event-stream')
-    let response: unknown
-    res.writeHead(entry.status, { 'content-type': entry.contentType })
-    if (isSse) {
-      // Replayed event by event, as it streamed: clients that parse as they read see the same.
-      const parser = createSseParser()
-      const events = new EventLog()
-      const text = answer.toString('utf8')
-      let from = 0
-      for (;;) {
-        const at = text.indexOf('\n\n', from)
-        if (at === -1) break
-        res.write(text.slice(from, at + 2))
-        from = at + 2
-      }
-      if (from < text.length) res.write(text.slice(from))
-      for (const event of [...parser.push(answer), ...parser.end()]) {
-        events.add(event)
-        reader.event(parseEventData(event.data))
-      }
-      response = events.recorded()
-    } else {
-      const json = parseJson(answer)
-      res.write(answer)
-      if (entry.status < 400) reader.body(json)
-      response = recordedBody(answer, json)
-    }
-    res.end()
-    const result = reader.result()
-    const model = result.model ?? requestModel ?? 'unknown'
-    const failed = entry.status >= 400
+    const served = serveEntry(entry, route.protocol, res)
+    const model = served.model ?? requestModel ?? 'unknown'
+    const failed = entry.status >= 400 || served.error !== undefined
     let costUsd: number | undefined
     if (route.kind === 'generate') {
       if (failed) state.account.usage.errors++
-      if (!failed || result.usage) costUsd = state.account.complete(model, result.usage)
+      if (!failed || served.usage) costUsd = state.account.complete(model, served.usage)
     }
     writeCall(state, {
       ...base,
       model,
       status: entry.status,
       durationMs: Math.round((performance.now() - started) * 100) / 100,
-      response,
-      usage: result.usage ?? null,
+      response: served.response,
+      usage: served.usage ?? null,
       replayed: true,
       ...(costUsd !== undefined ? { costUsd } : {}),
+      ...(served.error ? { error: served.error } : {}),
     })
   }
 
-  // --- admin -----------------------------------------------------------------------------
-
-  function authorised(req: IncomingMessage): boolean {
-    const given = req.headers.authorization
-    if (typeof given !== 'string') return false
-    return timingSafeEqual(createHash('sha256').update(given).digest(), adminDigest)
-  }
-
-  async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (!authorised(req)) {
-      req.resume()
-      log(`evalbox gateway: refused ${req.method} ${path}: no valid admin token`)
-      return sendJson(res, 401, {
-        error: 'unauthorized',
-        message: 'evalbox gateway: the admin API needs `authorization: Bearer <adminToken>` of this run',
-      })
-    }
-    try {
-      if (req.method === 'POST' && path === '/_evalbox/cases') {
-        const raw = await readBody(req, 1024 * 1024)
-        const opened = await openCase(JSON.parse(raw.toString('utf8') || '{}') as OpenCaseOptions)
-        return sendJson(res, 200, opened)
-      }
-      if (req.method === 'GET' && path === '/_evalbox/run') return sendJson(res, 200, run.usage())
-      const match = /^\/_evalbox\/cases\/([A-Za-z0-9_-]+)$/.exec(path)
-      if (match && (req.method === 'GET' || req.method === 'DELETE')) {
-        req.resume()
-        const token = match[1]!
-        if (!cases.has(token))
-          return sendJson(res, 404, {
-            error: 'unknown_case',
-            message: `evalbox gateway: no case has token ${token}`,
-          })
-        return sendJson(
-          res,
-          200,
-          req.method === 'GET' ? caseState(token).account.snapshot() : await closeCase(token),
-        )
-      }
-      req.resume()
-      return sendJson(res, 404, {
-        error: 'not_found',
-        message: `evalbox gateway: no admin route ${req.method} ${path}`,
-      })
-    } catch (error) {
-      if (error instanceof RunBudgetSpentError)
-        return sendJson(res, 402, { error: 'run_budget_spent', message: error.message })
-      const status = error instanceof EvalboxError && error.code === 'INVALID_OPTIONS' ? 400 : 500
-      return sendJson(res, status, {
-        error: status === 400 ? 'invalid_options' : 'internal',
-        message: errorMessage(error),
-      })
-    }
-  }
+  const handleAdmin = createAdminHandler({
+    adminToken,
+    openCase,
+    caseUsage: (token) => cases.get(token)?.account.snapshot(),
+    closeCase,
+    runUsage: () => run.usage(),
+    log,
+  })
 
   // --- servers ---------------------------------------------------------------------------
 
@@ -737,13 +690,14 @@ const DROP_REQUEST_HEADERS = new Set([
 /** The body may change length (a key scrubbed out), so the length is the stream's own. */
 const DROP_RESPONSE_HEADERS = new Set(['content-length', 'set-cookie'])
 
-function parseEventData(data: string): unknown {
-  if (data === '' || data[0] !== '{') return undefined
-  try {
-    return JSON.parse(data)
-  } catch {
-    return undefined
+/** Header values with a real key in them lose it, as the body does. */
+function scrubHeaders(headers: OutgoingHttpHeaders, keys: readonly string[]): OutgoingHttpHeaders {
+  const clean = (value: string) => keys.reduce((text, key) => text.split(key).join('[REDACTED]'), value)
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string') headers[name] = clean(value)
+    else if (Array.isArray(value)) headers[name] = value.map(clean)
   }
+  return headers
 }
 
-export { RECORD_CAP }
+export { RunBudgetSpentError }

@@ -88,3 +88,13 @@ export function eventJson(event: SseEvent): unknown {
     return event.data
   }
 }
+
+/** The event's data when it is a JSON object (what usage is read from), else undefined. */
+export function eventObject(event: SseEvent): unknown {
+  if (event.data[0] !== '{') return undefined
+  try {
+    return JSON.parse(event.data)
+  } catch {
+    return undefined
+  }
+}

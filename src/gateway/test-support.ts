@@ -169,6 +169,20 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       res.writeHead(status, { 'content-type': 'application/json' })
       res.end(JSON.stringify(value))
     }
+    if (body.includes('overloaded')) {
+      const events = anthropicEvents(text).slice(0, 1)
+      events.push({
+        event: 'error',
+        data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
+      } as never)
+      return writeSlowly(res, sse(events), 0)
+    }
+    if (body.includes('die')) {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write(sse(anthropicEvents(text)).split('\n\n')[0]!.concat('\n\n'))
+      setTimeout(() => res.destroy(), 20)
+      return
+    }
     if (hang) {
       res.writeHead(200, { 'content-type': 'text/event-stream' })
       res.write(sse(anthropicEvents(text)).split('\n\n')[0]!.concat('\n\n'))

@@ -11,8 +11,12 @@ export interface UsageReader {
   event(data: unknown): void
   /** A whole JSON answer (Gemini's non-SSE stream is a JSON array of chunks). */
   body(json: unknown): void
-  /** Undefined usage when the answer carried none: the call is counted, its tokens unknown. */
-  result(): { usage?: TokenUsage; model?: string }
+  /**
+   * Undefined usage when the answer carried none: the call is counted, its tokens unknown.
+   * `error` when a 200 stream reported a failure inside it (Anthropic's `error` event, a
+   * Responses `error` or `response.failed`, an `error` field in a chat or Gemini chunk).
+   */
+  result(): { usage?: TokenUsage; model?: string; error?: string }
 }
 
 type Json = Record<string, unknown>
@@ -67,6 +71,19 @@ export function cleanModel(model: unknown): string | undefined {
 export function createUsageReader(protocol: ProtocolName): UsageReader {
   let found: TokenUsage | undefined
   let model: string | undefined
+  let failure: string | undefined
+  const streamError = (data: Json) => {
+    const error = isRecord(data.error)
+      ? data.error
+      : isRecord(data.response) && isRecord(data.response.error)
+        ? data.response.error
+        : undefined
+    if (data.type === 'error' || data.type === 'response.failed' || error) {
+      const message =
+        error && typeof error.message === 'string' ? error.message : JSON.stringify(data).slice(0, 200)
+      failure ??= `the stream reported an error: ${message}`
+    }
+  }
   const setModel = (value: unknown) => {
     model = cleanModel(value) ?? model
   }
@@ -132,13 +149,19 @@ export function createUsageReader(protocol: ProtocolName): UsageReader {
   const reader = readers[protocol]
   return {
     event(data) {
-      if (isRecord(data)) reader.event(data)
+      if (!isRecord(data)) return
+      streamError(data)
+      reader.event(data)
     },
     body(json) {
       if (Array.isArray(json)) {
         for (const item of json) if (isRecord(item)) reader.event(item)
       } else if (isRecord(json)) reader.body(json)
     },
-    result: () => ({ ...(found ? { usage: found } : {}), ...(model ? { model } : {}) }),
+    result: () => ({
+      ...(found ? { usage: found } : {}),
+      ...(model ? { model } : {}),
+      ...(failure ? { error: failure } : {}),
+    }),
   }
 }
