@@ -1,6 +1,8 @@
 /** Agents: CLI programs in the sandbox, Claude Code, scripted runs; and the workspace harvest. */
 import { claudeCode } from './claude-code.ts'
 import { cliAgent } from './cli-agent.ts'
+import { codex } from './codex.ts'
+import { geminiCli } from './gemini-cli.ts'
 import { scripted } from './scripted-agent.ts'
 
 /**
@@ -8,7 +10,7 @@ import { scripted } from './scripted-agent.ts'
  * `agents.claudeCode(opts)` is Claude Code in print mode, `agents.scripted(steps)` is a
  * deterministic agent for offline evals and tests. A plain async function is an agent too.
  */
-export const agents = { cli: cliAgent, claudeCode, scripted }
+export const agents = { cli: cliAgent, claudeCode, scripted, codex, geminiCli }
 
 export type { AgentEnv } from './agent-env.ts'
 export type { BudgetEnforcement } from './budget.ts'
@@ -20,6 +22,22 @@ export {
   claudeCodeCommand,
 } from './claude-code.ts'
 export { type CliAgentOptions, cliAgent } from './cli-agent.ts'
+export {
+  CODEX_DEFAULT_MODEL,
+  CODEX_ENV,
+  type CodexOptions,
+  codex,
+  codexCommand,
+  codexConfig,
+} from './codex.ts'
+export {
+  GEMINI_CLI_DEFAULT_MODEL,
+  GEMINI_CLI_ENV,
+  type GeminiCliOptions,
+  geminiCli,
+  geminiCliCommand,
+  geminiCliSettings,
+} from './gemini-cli.ts'
 export {
   type HarvestedPatch,
   harvestPatch,

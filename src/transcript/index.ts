@@ -2,6 +2,8 @@
 
 // The agents' output stream takes its redactor type from here.
 export type { Redactor, StreamRedactor } from '../core/secrets/redact.ts'
+export { type CodexDialectOptions, codexDialect } from './dialects/codex.ts'
+export { GEMINI_TOOL_NAMES, geminiDialect } from './dialects/gemini.ts'
 export type {
   AssistantMessage,
   RawUsage,

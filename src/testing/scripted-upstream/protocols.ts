@@ -1,4 +1,6 @@
+import { geminiProtocol } from './gemini.ts'
 import type { UpstreamProtocol } from './protocol.ts'
+import { responsesProtocol } from './responses.ts'
 
 /** Every protocol the scripted upstream speaks, tried in order. */
-export const PROTOCOLS: readonly UpstreamProtocol[] = []
+export const PROTOCOLS: readonly UpstreamProtocol[] = [responsesProtocol, geminiProtocol]

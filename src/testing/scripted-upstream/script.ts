@@ -37,6 +37,11 @@ export interface OfferedTool {
   readonly name: string
   /** Parameter name → JSON-schema `type` (`'string'`, `'array'`…), when the schema says. */
   readonly parameters: Readonly<Record<string, string | undefined>>
+  /**
+   * A freeform tool whose input is one raw string, not JSON (OpenAI's `custom` tools, e.g.
+   * Codex's `apply_patch`): its call's input is `{ input: text }`, sent as the bare text.
+   */
+  readonly freeform?: boolean
 }
 
 /** A tool call to send back. */
@@ -54,6 +59,9 @@ export type Reply =
 const SHELL_TOOLS = ['Bash', 'bash', 'run_shell_command', 'shell', 'exec_command', 'local_shell', 'execute']
 /** Tool names of a file writer. */
 const WRITE_TOOLS = ['Write', 'write', 'write_file', 'write_to_file', 'create_file']
+
+/** Tool names of a patch applier that takes `*** Begin Patch` text (Codex's `apply_patch`). */
+const PATCH_TOOLS = ['apply_patch']
 
 const COMMAND_PARAMS = ['command', 'cmd']
 const PATH_PARAMS = ['file_path', 'filePath', 'path', 'absolute_path']
@@ -89,6 +97,18 @@ export function writeCommand(path: string, content: string): string {
   return `mkdir -p "$(dirname ${quoted})" && printf %s ${data} | base64 -d > ${quoted}`
 }
 
+/** An `apply_patch` patch that adds `path` with `content` (each line prefixed with `+`). */
+export function addFilePatch(path: string, content: string): string {
+  const lines = content.endsWith('\n') ? content.slice(0, -1).split('\n') : content.split('\n')
+  return [
+    '*** Begin Patch',
+    `*** Add File: ${path}`,
+    ...lines.map((line) => `+${line}`),
+    '*** End Patch',
+    '',
+  ].join('\n')
+}
+
 /** Where the step's file goes: absolute under `cwd` when the tool wants absolute paths. */
 function filePath(path: string, cwd: string | undefined): string {
   if (path.startsWith('/') || cwd === undefined) return path
@@ -118,6 +138,9 @@ export function bindStep(
       },
     }
   }
+  // Codex offers no writer but a patch tool (for the models it knows): a file is an added file.
+  const patcher = pick(offered, PATCH_TOOLS)
+  if (patcher) return { name: patcher.name, input: { input: addFilePatch(step.write, step.content) } }
   return shell && shellCall(shell, writeCommand(step.write, step.content), cwd)
 }
 
@@ -132,6 +155,12 @@ export interface ConversationView {
   readonly toolResults: number
   /** The agent's working directory, when the system prompt or environment text names it. */
   readonly cwd?: string
+  /**
+   * The text a side request (no tools) must get when it asks for a structured answer, e.g.
+   * Gemini CLI's "who speaks next" check wants `{"next_speaker":"user",…}`; the script's
+   * `sideAnswer` otherwise.
+   */
+  readonly sideReply?: string
 }
 
 /**
@@ -139,7 +168,7 @@ export interface ConversationView {
  * after the ones whose results are back. A run past its last step gets a closing answer.
  */
 export function replyFor(script: UpstreamScript, view: ConversationView, id: string): Reply {
-  if (view.tools.length === 0) return { kind: 'text', text: script.sideAnswer ?? 'ok' }
+  if (view.tools.length === 0) return { kind: 'text', text: view.sideReply ?? script.sideAnswer ?? 'ok' }
   const step = script.steps[view.toolResults]
   if (step === undefined) return { kind: 'text', text: 'Done.' }
   if ('answer' in step) return { kind: 'text', text: step.answer }
