@@ -1,12 +1,12 @@
 /**
  * The agent's working directory, read off the text a CLI tells its model about its
  * environment (Claude Code: `Working directory: /w`; others: `current working directory
- * is /w`, `cwd: /w`). File tools want absolute paths, so the scripted upstream needs it.
+ * is /w`, Qwen Code: `I'm currently working in the directory: /w`). File tools want absolute paths, so the scripted upstream needs it.
  */
 const CWD_PATTERNS = [
   /working directory(?: is)?:?\s*['"`]?(\/[^\s'"`<>]*)/i,
   /\bcwd:?\s*['"`]?(\/[^\s'"`<>]*)/i,
-  /(?:I'm|I am|currently) (?:working )?in (?:the )?(?:directory )?['"`]?(\/[^\s'"`<>]*)/i,
+  /\b(?:working|currently) in (?:the )?(?:directory)?:?\s*['"`]?(\/[^\s'"`<>]*)/i,
 ]
 
 /** The first absolute directory the text names as the working directory, trailing dot/colon cut. */
