@@ -6,6 +6,8 @@ import { claudeCode, claudeCodeCommand } from './claude-code.ts'
 import { recordingContext } from './test-support.ts'
 
 const fixture = (name: string) => new URL(`../transcript/__fixtures__/${name}`, import.meta.url)
+/** Real Claude Code 2.1.197 output against the scripted upstream (claude-code.cli.test.ts). */
+const captured = (name: string) => new URL(`./__fixtures__/claude-code/${name}.ndjson`, import.meta.url)
 
 // Stands in for the `claude` CLI: records how it was called, then prints a recorded
 // stream-json transcript line by line.
@@ -17,7 +19,8 @@ process.stdin.on('data', (d) => { stdin += d })
 process.stdin.on('end', () => {
   const env = {}
   for (const name of ['IS_SANDBOX', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_MODEL', 'EVALBOX_TEST_UNLISTED']) env[name] = process.env[name] ?? null
-  fs.writeFileSync(path.join(__dirname, 'call.json'), JSON.stringify({ argv: process.argv.slice(2), stdin, env, cwd: process.cwd() }))
+  fs.writeFileSync(path.join(__dirname, 'call.json'), JSON.stringify({ argv: process.argv.slice(2), stdin, env, allEnv: process.env, cwd: process.cwd() }))
+  process.exitCode = Number(process.env.FAKE_EXIT || 0)
   const lines = fs.readFileSync(path.join(__dirname, process.env.FAKE_TRANSCRIPT || 'transcript.ndjson'), 'utf8').split('\\n')
   let i = 0
   const next = () => {
@@ -87,6 +90,8 @@ describe('agents.claudeCode', () => {
       await sandbox.writeFile('bin/claude', FAKE_CLAUDE)
       await sandbox.writeFile('bin/transcript.ndjson', await readFile(fixture('success-tools.ndjson')))
       await sandbox.writeFile('bin/max-turns.ndjson', await readFile(fixture('max-turns.ndjson')))
+      for (const name of ['write-shell-answer', 'api-error-500'])
+        await sandbox.writeFile(`bin/${name}.ndjson`, await readFile(captured(name)))
       expect((await sandbox.exec(['chmod', '+x', 'bin/claude'])).exitCode).toBe(0)
       bin = `${sandbox.workdir}/bin/claude`
     })
@@ -155,6 +160,64 @@ describe('agents.claudeCode', () => {
       expect(seen.stdin).toBe('')
       expect(seen.env.IS_SANDBOX).toBeNull()
       expect(result.exitReason).toBe('success')
+    })
+
+    test("with the run's gateway: its URL and stand-in key only, quiet, scratch files in a fresh HOME", async () => {
+      process.env.ANTHROPIC_API_KEY = 'sk-ant-host-key-abcdefghijkl'
+      process.env.ANTHROPIC_MODEL = 'claude-host-model'
+      process.env.ANTHROPIC_BASE_URL = 'https://api.anthropic.com'
+      const agent = claudeCode({ command: [bin] })
+      const ctx = {
+        ...recordingContext(sandbox),
+        models: { baseUrl: 'http://127.0.0.1:4555/c/tok123', apiKey: 'evalbox-stand-in' },
+      }
+      expect((await agent.run(ctx)).exitReason).toBe('success')
+      const { env, allEnv } = await call()
+      expect(env).toMatchObject({
+        IS_SANDBOX: '1',
+        ANTHROPIC_API_KEY: 'evalbox-stand-in',
+        ANTHROPIC_BASE_URL: 'http://127.0.0.1:4555/c/tok123',
+        ANTHROPIC_MODEL: null,
+      })
+      expect(allEnv).toMatchObject({
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_AUTOUPDATER: '1',
+      })
+      expect(allEnv.HOME).toMatch(/\/evalbox-home\.[^/]+$/)
+      expect(allEnv.HOME.startsWith(sandbox.workdir)).toBe(false)
+      expect(allEnv.CLAUDE_CODE_TMPDIR).toBe(`${allEnv.HOME}/.tmp`)
+      expect(JSON.stringify(allEnv)).not.toContain('sk-ant-host-key')
+    })
+
+    test('reads real Claude Code output: metrics of a write, a shell call and an answer', async () => {
+      const agent = claudeCode({ command: [bin], env: ['FAKE_TRANSCRIPT=write-shell-answer.ndjson'] })
+      const result = await agent.run(recordingContext(sandbox))
+      expect(result.exitReason).toBe('success')
+      expect(result.output).toBe('Done: notes.txt holds the greeting.')
+      expect(result.metrics).toMatchObject({
+        turns: 3,
+        toolSummary: { Write: 1, Bash: 1 },
+        lastToolCall: 'Bash(cat notes.txt && echo shell-ran-$((6*7)))',
+        // The result event's totals: the assistant events carry message_start's usage only.
+        tokens: { input: 57612, output: 82, cacheRead: 0, cacheWrite: 0 },
+        costUsd: 0.29011,
+        model: 'claude-opus-4-8[1m]',
+        finalMessage: 'Done: notes.txt holds the greeting.',
+      })
+    })
+
+    test('an API error Claude Code gave up on (exit 1, result is_error with the status) is agent_error', async () => {
+      const agent = claudeCode({
+        command: [bin],
+        env: ['FAKE_TRANSCRIPT=api-error-500.ndjson', 'FAKE_EXIT=1'],
+      })
+      const result = await agent.run(recordingContext(sandbox))
+      expect(result.exitCode).toBe(1)
+      expect(result.exitReason).toBe('agent_error')
+      expect(result.output).toMatch(/^API Error: 500 scripted upstream: failing on purpose/)
+      // Without the status, exit code 1 stays what it is.
+      const plain = claudeCode({ command: [bin], env: ['FAKE_EXIT=1'] })
+      expect((await plain.run(recordingContext(sandbox))).exitReason).toBe('exit_code_1')
     })
 
     test("Claude Code's own max-turns stop is error_max_turns", async () => {

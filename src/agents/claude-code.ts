@@ -3,10 +3,11 @@ import { invalidOptions } from '../core/errors.ts'
 import { lazy } from '../core/lazy.ts'
 import type { PricingTable } from '../core/pricing.ts'
 import { parseOptions } from '../core/validate.ts'
+import { findResultEvent, type TranscriptEvent } from '../transcript/index.ts'
 import type { AgentEnv } from './agent-env.ts'
 import { cliAgent } from './cli-agent.ts'
 import { cliSharedShape } from './cli-options.ts'
-import type { AgentObject } from './types.ts'
+import type { AgentContext, AgentObject, AgentResult, ExitReason } from './types.ts'
 
 /** Claude Code's permission modes (`--permission-mode`). */
 export type ClaudePermissionMode = 'default' | 'acceptEdits' | 'bypassPermissions' | 'dontAsk' | 'plan'
@@ -39,11 +40,18 @@ export interface ClaudeCodeOptions {
   promptVia?: 'stdin' | 'arg'
   /**
    * Variables that enter the sandbox (names copied from the host, `NAME=value`, or a record).
-   * @default ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_MODEL']
+   * With the run's model gateway (`ctx.models`), the model variables are the gateway's and
+   * nothing of the host's is copied by default.
+   * @default ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_MODEL'] without a gateway, else none
    */
   env?: AgentEnv
   /** More variable names whose values are redacted (see `agents.cli`). @default [] */
   secrets?: readonly string[]
+  /**
+   * The agent's own wall-clock limit in ms, under the case's timeout (Claude Code retries a
+   * failing API about ten times, minutes in all). @default the case's timeout only
+   */
+  timeoutMs?: number
   /** Name shown in results. @default 'claude-code' */
   name?: string
   /** Prices for cost estimates while the run is going. @default DEFAULT_PRICING */
@@ -99,11 +107,56 @@ export function claudeCodeCommand(options: ClaudeCodeOptions = {}): string[] {
 }
 
 function claudeCodeEnv(options: ClaudeCodeOptions): AgentEnv {
-  const env = options.env ?? CLAUDE_CODE_ENV
+  // The host's model variables are added per run, only when there is no gateway.
+  const env = options.env ?? []
   if ((options.permissionMode ?? 'bypassPermissions') !== 'bypassPermissions') return env
   // Set first, so an explicit IS_SANDBOX of the caller wins.
   if (Array.isArray(env)) return ['IS_SANDBOX=1', ...(env as readonly string[])]
   return { IS_SANDBOX: '1', ...(env as Readonly<Record<string, string>>) }
+}
+
+/**
+ * Variables of every run: no update checks, no telemetry or other traffic besides the model
+ * API (a sandbox has no network), scratch files in the fresh HOME (else Claude Code writes
+ * `/tmp/claude-<uid>/`, outside what the run owns).
+ */
+const QUIET_ENV = {
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+  DISABLE_AUTOUPDATER: '1',
+  CLAUDE_CODE_TMPDIR: '{home}/.tmp',
+} as const
+
+/**
+ * The model endpoint of one run: the gateway's when the run has one (Claude Code appends
+ * `/v1/messages` to `ANTHROPIC_BASE_URL`), else the host's variables, unless the caller
+ * chose `env` itself.
+ */
+export function claudeCodeRunEnv(ctx: Pick<AgentContext, 'models'>, options: ClaudeCodeOptions = {}) {
+  const env: Record<string, string> = { ...QUIET_ENV }
+  if (ctx.models) {
+    env.ANTHROPIC_BASE_URL = ctx.models.baseUrl
+    env.ANTHROPIC_API_KEY = ctx.models.apiKey
+  } else if (options.env === undefined) {
+    for (const name of CLAUDE_CODE_ENV) {
+      const value = process.env[name]
+      if (value !== undefined) env[name] = value
+    }
+  }
+  return env
+}
+
+/**
+ * An API error Claude Code gave up on: it prints a `result` with `is_error` and the HTTP
+ * status (`api_error_status`), the error text as the answer, and exits 1 (or 0). That is the
+ * agent failing to work, not a program crash.
+ */
+function claudeCodeExitReason(reason: ExitReason, result: AgentResult): ExitReason {
+  if (reason !== 'success' && !reason.startsWith('exit_code_')) return reason
+  const event = findResultEvent((result.transcript ?? []) as TranscriptEvent[]) as
+    | { is_error?: unknown; api_error_status?: unknown }
+    | undefined
+  if (event?.is_error === true && typeof event.api_error_status === 'number') return 'agent_error'
+  return reason
 }
 
 /**
@@ -116,17 +169,26 @@ function claudeCodeEnv(options: ClaudeCodeOptions): AgentEnv {
 export function claudeCode(options: ClaudeCodeOptions = {}): AgentObject {
   checkOptions('agents.claudeCode()', options)
   const promptVia = options.promptVia ?? 'stdin'
-  return cliAgent({
-    command: claudeCodeCommand(options),
-    name: options.name ?? 'claude-code',
-    promptVia,
-    transcript: 'stream-json',
-    env: claudeCodeEnv(options),
-    secrets: options.secrets,
-    maxTurns: options.maxTurns,
-    maxCostUsd: options.maxCostUsd,
-    // Claude Code stops itself at these budgets and reports it; evalbox only backs it up.
-    budgetEnforcement: 'backstop',
-    pricing: options.pricing,
-  })
+  return cliAgent(
+    {
+      command: claudeCodeCommand(options),
+      name: options.name ?? 'claude-code',
+      promptVia,
+      transcript: 'stream-json',
+      env: claudeCodeEnv(options),
+      secrets: options.secrets,
+      maxTurns: options.maxTurns,
+      maxCostUsd: options.maxCostUsd,
+      // Claude Code stops itself at these budgets and reports it; evalbox only backs it up.
+      budgetEnforcement: 'backstop',
+      timeoutMs: options.timeoutMs,
+      pricing: options.pricing,
+    },
+    {
+      // A fresh HOME: no onboarding state or settings of the image's user are read; Claude
+      // Code writes its own `.claude.json` there on first run, print mode asks nothing.
+      setup: (ctx) => ({ env: claudeCodeRunEnv(ctx, options), home: {} }),
+      exitReason: claudeCodeExitReason,
+    },
+  )
 }

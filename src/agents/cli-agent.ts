@@ -32,7 +32,10 @@ export interface CliAgentHooks {
 
 /** What an adapter sets up for one run. */
 export interface CliRunSetup {
-  /** More variables, laid over the agent's `env`. */
+  /**
+   * More variables, laid over the agent's `env`. `{home}` in a value becomes the fresh home
+   * folder's path (`CLAUDE_CODE_TMPDIR: '{home}/.tmp'`), when `home` is given.
+   */
   readonly env?: Readonly<Record<string, string>>
   /**
    * Files of a fresh home folder made for this run (relative path → content); `HOME` points
@@ -40,6 +43,9 @@ export interface CliRunSetup {
    */
   readonly home?: Readonly<Record<string, string>>
 }
+
+/** Stands for the fresh home folder's path in a {@link CliRunSetup} variable. */
+const HOME_PLACEHOLDER = '{home}'
 
 /** Longest stderr tail put into a failed run's `error`. */
 const ERROR_TAIL = 600
@@ -73,7 +79,12 @@ async function runCliAgent(
   await ctx.keep('prompt.md', redactor.redact(ctx.prompt))
   const control = createRunControl(ctx.signal, o.timeoutMs)
   try {
-    if (setup.home) env.HOME = await makeAgentHome(ctx.sandbox, setup.home, control.signal)
+    if (setup.home) {
+      const home = await makeAgentHome(ctx.sandbox, setup.home, control.signal)
+      env.HOME = home
+      for (const [name, value] of Object.entries(setup.env ?? {}))
+        if (value.includes(HOME_PLACEHOLDER)) env[name] = value.replaceAll(HOME_PLACEHOLDER, home)
+    }
     const { argv, stdin } = await prepareCommand(o, ctx, control.signal)
     ctx.log(
       redactor.redact(

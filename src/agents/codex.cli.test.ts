@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Sandbox } from '../sandbox/types.ts'
 import { type ScriptedUpstream, startScriptedUpstream } from '../testing/scripted-upstream/index.ts'
 import { agentClisInstalled } from './agent-clis.test-support.ts'
-import { cliSandbox, maybeSaveFixture, realHomeSnapshot } from './cli-proof.test-support.ts'
+import { cliSandbox, maybeSaveFixture, realHomeSnapshot } from './cli-sandbox.test-support.ts'
 import { codex } from './codex.ts'
 import { recordingContext } from './test-support.ts'
 

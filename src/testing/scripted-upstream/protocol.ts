@@ -15,6 +15,11 @@ export interface UpstreamProtocol {
   readonly name: UpstreamProtocolName
   /** True for the method and path (no query) this protocol answers. */
   matches(method: string, path: string): boolean
+  /**
+   * The JSON body of a request that is no model call (Anthropic's `count_tokens`), answered
+   * as it is: no script, no failure injected. Undefined for model calls.
+   */
+  direct?(method: string, path: string, body: unknown, bytes: number): unknown
   /** The conversation a request body carries (`path` for protocols that put the model there). */
   read(body: unknown, path: string): ConversationView
   /** Sends `reply`: server-sent events when `view.stream`, else one JSON body. */

@@ -108,6 +108,11 @@ export async function startScriptedUpstream(options: ScriptedUpstreamOptions): P
       call(401)
       return protocol.sendError(res, 401, 'scripted upstream: invalid API key')
     }
+    const direct = protocol.direct?.(method, path, body, raw.length)
+    if (direct !== undefined) {
+      call(200)
+      return sendJson(res, 200, direct)
+    }
     if (failures.times > 0) {
       failures.times--
       call(failures.status)
