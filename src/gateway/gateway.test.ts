@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -491,6 +491,17 @@ describe('admin API', () => {
       req.end(JSON.stringify(call.body))
     })
     expect(status).toBe(200)
+  })
+})
+
+describe('calls file', () => {
+  it('a calls file that cannot be written fails closeCase, naming it', async () => {
+    await start()
+    const callsFile = join(dir, 'not-a-dir', 'calls.ndjson')
+    await writeFile(join(dir, 'not-a-dir'), 'a file where the folder should be')
+    const { prefix, token } = await gateway.openCase({ caseKey: 'unwritable', callsFile })
+    expect((await send(prefix, calls.anthropic(false))).status).toBe(200)
+    await expect(gateway.closeCase(token)).rejects.toThrow(`${callsFile} could not be written`)
   })
 })
 

@@ -1,5 +1,6 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { EvalboxError, errorMessage } from '../core/errors.ts'
 
 /**
  * Appends lines to one file in the order they were given, one write at a time, so calls that
@@ -29,7 +30,12 @@ export function createOrderedWriter(path: string, options: { truncate: boolean }
     },
     async flush() {
       await chain
-      if (failure !== undefined) throw failure
+      if (failure !== undefined)
+        throw new EvalboxError(
+          'RESULTS_DIR_UNWRITABLE',
+          `${path} could not be written (${errorMessage(failure)}); check that its folder is writable`,
+          { cause: failure },
+        )
     },
   }
 }
