@@ -76,6 +76,7 @@ describe('agents.codex', () => {
     ])
       expect(config.split('\n')).toContain(line)
     expect(config).toMatch(/\[analytics\]\nenabled = false/)
+    expect(config).toMatch(/\[features\]\n(?:[a-z_]+ = false\n)*plugins = false\n/)
   })
 
   test('the dialect reads a real run: Write then Bash, three turns, the tokens of turn.completed', () => {
