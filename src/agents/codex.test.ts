@@ -76,6 +76,7 @@ describe('agents.codex', () => {
     ])
       expect(config.split('\n')).toContain(line)
     expect(config).toMatch(/\[analytics\]\nenabled = false/)
+    expect(config).toMatch(/\[features\]\n(?:[a-z_]+ = false\n)*plugins = false\n/)
   })
 
   test('the dialect reads a real run: Write then Bash, three turns, the tokens of turn.completed', () => {
@@ -165,6 +166,7 @@ describe('agents.codex', () => {
       await sandbox.writeFile('fail.ndjson', fixture('upstream-500.ndjson'))
     })
     afterAll(async () => {
+      delete process.env.OPENAI_API_KEY
       await sandbox.dispose()
     })
 
@@ -177,6 +179,8 @@ describe('agents.codex', () => {
     ]
 
     test('the gateway goes into a fresh HOME config and the key variable; the run reads as success', async () => {
+      // A host key the default allowlist copies never wins over the gateway's stand-in.
+      process.env.OPENAI_API_KEY = 'host-real-key'
       const ctx = {
         ...recordingContext(sandbox, { prompt: 'Do the notes-task.' }),
         models: { baseUrl: 'http://127.0.0.1:4555/c/tok/', apiKey: 'evalbox-dummy' },

@@ -85,6 +85,18 @@ export function codexCommand(options: CodexOptions = {}): string[] {
   ]
 }
 
+/** Codex features turned off: they fetch plugins, apps or updates, or retry without end. */
+const OFF_FEATURES = [
+  'plugins',
+  'remote_plugin',
+  'plugin_sharing',
+  'apps',
+  'in_app_updates',
+  'daemon_auto_start',
+  'skill_mcp_dependency_install',
+  'unbounded_connection_retries',
+]
+
 /** A TOML basic string (JSON's escapes are TOML's). */
 const toml = (value: string): string => JSON.stringify(value)
 
@@ -92,7 +104,7 @@ const toml = (value: string): string => JSON.stringify(value)
  * Codex's `config.toml` for one run: a Responses provider at `baseUrl` whose key is in the
  * variable `keyVar`, few retries (each failed request is otherwise retried with backoff),
  * and nothing that phones home: no analytics, feedback, OpenTelemetry export, update check,
- * history file or web search.
+ * history file, web search, plugin marketplace or apps.
  */
 export function codexConfig(model: string, baseUrl: string, keyVar: string): string {
   return [
@@ -114,6 +126,11 @@ export function codexConfig(model: string, baseUrl: string, keyVar: string): str
     '',
     '[history]',
     'persistence = "none"',
+    '',
+    // Each of these may reach a host of its own (0.171.0 resolved github.com for its
+    // plugin marketplace); none is needed for a run.
+    '[features]',
+    ...OFF_FEATURES.map((feature) => `${feature} = false`),
     '',
     '[model_providers.evalbox]',
     'name = "evalbox"',

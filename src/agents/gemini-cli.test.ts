@@ -154,6 +154,7 @@ describe('agents.geminiCli', () => {
       await sandbox.writeFile('fail.ndjson', fixture('upstream-500.ndjson'))
     })
     afterAll(async () => {
+      delete process.env.GEMINI_API_KEY
       await sandbox.dispose()
     })
 
@@ -165,6 +166,8 @@ describe('agents.geminiCli', () => {
     ]
 
     test('the gateway goes into the environment, the settings into a fresh HOME; the run reads as success', async () => {
+      // A host key the default allowlist copies never wins over the gateway's stand-in.
+      process.env.GEMINI_API_KEY = 'host-real-key'
       const ctx = {
         ...recordingContext(sandbox, { prompt: 'Do the notes-task.' }),
         models: { baseUrl: 'http://127.0.0.1:4555/c/tok/', apiKey: 'evalbox-dummy' },
