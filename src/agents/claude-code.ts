@@ -6,14 +6,14 @@ import { parseOptions } from '../core/validate.ts'
 import { findResultEvent, type TranscriptEvent } from '../transcript/index.ts'
 import type { AgentEnv } from './agent-env.ts'
 import { cliAgent } from './cli-agent.ts'
-import { cliSharedShape } from './cli-options.ts'
+import { cliSharedShape, type GatewayOption } from './cli-options.ts'
 import type { AgentContext, AgentObject, AgentResult, ExitReason } from './types.ts'
 
 /** Claude Code's permission modes (`--permission-mode`). */
 export type ClaudePermissionMode = 'default' | 'acceptEdits' | 'bypassPermissions' | 'dontAsk' | 'plan'
 
 /** Options of `agents.claudeCode`. */
-export interface ClaudeCodeOptions {
+export interface ClaudeCodeOptions extends GatewayOption {
   /** Model alias or id (`--model`), e.g. `'sonnet'` or `'claude-sonnet-4-6'`. @default Claude Code's default */
   model?: string
   /**
@@ -188,6 +188,7 @@ export function claudeCode(options: ClaudeCodeOptions = {}): AgentObject {
       // A fresh HOME: no onboarding state or settings of the image's user are read; Claude
       // Code writes its own `.claude.json` there on first run, print mode asks nothing.
       setup: (ctx) => ({ env: claudeCodeRunEnv(ctx, options), home: {} }),
+      usesModels: options.gateway !== false,
       exitReason: claudeCodeExitReason,
     },
   )

@@ -62,7 +62,7 @@ export function cliAgent(options: CliAgentOptions, hooks: CliAgentHooks = {}): A
   const resolved = resolveCliOptions(options)
   return {
     agentName: resolved.name,
-    ...(hooks.usesModels && { usesModels: true }),
+    ...((hooks.usesModels ?? resolved.gateway) && { usesModels: true }),
     run: (ctx) => runCliAgent(resolved, hooks, ctx),
   }
 }
@@ -75,6 +75,12 @@ async function runCliAgent(
   const started = performance.now()
   const setup = (await hooks.setup?.(ctx)) ?? {}
   const env = { ...resolveAgentEnv(o.env), ...setup.env }
+  // A plain CLI on the gateway learns where it is from two variables.
+  if (o.gateway && ctx.models && !hooks.setup)
+    Object.assign(env, {
+      EVALBOX_MODEL_BASE_URL: ctx.models.baseUrl,
+      EVALBOX_MODEL_API_KEY: ctx.models.apiKey,
+    })
   const redactor = createRedactor(o.secrets, env)
   await ctx.keep('prompt.md', redactor.redact(ctx.prompt))
   const control = createRunControl(ctx.signal, o.timeoutMs)

@@ -65,11 +65,34 @@ export interface CliAgentOptions {
   timeoutMs?: number
   /** Prices used to estimate the cost of a transcript that reports none (mid-run too). @default DEFAULT_PRICING */
   pricing?: PricingTable
+  /**
+   * `true`: the program calls a model through the run's model gateway. It gets
+   * `EVALBOX_MODEL_BASE_URL` (add the protocol's path, e.g. `/v1/messages`) and
+   * `EVALBOX_MODEL_API_KEY` (a stand-in: the gateway adds the real key on the host).
+   * @default false
+   */
+  gateway?: boolean
+}
+
+/** The option every adapter of a CLI that calls a model API has (`agents.claudeCode`, `agents.codex`…). */
+export interface GatewayOption {
+  /**
+   * Reach the model through the run's model gateway (the real key stays on the host, every
+   * call is recorded and counted, budgets hold, the sandbox keeps `network: 'none'`). `false`:
+   * the agent uses its own network and key, copied from the host by `env` — give the sandbox
+   * `network: 'bridge'`; evalbox then sees only what the agent's transcript reports.
+   * @default true (when the run has a gateway)
+   */
+  gateway?: boolean
 }
 
 /** Options with defaults applied. */
 export interface ResolvedCliOptions
-  extends Omit<Required<CliAgentOptions>, 'env' | 'maxTurns' | 'maxCostUsd' | 'cwd' | 'timeoutMs'> {
+  extends Omit<
+    Required<CliAgentOptions>,
+    'env' | 'maxTurns' | 'maxCostUsd' | 'cwd' | 'timeoutMs' | 'gateway'
+  > {
+  gateway: boolean
   timeoutMs: number | undefined
   env: AgentEnv | undefined
   maxTurns: number | undefined
@@ -102,6 +125,7 @@ export const cliSharedShape = lazy(() => ({
   maxCostUsd: z.number().positive('must be a positive number of USD').finite().optional(),
   timeoutMs: z.number().int().positive('must be a positive number of milliseconds').optional(),
   pricing: pricingSchema().optional(),
+  gateway: z.boolean().optional(),
 }))
 
 const cliOptionsSchema = lazy(() =>
@@ -160,6 +184,7 @@ export function resolveCliOptions(options: CliAgentOptions): ResolvedCliOptions 
     budgetEnforcement,
     cwd: options.cwd,
     timeoutMs: options.timeoutMs,
+    gateway: options.gateway ?? false,
     pricing: options.pricing ?? DEFAULT_PRICING,
   }
 }

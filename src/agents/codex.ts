@@ -6,11 +6,11 @@ import { parseOptions } from '../core/validate.ts'
 import { codexDialect } from '../transcript/index.ts'
 import { type AgentEnv, resolveAgentEnv } from './agent-env.ts'
 import { cliAgent } from './cli-agent.ts'
-import { cliSharedShape } from './cli-options.ts'
+import { cliSharedShape, type GatewayOption } from './cli-options.ts'
 import type { AgentContext, AgentObject } from './types.ts'
 
 /** Options of `agents.codex`. */
-export interface CodexOptions {
+export interface CodexOptions extends GatewayOption {
   /**
    * Model (`-m`). Codex offers its `apply_patch` file tool only for models it knows, so the
    * default is one of those (and priced in `DEFAULT_PRICING`). @default 'gpt-5.5'
@@ -187,6 +187,7 @@ export function codex(options: CodexOptions = {}): AgentObject {
     },
     {
       dialect: codexDialect({ model: options.model ?? CODEX_DEFAULT_MODEL }),
+      usesModels: options.gateway !== false,
       setup: (ctx) => codexSetup(options, ctx),
       // A failed turn with exit code 0 is still the agent's failure.
       exitReason: (reason, result) =>

@@ -6,11 +6,11 @@ import { parseOptions } from '../core/validate.ts'
 import { geminiDialect } from '../transcript/index.ts'
 import type { AgentEnv } from './agent-env.ts'
 import { cliAgent } from './cli-agent.ts'
-import { cliSharedShape } from './cli-options.ts'
+import { cliSharedShape, type GatewayOption } from './cli-options.ts'
 import type { AgentContext, AgentObject } from './types.ts'
 
 /** Options of `agents.geminiCli`. */
-export interface GeminiCliOptions {
+export interface GeminiCliOptions extends GatewayOption {
   /** Model (`-m`). @default 'gemini-2.5-pro' (Gemini CLI 0.61.0's own default) */
   model?: string
   /** Turn budget, watched on the transcript. @default none */
@@ -140,6 +140,7 @@ export function geminiCli(options: GeminiCliOptions = {}): AgentObject {
     },
     {
       dialect: geminiDialect,
+      usesModels: options.gateway !== false,
       setup: (ctx) => geminiSetup(options, ctx),
       exitReason: (reason, result) =>
         reason === 'success' && result.transcript?.some(isErrorResult) ? 'agent_error' : reason,

@@ -18,7 +18,7 @@ const opus4: ModelPrice = { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 1
 const sonnet4: ModelPrice = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 }
 
 /**
- * List prices as published by Anthropic and OpenAI, checked 2026-11-21 (the GPT-6 rows and
+ * List prices as published by Anthropic, OpenAI and Google, checked 2026-11-21 (the GPT-6 rows and
  * the default judge models, `DEFAULT_JUDGE_MODELS`, 2026-12-02). Prices change:
  * this table is plain data, edit it or pass `pricing` to the model client (merged over this
  * table) rather than trusting it blindly. Not modelled: batch discounts, long-prompt tiers
@@ -67,6 +67,11 @@ export const DEFAULT_PRICING: PricingTable = {
   'gpt-4o-mini': { input: 0.15, output: 0.6, cacheRead: 0.075 },
   o3: { input: 2, output: 8, cacheRead: 0.5 },
   'o4-mini': { input: 1.1, output: 4.4, cacheRead: 0.275 },
+  // Google's Gemini 2.5 list prices for prompts up to 200k tokens, as published at launch and
+  // not re-checked since (2.5 Pro costs 2× above 200k; not modelled).
+  'gemini-2.5-pro': { input: 1.25, output: 10, cacheRead: 0.125 },
+  'gemini-2.5-flash': { input: 0.3, output: 2.5, cacheRead: 0.03 },
+  'gemini-2.5-flash-lite': { input: 0.1, output: 0.4, cacheRead: 0.01 },
 }
 
 // What may follow a table key in a real model id: a date snapshot (`-20251001`,

@@ -3,6 +3,7 @@ export {
   type AnswerStep,
   bindStep,
   type OfferedTool,
+  type ReadFileStep,
   type ShellStep,
   type UpstreamScript,
   type UpstreamStep,

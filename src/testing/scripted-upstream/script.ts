@@ -14,13 +14,21 @@ export interface WriteFileStep {
   readonly content: string
 }
 
+/**
+ * The model asks the agent to read a file. Some agents refuse to overwrite a file they have
+ * not read (Claude Code), so a script that rewrites a fixture file reads it first.
+ */
+export interface ReadFileStep {
+  readonly read: string
+}
+
 /** The model answers in text and ends its turn: the agent's final message. */
 export interface AnswerStep {
   readonly answer: string
 }
 
 /** One step of a script; a tool step waits for its tool result before the next one is played. */
-export type UpstreamStep = ShellStep | WriteFileStep | AnswerStep
+export type UpstreamStep = ShellStep | WriteFileStep | ReadFileStep | AnswerStep
 
 /** The steps of one agent run. */
 export interface UpstreamScript {
@@ -57,6 +65,8 @@ export type Reply =
 
 /** Tool names of a shell, as the CLIs name theirs (first match wins). */
 const SHELL_TOOLS = ['Bash', 'bash', 'run_shell_command', 'shell', 'exec_command', 'local_shell', 'execute']
+/** Tool names of a file reader. */
+const READ_TOOLS = ['Read', 'read', 'read_file', 'view']
 /** Tool names of a file writer. */
 const WRITE_TOOLS = ['Write', 'write', 'write_file', 'write_to_file', 'create_file']
 
@@ -122,12 +132,21 @@ function filePath(path: string, cwd: string | undefined): string {
  * paths). Undefined when no usable tool is offered.
  */
 export function bindStep(
-  step: ShellStep | WriteFileStep,
+  step: ShellStep | WriteFileStep | ReadFileStep,
   offered: readonly OfferedTool[],
   cwd?: string,
 ): ToolCall | undefined {
   const shell = pick(offered, SHELL_TOOLS)
   if ('shell' in step) return shell && shellCall(shell, step.shell, cwd)
+  if ('read' in step) {
+    const reader = pick(offered, READ_TOOLS)
+    if (reader)
+      return {
+        name: reader.name,
+        input: { [param(reader, PATH_PARAMS, 'file_path')]: filePath(step.read, cwd) },
+      }
+    return shell && shellCall(shell, `cat '${step.read.replaceAll("'", "'\\''")}'`, cwd)
+  }
   const writer = pick(offered, WRITE_TOOLS)
   if (writer) {
     return {
