@@ -2,6 +2,8 @@
 
 // The agents' output stream takes its redactor type from here.
 export type { Redactor, StreamRedactor } from '../core/secrets/redact.ts'
+export { OPENCODE_TOOL_NAMES, opencodeDialect } from './dialects/opencode.ts'
+export { QWEN_CODE_TOOL_NAMES, qwenCodeDialect } from './dialects/qwen-code.ts'
 export type {
   AssistantMessage,
   RawUsage,
