@@ -79,7 +79,7 @@ describe('agents.qwenCode', () => {
     beforeAll(async () => {
       sandbox = await createLocalSandbox({ label: 'qwen-code' })
       await sandbox.writeFile('bin/replay.js', REPLAY)
-      for (const name of ['write-shell-answer', 'api-error-500'])
+      for (const name of ['write-shell-answer', 'api-error-500', 'max-turns-1'])
         await sandbox.writeFile(`bin/${name}.ndjson`, await readFile(captured(name)))
     })
     afterAll(async () => {
@@ -122,6 +122,16 @@ describe('agents.qwenCode', () => {
         telemetry: { enabled: false },
         general: { enableAutoUpdate: false },
         model: { generationConfig: { maxRetries: 1 } },
+      })
+    })
+
+    test('its own turn limit (exit code 53, no result event) is error_max_turns', async () => {
+      const result = await replay('max-turns-1', 53).run(recordingContext(sandbox))
+      expect(result.exitReason).toBe('error_max_turns')
+      expect(result.metrics).toMatchObject({
+        turns: 1,
+        toolSummary: { Write: 1 },
+        lastToolCall: 'Write(notes.txt)',
       })
     })
 

@@ -13,7 +13,10 @@ import type { AgentContext, AgentObject, AgentResult, ExitReason } from './types
 export interface QwenCodeOptions {
   /** Model id (`--model`), as the OpenAI-compatible endpoint names it. @default Qwen Code's default */
   model?: string
-  /** Turn budget: `--max-session-turns`, watched by evalbox too. @default none */
+  /**
+   * Turn budget: `--max-session-turns` (Qwen Code stops itself there with exit code 53, read
+   * as `error_max_turns`), watched by evalbox too. @default none
+   */
   maxTurns?: number
   /** Cost budget in USD, watched by evalbox on the transcript (Qwen Code reports no cost). @default none */
   maxCostUsd?: number
@@ -109,8 +112,16 @@ export function qwenCodeRunEnv(ctx: Pick<AgentContext, 'models'>, options: QwenC
 /** The answer Qwen Code gives when it gave up on the API: it still exits 0. */
 const API_ERROR_ANSWER = /^\s*\[API Error:/
 
-/** An API error Qwen Code gave up on reads as success (exit 0); it is the agent failing. */
+/** The exit code of Qwen Code stopped by `--max-session-turns` (Gemini CLI's turn-limit code). */
+const TURN_LIMIT_EXIT = 'exit_code_53'
+
+/**
+ * What Qwen Code's exit means: 53 is its own turn limit (it prints no `result` then); an
+ * API error it gave up on reads as success (exit 0, `[API Error: …]` as the answer), and is
+ * the agent failing.
+ */
 export function qwenCodeExitReason(reason: ExitReason, result: AgentResult): ExitReason {
+  if (reason === TURN_LIMIT_EXIT) return 'error_max_turns'
   if (reason !== 'success') return reason
   return API_ERROR_ANSWER.test(result.output) ? 'agent_error' : reason
 }
