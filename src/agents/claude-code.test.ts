@@ -183,7 +183,7 @@ describe('agents.claudeCode', () => {
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
         DISABLE_AUTOUPDATER: '1',
       })
-      expect(allEnv.HOME).toMatch(/\/evalbox-home\.[^/]+$/)
+      expect(allEnv.HOME).toMatch(/\/\.?evalbox-home\.[^/]+$/)
       expect(allEnv.HOME.startsWith(sandbox.workdir)).toBe(false)
       expect(allEnv.CLAUDE_CODE_TMPDIR).toBe(`${allEnv.HOME}/.tmp`)
       expect(JSON.stringify(allEnv)).not.toContain('sk-ant-host-key')

@@ -124,6 +124,8 @@ const QUIET_ENV = {
   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
   DISABLE_AUTOUPDATER: '1',
   CLAUDE_CODE_TMPDIR: '{home}/.tmp',
+  // Its Bash tool's scratch files follow the process's temp folder, not CLAUDE_CODE_TMPDIR.
+  TMPDIR: '{home}/.tmp',
 } as const
 
 /**
@@ -187,7 +189,8 @@ export function claudeCode(options: ClaudeCodeOptions = {}): AgentObject {
     {
       // A fresh HOME: no onboarding state or settings of the image's user are read; Claude
       // Code writes its own `.claude.json` there on first run, print mode asks nothing.
-      setup: (ctx) => ({ env: claudeCodeRunEnv(ctx, options), home: {} }),
+      // The scratch folder must exist, or Claude Code falls back to /tmp/claude-<uid>.
+      setup: (ctx) => ({ env: claudeCodeRunEnv(ctx, options), home: { '.tmp/.keep': '' } }),
       usesModels: options.gateway !== false,
       exitReason: claudeCodeExitReason,
     },

@@ -129,7 +129,7 @@ describe('agents.opencode', () => {
       })
       const seen = JSON.parse((await sandbox.readFile('bin/seen.json')).toString())
       expect(seen.argv.slice(-2)).toEqual(['--', 'Do the task.'])
-      expect(seen.env.HOME).toMatch(/\/evalbox-home\.[^/]+$/)
+      expect(seen.env.HOME).toMatch(/\/\.?evalbox-home\.[^/]+$/)
       expect(JSON.parse(seen.env.OPENCODE_CONFIG_CONTENT).provider.evalbox.options.baseURL).toBe(
         'http://127.0.0.1:4555/c/t/v1',
       )

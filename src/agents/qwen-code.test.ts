@@ -116,7 +116,7 @@ describe('agents.qwenCode', () => {
         OPENAI_BASE_URL: 'http://127.0.0.1:4555/c/t/v1',
         OPENAI_API_KEY: 'evalbox-stand-in',
       })
-      expect(seen.env.HOME).toMatch(/\/evalbox-home\.[^/]+$/)
+      expect(seen.env.HOME).toMatch(/\/\.?evalbox-home\.[^/]+$/)
       expect(JSON.parse(seen.settings)).toMatchObject({
         privacy: { usageStatisticsEnabled: false },
         telemetry: { enabled: false },
