@@ -66,13 +66,15 @@ export type { CassetteEntry } from './cassette.ts'
 export { jsonDiff, normaliseRequest } from './cassette.ts'
 export { type GatewayClient, gatewayClient } from './client.ts'
 export { MODEL_MODE_VARIABLE, type ModelMode, resolveModelMode, upstreamsFromEnv } from './config.ts'
-export { RunBudgetSpentError, startGateway } from './server.ts'
+export { closeServer, listenOn } from './listen.ts'
+export { createGateway, RunBudgetSpentError, startGateway } from './server.ts'
 export type {
   BudgetExceeded,
   CaseBudget,
   CaseUsage,
   CassetteOptions,
   Gateway,
+  GatewayCore,
   GatewayOptions,
   ModelUsage,
   OpenCaseOptions,

@@ -31,6 +31,7 @@ import {
 import { upstreamsFromEnv } from './config.ts'
 import { RunBudgetSpentError } from './errors.ts'
 import { BodyTooLarge, endToEnd, parseJson, readBody, sendJson } from './http-util.ts'
+import { closeServer, listenOn } from './listen.ts'
 import { createOrderedWriter, type OrderedWriter } from './ordered-writer.ts'
 import {
   authHeader,
@@ -48,6 +49,7 @@ import { createSseParser, eventObject } from './sse.ts'
 import type {
   CaseUsage,
   Gateway,
+  GatewayCore,
   GatewayOptions,
   OpenCaseOptions,
   OpenedCase,
@@ -130,10 +132,11 @@ function cleanQuery(query: string): string {
 }
 
 /**
- * Starts the model gateway on 127.0.0.1 (and `socketPath`, when given). See `index.ts` for
- * the design: routes, budgets, recording and replay.
+ * The gateway without its servers: the request handler and the in-process API. A run that
+ * listens before it knows whether any agent will call a model builds this on the first
+ * request (`src/run/model-gateway.ts`); {@link startGateway} is this plus its servers.
  */
-export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
+export function createGateway(options: GatewayOptions = {}): GatewayCore {
   const upstreams = options.upstreams ?? upstreamsFromEnv(process.env)
   validateUpstreams(upstreams)
   const pricing = { ...DEFAULT_PRICING, ...options.pricing }
@@ -146,7 +149,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     ...(options.secrets ?? []).map((value) => ({ name: 'secret', value })),
   ])
   const keyValues = keys.map((key) => key.value)
-  const adminToken = randomBytes(32).toString('hex')
+  const adminToken = options.adminToken ?? randomBytes(32).toString('hex')
   const run = new RunAccount(options.budget)
   const cases = new Map<string, CaseState>()
   const agents = {
@@ -624,33 +627,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     })
   }
 
-  const servers: Server[] = []
-  const listen = (server: Server, target: number | string) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      const done = () => {
-        server.off('error', reject)
-        resolve()
-      }
-      if (typeof target === 'number') server.listen(target, '127.0.0.1', done)
-      else server.listen(target, done)
-    })
-
-  const tcp = createServer({ noDelay: true, keepAlive: true }, handler)
-  await listen(tcp, options.port ?? 0)
-  servers.push(tcp)
-  if (options.socketPath) {
-    await rm(options.socketPath, { force: true })
-    const unix = createServer(handler)
-    await listen(unix, options.socketPath)
-    servers.push(unix)
-    await chmod(options.socketPath, 0o666)
-  }
-  const { port } = tcp.address() as AddressInfo
-
   return {
-    url: `http://127.0.0.1:${port}`,
-    ...(options.socketPath ? { socketPath: options.socketPath } : {}),
+    handler,
     adminToken,
     openCase,
     caseUsage: (token) => caseState(token).account.snapshot(),
@@ -662,17 +640,37 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
           .filter((state) => !state.closed)
           .map((state) => closeCase(state.token).catch(() => {})),
       )
-      await Promise.all(
-        servers.map(
-          (server) =>
-            new Promise<void>((resolve) => {
-              server.close(() => resolve())
-              server.closeAllConnections()
-            }),
-        ),
-      )
       agents.http.destroy()
       agents.https.destroy()
+    },
+  }
+}
+
+/**
+ * Starts the model gateway on 127.0.0.1 (and `socketPath`, when given). See `index.ts` for
+ * the design: routes, budgets, recording and replay.
+ */
+export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const core = createGateway(options)
+  const servers: Server[] = []
+  const tcp = createServer({ noDelay: true, keepAlive: true }, core.handler)
+  await listenOn(tcp, options.port ?? 0)
+  servers.push(tcp)
+  if (options.socketPath) {
+    await rm(options.socketPath, { force: true })
+    const unix = createServer(core.handler)
+    await listenOn(unix, options.socketPath)
+    servers.push(unix)
+    await chmod(options.socketPath, 0o666)
+  }
+  const { port } = tcp.address() as AddressInfo
+  return {
+    ...core,
+    url: `http://127.0.0.1:${port}`,
+    ...(options.socketPath ? { socketPath: options.socketPath } : {}),
+    async close() {
+      await core.close()
+      await Promise.all(servers.map(closeServer))
       if (options.socketPath) await rm(options.socketPath, { force: true })
     },
   }

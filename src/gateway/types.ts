@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { PricingTable } from '../core/pricing.ts'
 import type { TokenUsage } from '../core/usage.ts'
 
@@ -118,19 +119,27 @@ export interface GatewayOptions {
   readonly secrets?: readonly string[]
   /** Refused and failed requests are reported here. @default nothing */
   readonly log?: (line: string) => void
+  /** The admin API's secret, when the caller made it already. @default 32 random bytes */
+  readonly adminToken?: string
 }
 
-/** The in-process API of a running gateway. */
-export interface Gateway {
-  /** `http://127.0.0.1:<port>` */
-  readonly url: string
-  readonly socketPath?: string
-  /** The run token guarding `/_evalbox/*`; give it to workers, never to agents. */
+/** The gateway without servers: its request handler and the in-process API. */
+export interface GatewayCore {
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void
   readonly adminToken: string
   openCase(options: OpenCaseOptions): Promise<OpenedCase>
   caseUsage(token: string): CaseUsage
-  /** Refuses the token's later calls, waits for its calls file and cassette, returns its usage. */
   closeCase(token: string): Promise<CaseUsage>
   runUsage(): RunUsage
+  /** Closes the open cases (their calls files flushed) and the upstream connections. */
+  close(): Promise<void>
+}
+
+/** The in-process API of a running gateway. */
+export interface Gateway extends GatewayCore {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string
+  readonly socketPath?: string
+  /** Closes the open cases, then the servers. */
   close(): Promise<void>
 }
