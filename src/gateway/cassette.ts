@@ -32,7 +32,8 @@ const VOLATILE = new Set(['prompt_cache_key', 'user', 'safety_identifier', 'stre
 export interface VolatileValue {
   readonly name: string
   readonly pattern: RegExp
-  readonly replacement: string
+  /** A replacement string (`$1`…), or a function of the match (for sets listed in any order). */
+  readonly replacement: string | ((match: string, ...groups: string[]) => string)
   /** Why it changes between two runs of the same case. */
   readonly reason: string
 }
@@ -71,6 +72,56 @@ export const VOLATILE_VALUES: readonly VolatileValue[] = [
     reason: "the same date, as some CLIs write it: 'Saturday, December 6, 2026'",
   },
   {
+    name: 'uuid',
+    pattern: /(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])/gi,
+    replacement: '<uuid>',
+    reason:
+      "CLIs make their own ids for sessions, requests and conversation items (Codex's `msg_<uuid>` input items): new each run",
+  },
+  {
+    name: 'epoch milliseconds',
+    // 13 digits from 1600000000000 (2020) to 1999999999999 (2033), not inside a longer number.
+    pattern: /(?<!\d)1[6-9]\d{11}(?!\d)/g,
+    replacement: '<ms>',
+    reason:
+      "ids made of the clock (Gemini CLI's tool-call ids `run_shell_command_1796598772190_0`), timestamps in milliseconds",
+  },
+  {
+    name: 'process id',
+    // Gemini CLI's shell tool result ends in `Process Group PGID: 60`, `Background PIDs: 61`.
+    pattern: /\b(PGID|PIDs?|pid)(:\s*)\d+(?:,\s*\d+)*/g,
+    replacement: '$1$2<pid>',
+    reason: 'shell tools report the id of the process they ran, which depends on what else ran first',
+  },
+  {
+    name: 'output chunk id',
+    pattern: /\b(Chunk ID: )[0-9a-f]+\b/g,
+    replacement: '$1<id>',
+    reason: "Codex's shell tool starts each result with a random `Chunk ID: 94da5a`",
+  },
+  {
+    name: 'wall time',
+    pattern: /\b(Wall time: )\d+(?:\.\d+)?( seconds?)\b/g,
+    replacement: '$1<n>$2',
+    reason: "Codex's shell tool says how long the command ran: `Wall time: 0.0019 seconds`",
+  },
+  {
+    name: 'skill list order',
+    pattern: /<available_skills>[\s\S]*?<\/available_skills>/g,
+    replacement: (block) => {
+      const skills = block.match(/<skill>[\s\S]*?<\/skill>/g) ?? []
+      return `<available_skills>${skills.sort().join('')}</available_skills>`
+    },
+    reason:
+      'Gemini CLI loads its built-in skills concurrently and lists them in the order they loaded: the same set, in either order',
+  },
+  {
+    name: 'available list order',
+    pattern: /(\(Available: )('[^'\n]*'(?:, '[^'\n]*')*)\)/g,
+    replacement: (_, head: string, list: string) => `${head}${list.split(', ').sort().join(', ')})`,
+    reason: "the same skills in Gemini CLI's skill tool description: `(Available: 'a', 'b')`",
+  },
+  {
     name: 'test timing',
     // node:test's TAP `duration_ms: 3.2` / `# duration_ms 45.6`, its spec reporter's `(1.23ms)`,
     // pytest's `passed in 0.12s`.
@@ -84,16 +135,25 @@ export const VOLATILE_VALUES: readonly VolatileValue[] = [
 /** A string with the volatile values masked. */
 export function maskVolatile(text: string): string {
   let out = text
-  for (const rule of VOLATILE_VALUES) out = out.replace(rule.pattern, rule.replacement)
+  for (const rule of VOLATILE_VALUES)
+    out = out.replace(rule.pattern, rule.replacement as (match: string) => string)
   return out
 }
 
+/**
+ * Masks every string; and sorts a JSON schema's `enum` of strings, a set that a CLI may list
+ * in any order (Gemini CLI's skill names, in load order, see `VOLATILE_VALUES`).
+ */
 function maskDeep(value: unknown): unknown {
   if (typeof value === 'string') return maskVolatile(value)
   if (Array.isArray(value)) return value.map(maskDeep)
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {}
-    for (const [key, item] of Object.entries(value)) out[key] = maskDeep(item)
+    for (const [key, item] of Object.entries(value))
+      out[key] =
+        key === 'enum' && Array.isArray(item) && item.every((entry) => typeof entry === 'string')
+          ? (maskDeep(item) as string[]).sort()
+          : maskDeep(item)
     return out
   }
   return value
