@@ -30,6 +30,39 @@ const LOOK = [
   'echo look-done',
 ].join('; ')
 
+// What the scripted upstream plays, picked by the marker in each case's prompt.
+const SCRIPTS = {
+  'fix-right': {
+    steps: [
+      { shell: 'node --test 2>&1 | tail -4' },
+      { read: 'src/sum.js' },
+      { write: 'src/sum.js', content: RIGHT },
+      { shell: 'node --test 2>&1 | tail -4' },
+      { answer: 'Fixed sum(): it subtracted instead of adding.' },
+    ],
+  },
+  'fix-wrong': {
+    steps: [{ read: 'src/sum.js' }, { write: 'src/sum.js', content: WRONG }, { answer: 'Done, I think.' }],
+  },
+  'canary-check': { steps: [{ shell: LOOK }, { answer: 'I looked around.' }] },
+}
+
+/** The fixture run's environment: the agent image, the upstream, and the host's keys (the canary). */
+function runEnv(image: string, upstream: ScriptedUpstream): Record<string, string | undefined> {
+  return {
+    EVALBOX_SANDBOX: undefined,
+    EVALBOX_AGENT_IMAGE: image,
+    SCRIPTED_UPSTREAM_URL: upstream.url,
+    ANTHROPIC_API_KEY: CANARY,
+    OPENAI_API_KEY: CANARY,
+    GEMINI_API_KEY: CANARY,
+  }
+}
+
+/** The agent image's tag (built once, then found by its hash). */
+const agentImage = () =>
+  execFileSync(join(repoRoot, 'scripts', 'build-agent-image.sh'), { encoding: 'utf8' }).trim()
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .map((name) => join(dir, name))
@@ -53,42 +86,9 @@ describe.skipIf(!docker.ok || !agentClisInstalled())(
     let entries: Entry[]
 
     beforeAll(async () => {
-      const image = execFileSync(join(repoRoot, 'scripts', 'build-agent-image.sh'), {
-        encoding: 'utf8',
-      }).trim()
-      upstream = await startScriptedUpstream({
-        apiKey: CANARY,
-        scripts: {
-          'fix-right': {
-            steps: [
-              { shell: 'node --test 2>&1 | tail -4' },
-              { read: 'src/sum.js' },
-              { write: 'src/sum.js', content: RIGHT },
-              { shell: 'node --test 2>&1 | tail -4' },
-              { answer: 'Fixed sum(): it subtracted instead of adding.' },
-            ],
-          },
-          'fix-wrong': {
-            steps: [
-              { read: 'src/sum.js' },
-              { write: 'src/sum.js', content: WRONG },
-              { answer: 'Done, I think.' },
-            ],
-          },
-          'canary-check': { steps: [{ shell: LOOK }, { answer: 'I looked around.' }] },
-        },
-      })
+      upstream = await startScriptedUpstream({ apiKey: CANARY, scripts: SCRIPTS })
       project = copyFixture('agent-clis')
-      run = await runVitest(project, ['--project', 'evals'], {
-        env: {
-          EVALBOX_SANDBOX: undefined,
-          EVALBOX_AGENT_IMAGE: image,
-          SCRIPTED_UPSTREAM_URL: upstream.url,
-          ANTHROPIC_API_KEY: CANARY,
-          OPENAI_API_KEY: CANARY,
-          GEMINI_API_KEY: CANARY,
-        },
-      })
+      run = await runVitest(project, ['--project', 'evals'], { env: runEnv(agentImage(), upstream) })
       const [file] = resultFiles(join(project, '.evals'))
       entries = file ? readJson<{ tests: Entry[] }>(file).tests : []
     }, 900_000)
@@ -152,3 +152,47 @@ describe.skipIf(!docker.ok || !agentClisInstalled())(
     })
   },
 )
+
+describe.skipIf(!docker.ok || !agentClisInstalled())('budgets the gateway holds', () => {
+  let upstream: ScriptedUpstream
+  let run: VitestRun
+  let file: { tests: Entry[]; not_run?: { name: string; status: string; reason?: string }[] }
+
+  beforeAll(async () => {
+    upstream = await startScriptedUpstream({ apiKey: CANARY, scripts: SCRIPTS })
+    const project = copyFixture('agent-budgets')
+    run = await runVitest(project, ['--project', 'evals'], { env: runEnv(agentImage(), upstream) })
+    const [path] = resultFiles(join(project, '.evals'))
+    file = path ? readJson(path) : { tests: [] }
+  }, 600_000)
+  afterAll(async () => {
+    await upstream?.close()
+  })
+
+  test('a case past its own cost budget gets its next call refused and ends error_max_budget', () => {
+    const stopped = file.tests.find((e) => e.name === 'stopped by its own budget')
+    expect(stopped, run.stdout + run.stderr).toBeDefined()
+    expect(stopped!.exit_reason).toBe('error_max_budget')
+    expect(stopped!.passed).toBe(false)
+    expect(stopped!.model_calls).toMatchObject({ calls: 1, refused: 1 })
+    expect(String((stopped!.model_calls as Record<string, unknown>).budget_exceeded)).toMatch(
+      /maxCostUsd \(\$0\.01\)/,
+    )
+    expect(run.stdout).toMatch(/stopped by its own budget.*FAIL.*\[budget stop: maxCostUsd\]/)
+  })
+
+  test('once the run budget is spent, no new case starts, and the summary says why', () => {
+    // The call that crossed the run budget finished; the gateway refused the next one.
+    const spender = file.tests.find((e) => e.name === 'spends the run budget')
+    expect(spender?.exit_reason, run.stdout + run.stderr).toBe('error_max_budget')
+    expect(run.stdout).toMatch(/spends the run budget.*FAIL.*\[budget stop: run budget\]/)
+    const skipped = file.not_run?.find((e) => e.name === 'starts after the run budget is spent')
+    expect(skipped?.status, JSON.stringify(file.not_run)).toBe('skipped')
+    expect(skipped?.reason).toMatch(/run budget maxCostUsd \(\$0\.15\) spent/)
+    expect(run.stdout).toMatch(/starts after the run budget is spent.*SKIP.*run budget/)
+    // It never reached the model: the upstream saw only the first two cases' calls.
+    const answered = upstream.calls.filter((call) => call.status === 200).length
+    expect(answered).toBe(1 + (spender?.model_calls?.calls ?? 0))
+    expect(spender?.model_calls).toMatchObject({ refused: 1 })
+  })
+})

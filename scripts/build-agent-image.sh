@@ -34,7 +34,11 @@ cat > "$context/Dockerfile" <<DOCKERFILE
 FROM $base
 COPY node /usr/local/bin/node
 COPY agent-clis /opt/evalbox/agent-clis
-RUN for bin in /opt/evalbox/agent-clis/node_modules/.bin/*; do ln -s "\$bin" /usr/local/bin/; done
+# The sandbox's default user (1000:1000) gets a passwd entry: some CLIs ask the OS who they are
+# (Qwen Code calls os.userInfo(), which fails for a uid /etc/passwd does not list).
+RUN for bin in /opt/evalbox/agent-clis/node_modules/.bin/*; do ln -s "\$bin" /usr/local/bin/; done \
+ && (getent group 1000 >/dev/null || echo 'sandbox:x:1000:' >> /etc/group) \
+ && (getent passwd 1000 >/dev/null || echo 'sandbox:x:1000:1000:evalbox sandbox:/home/sandbox:/bin/sh' >> /etc/passwd)
 LABEL evalbox.agent-clis="$hash"
 DOCKERFILE
 echo "agent image $tag: building (the CLIs are about 1.2 GB)" >&2

@@ -6,7 +6,7 @@ const HOME_FILE = /^(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._-][A-Za-z0-9._/-]*$/
 
 /**
  * Makes a fresh, empty home folder for one agent run inside the sandbox, outside the workdir
- * (so nothing in it is harvested), writes `files` into it, and returns its absolute path.
+ * (so nothing in it is harvested) and removed with the sandbox, writes `files` into it, and returns its absolute path.
  * A CLI run with `HOME` set to it sees only the config its adapter wrote — never the image's
  * or the user's. One exec, made as the sandbox's user, so the agent owns the folder.
  */
@@ -15,7 +15,12 @@ export async function makeAgentHome(
   files: Readonly<Record<string, string>>,
   signal?: AbortSignal,
 ): Promise<string> {
-  const lines = ['set -eu', `home=$(mktemp -d "\${TMPDIR:-/tmp}/evalbox-home.XXXXXX")`]
+  // Under the sandbox's own HOME when it is writable (the local provider's lies inside its temp
+  // folder, Docker's is a tmpfs): it goes with the sandbox; else a fresh folder under /tmp.
+  const lines = [
+    'set -eu',
+    `home=$(mktemp -d "\${HOME:-/nonexistent}/.evalbox-home.XXXXXX" 2>/dev/null || mktemp -d "\${TMPDIR:-/tmp}/evalbox-home.XXXXXX")`,
+  ]
   for (const [path, content] of Object.entries(files)) {
     if (!HOME_FILE.test(path))
       throw new EvalboxError(

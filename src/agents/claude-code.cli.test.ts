@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { afterEach, describe, expect, test } from 'vitest'
 import { agentClisInstalled } from './agent-clis.test-support.ts'
 import { claudeCode } from './claude-code.ts'
@@ -29,6 +29,8 @@ describe.skipIf(!agentClisInstalled())('agents.claudeCode against the scripted u
     await captureFixture('claude-code', 'write-shell-answer', ctx)
     expect(result.exitReason, result.error).toBe('success')
     expect(await readFile(`${sandbox.workdir}/notes.txt`, 'utf8')).toBe('hello from the script\n')
+    // Nothing of the CLI's own state lands in the workdir (it would be harvested).
+    expect(await readdir(sandbox.workdir)).toEqual(['notes.txt'])
     const calls = modelCalls(upstream)
     expect(calls.map((call) => call.reply?.kind)).toEqual(['tool', 'tool', 'text'])
     // The shell step really ran: its output is the tool result the last request carried.

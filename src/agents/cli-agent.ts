@@ -78,8 +78,8 @@ async function runCliAgent(
   // A plain CLI on the gateway learns where it is from two variables.
   if (o.gateway && ctx.models && !hooks.setup)
     Object.assign(env, {
-      EVALBOX_MODEL_BASE_URL: ctx.models.baseUrl,
-      EVALBOX_MODEL_API_KEY: ctx.models.apiKey,
+      EVALBOX_GATEWAY_URL: ctx.models.baseUrl,
+      EVALBOX_GATEWAY_KEY: ctx.models.apiKey,
     })
   const redactor = createRedactor(o.secrets, env)
   await ctx.keep('prompt.md', redactor.redact(ctx.prompt))

@@ -67,8 +67,8 @@ export interface CliAgentOptions {
   pricing?: PricingTable
   /**
    * `true`: the program calls a model through the run's model gateway. It gets
-   * `EVALBOX_MODEL_BASE_URL` (add the protocol's path, e.g. `/v1/messages`) and
-   * `EVALBOX_MODEL_API_KEY` (a stand-in: the gateway adds the real key on the host).
+   * `EVALBOX_GATEWAY_URL` (add the protocol's path, e.g. `/v1/messages`) and
+   * `EVALBOX_GATEWAY_KEY` (a stand-in: the gateway adds the real key on the host).
    * @default false
    */
   gateway?: boolean

@@ -60,15 +60,27 @@ export function modelCalls(upstream: ScriptedUpstream) {
   return upstream.calls.filter((call) => call.reply !== undefined)
 }
 
-/** The sum of the tokens the upstream reported. */
-export function reportedTokens(upstream: ScriptedUpstream): { input: number; output: number } {
+/**
+ * The sum of the tokens the upstream reported; `steps` counts only requests that offered
+ * tools (a CLI that does not report its side requests' usage, like opencode's title).
+ */
+export function reportedTokens(
+  upstream: ScriptedUpstream,
+  options: { steps?: boolean } = {},
+): { input: number; output: number } {
   let input = 0
   let output = 0
   for (const call of upstream.calls) {
+    if (options.steps && !hasTools(call.body)) continue
     input += call.tokens?.input ?? 0
     output += call.tokens?.output ?? 0
   }
   return { input, output }
+}
+
+function hasTools(body: unknown): boolean {
+  const tools = (body as { tools?: unknown } | undefined)?.tools
+  return Array.isArray(tools) && tools.length > 0
 }
 
 /** The newest modification time under `path` (itself included), or 0 when it is absent. */

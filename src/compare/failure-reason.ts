@@ -37,12 +37,20 @@ function shortened(error: string): string {
 }
 
 /**
- * The tag of a case whose agent was stopped by its budget: `budget stop: maxTurns` or
- * `budget stop: maxCostUsd`, from its exit reason; undefined for any other case. Every
+ * The tag of a case whose agent was stopped by its budget: `budget stop: maxTurns`,
+ * `budget stop: maxCostUsd` (or the gateway's `maxTokens`, `maxModelCalls`, `run budget`),
+ * from its exit reason; undefined for any other case. Every
  * output shows it, passed or failed (a case graded with `budgetStop: 'grade'` may pass).
  */
-export function budgetTag(test: { exit_reason?: string }): string | undefined {
+export function budgetTag(test: {
+  exit_reason?: string
+  model_calls?: { budget_exceeded?: string }
+}): string | undefined {
   if (test.exit_reason === 'error_max_turns') return 'budget stop: maxTurns'
-  if (test.exit_reason === 'error_max_budget') return 'budget stop: maxCostUsd'
-  return undefined
+  if (test.exit_reason !== 'error_max_budget') return undefined
+  // The gateway says which of its limits it was; the transcript's watch is always maxCostUsd.
+  const said = test.model_calls?.budget_exceeded ?? ''
+  if (/\brun budget\b/.test(said)) return 'budget stop: run budget'
+  const limit = /\b(maxTokens|maxModelCalls|maxCostUsd)\b/.exec(said)?.[1]
+  return `budget stop: ${limit ?? 'maxCostUsd'}`
 }

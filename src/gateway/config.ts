@@ -35,7 +35,7 @@ export function resolveModelMode(env: Env, facts: { hasKey: boolean; cassetteExi
     if (chosen === 'live' || chosen === 'record' || chosen === 'replay') return chosen
     throw new EvalboxError(
       'INVALID_OPTIONS',
-      `${MODEL_MODE_VARIABLE} is ${JSON.stringify(chosen)}; set it to live, record or replay, or unset it`,
+      `${MODEL_MODE_VARIABLE} is ${JSON.stringify(chosen)}; set it to live, record or replay, or unset it (a judge model goes in EVALBOX_JUDGE_MODEL)`,
     )
   }
   if (facts.hasKey) return 'live'

@@ -24,7 +24,7 @@ export interface LlmJudgeOptions extends JudgeVoting {
   scale?: readonly [number, number]
   /** Mean score (on `scale`) needed to pass. @default the middle of the scale (3 on [1, 5]) */
   threshold?: number
-  /** The judge model. @default the environment's (`EVALBOX_MODEL`...) */
+  /** The judge model. @default the environment's (`EVALBOX_JUDGE_MODEL`...) */
   model?: JudgeModel
   /** Criteria scored separately: names, or names with what each means. @default ['overall'] */
   criteria?: readonly string[] | Readonly<Record<string, string>>

@@ -20,7 +20,7 @@ describe('resolveModelConfig', () => {
   it('reads the environment, and options win over it', () => {
     const env = {
       EVALBOX_MODEL_PROVIDER: 'openai',
-      EVALBOX_MODEL: 'gpt-4.1-mini',
+      EVALBOX_JUDGE_MODEL: 'gpt-4.1-mini',
       EVALBOX_MODEL_BASE_URL: 'http://127.0.0.1:8000/v1/',
       OPENAI_API_KEY: 'sk-openai-key-123',
       EVALBOX_NO_CACHE: '1',
@@ -55,9 +55,9 @@ describe('resolveModelConfig', () => {
   })
 
   it('infers the provider from the model name, then from the key present', () => {
-    expect(resolveModelConfig({ env: { EVALBOX_MODEL: 'gpt-5-mini' } }).provider).toBe('openai')
+    expect(resolveModelConfig({ env: { EVALBOX_JUDGE_MODEL: 'gpt-5-mini' } }).provider).toBe('openai')
     expect(
-      resolveModelConfig({ env: { ANTHROPIC_API_KEY: 'a-key-1234', EVALBOX_MODEL: 'o3' } }).provider,
+      resolveModelConfig({ env: { ANTHROPIC_API_KEY: 'a-key-1234', EVALBOX_JUDGE_MODEL: 'o3' } }).provider,
     ).toBe('openai')
     expect(resolveModelConfig({ env: { OPENAI_API_KEY: 'sk-123456789' } })).toMatchObject({
       provider: 'openai',
@@ -76,5 +76,18 @@ describe('resolveModelConfig', () => {
     expect(() => resolveModelConfig({ env: {}, retry: { maxAttempts: 0 } })).toThrow(
       /`retry.maxAttempts` to be a positive integer, got `0`/,
     )
+  })
+})
+
+describe('EVALBOX_MODEL now says how agents reach models', () => {
+  it('a judge model left in EVALBOX_MODEL is refused, naming EVALBOX_JUDGE_MODEL', () => {
+    expect(() => resolveModelConfig({ env: { EVALBOX_MODEL: 'gpt-4.1-mini' } })).toThrow(
+      /EVALBOX_JUDGE_MODEL/,
+    )
+  })
+  it('a mode in EVALBOX_MODEL leaves the judge model to its default', () => {
+    expect(
+      resolveModelConfig({ env: { EVALBOX_MODEL: 'replay', ANTHROPIC_API_KEY: 'a-key-1234' } }).model,
+    ).toBe('claude-haiku-5-5')
   })
 })

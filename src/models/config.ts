@@ -53,6 +53,22 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
   return value
 }
 
+/**
+ * The judge model the environment names: `EVALBOX_JUDGE_MODEL`. `EVALBOX_MODEL` used to name
+ * it and now says how agents reach models (live, record, replay); a model name left there is
+ * refused with the new variable's name rather than silently ignored.
+ */
+function judgeModelEnv(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const judge = nonEmpty(env.EVALBOX_JUDGE_MODEL)
+  if (judge !== undefined) return judge
+  const old = nonEmpty(env.EVALBOX_MODEL)
+  if (old === undefined || ['live', 'record', 'replay'].includes(old)) return undefined
+  throw new EvalboxError(
+    'INVALID_OPTIONS',
+    `EVALBOX_MODEL is ${describeValue(old)}: it takes live, record or replay (how agents reach their models). Name the judge model in EVALBOX_JUDGE_MODEL instead.`,
+  )
+}
+
 function resolveProvider(
   options: ModelClientOptions,
   env: Readonly<Record<string, string | undefined>>,
@@ -66,7 +82,7 @@ function resolveProvider(
       `Expected ${from} to be 'anthropic' or 'openai', got ${describeValue(given)}. OpenAI-compatible servers use 'openai' with a baseUrl.`,
     )
   }
-  const model = options.model ?? nonEmpty(env.EVALBOX_MODEL)
+  const model = options.model ?? judgeModelEnv(env)
   if (model !== undefined) {
     if (/^claude-/i.test(model)) return 'anthropic'
     if (/^(gpt-|o\d|chatgpt-)/i.test(model)) return 'openai'
@@ -112,7 +128,7 @@ export function resolveModelConfig(options: ModelClientOptions = {}): ResolvedMo
   const retry = options.retry ?? {}
   return {
     provider,
-    model: nonEmpty(options.model) ?? nonEmpty(env.EVALBOX_MODEL) ?? defaults.model,
+    model: nonEmpty(options.model) ?? judgeModelEnv(env) ?? defaults.model,
     baseUrl: resolveBaseUrl(
       nonEmpty(options.baseUrl) ?? nonEmpty(env.EVALBOX_MODEL_BASE_URL),
       defaults.baseUrl,

@@ -69,7 +69,7 @@ export interface RetryOptions {
 export interface ModelClientOptions {
   /** @default `EVALBOX_MODEL_PROVIDER`, else inferred from the model name or the API key present, else 'anthropic' */
   readonly provider?: ModelProvider
-  /** @default `EVALBOX_MODEL`, else `DEFAULT_JUDGE_MODELS`: 'claude-haiku-5-5' (anthropic) or 'gpt-6.1-terra' (openai) */
+  /** @default `EVALBOX_JUDGE_MODEL`, else `DEFAULT_JUDGE_MODELS`: 'claude-haiku-5-5' (anthropic) or 'gpt-6.1-terra' (openai) */
   readonly model?: string
   /** Without `/v1`; a trailing `/v1` is accepted. @default `EVALBOX_MODEL_BASE_URL`, else the provider's public API */
   readonly baseUrl?: string

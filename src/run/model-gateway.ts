@@ -73,6 +73,7 @@ export async function startRunGateway(
   state.settings.gatewayToken = gateway.adminToken
   state.settings.gatewayDir = dir
   state.settings.gatewayHasKeys = Object.keys(upstreams).length > 0
+  if (state.options.budget?.maxCostUsd) state.settings.runBudgetUsd = state.options.budget.maxCostUsd
   return async () => {
     gateways.delete(state.runId)
     await gateway.close()

@@ -233,6 +233,8 @@ export interface RunSettings {
   gatewayDir?: string
   /** Whether the gateway has a real key for at least one provider (record/replay choice). */
   gatewayHasKeys?: boolean
+  /** The run's budget in USD (`evalsProject({ budget })`), held by the gateway. */
+  runBudgetUsd?: number
 }
 
 /**

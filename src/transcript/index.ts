@@ -4,6 +4,8 @@
 export type { Redactor, StreamRedactor } from '../core/secrets/redact.ts'
 export { type CodexDialectOptions, codexDialect } from './dialects/codex.ts'
 export { GEMINI_TOOL_NAMES, geminiDialect } from './dialects/gemini.ts'
+export { OPENCODE_TOOL_NAMES, opencodeDialect } from './dialects/opencode.ts'
+export { QWEN_CODE_TOOL_NAMES, qwenCodeDialect } from './dialects/qwen-code.ts'
 export type {
   AssistantMessage,
   RawUsage,

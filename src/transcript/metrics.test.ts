@@ -145,3 +145,21 @@ describe('edge cases', () => {
     expect(deriveMetrics([], { startedAt: 0 })).toEqual({ turns: 0, toolSummary: {} })
   })
 })
+
+describe('a transcript whose tokens are only in its result (Codex, Gemini CLI)', () => {
+  const events = [
+    { type: 'system', subtype: 'init', model: 'gpt-5.5' },
+    { type: 'assistant', message: { id: 'm1', content: [{ type: 'text', text: 'Done.' }] } },
+    { type: 'result', subtype: 'success', num_turns: 1, usage: { input_tokens: 1000, output_tokens: 100 } },
+  ]
+
+  it('prices the result usage at the transcript model, so maxCostUsd can watch it', () => {
+    // 1000 × $5 + 100 × $30 per million tokens at gpt-5.5 list prices
+    expect(deriveMetrics(entries(events), { pricing: DEFAULT_PRICING }).costUsd).toBeCloseTo(0.008, 10)
+  })
+
+  it('leaves the cost unknown without a price for the model', () => {
+    const other = events.map((e) => (e.type === 'system' ? { ...e, model: 'unknown-model' } : e))
+    expect(deriveMetrics(entries(other), { pricing: DEFAULT_PRICING }).costUsd).toBeUndefined()
+  })
+})

@@ -211,6 +211,11 @@ export function createMetricsTally(options: Omit<DeriveMetricsOptions, 'timedOut
       if (typeof result?.cost_usd === 'number') return result.cost_usd
       if (!options.pricing) return undefined
       const fallback = initModel ?? firstModel
+      // A CLI that reports tokens only in its final result (Codex, Gemini CLI): priced at its model.
+      if (byModel.size === 0 && result && isRecord(result.usage) && fallback !== undefined) {
+        const cost = priceUsage(fallback, toTokenUsage(result.usage), options.pricing)
+        return cost.priced ? cost.costUsd : undefined
+      }
       let total = 0
       let priced = false
       for (const [model = fallback, usage] of byModel) {

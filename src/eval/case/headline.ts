@@ -63,6 +63,9 @@ export function rootCause(facts: HeadlineFacts): string | undefined {
   const budget = budgetOf(reason)
   if (budget) {
     const detail = facts.agentError ? errorLine(facts.agentError) : `the agent reported ${reason}`
+    // The gateway's words name the budget already: "case budget maxCostUsd ($0.10) spent: …".
+    const gateway = /^evalbox: ((?:case|run) budget .*)$/.exec(detail)
+    if (gateway) return `budget stop: ${gateway[1]}`
     return `budget stop (${budget}): ${detail}`
   }
   if (reason === 'canceled') return `${who} canceled (the run was stopped)`

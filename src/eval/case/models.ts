@@ -54,6 +54,27 @@ export function modelSessionPlan(
 
 const clients = new Map<string, GatewayClient>()
 
+async function clientOf(url: string, adminToken: string): Promise<GatewayClient> {
+  let client = clients.get(url)
+  if (!client) {
+    const { gatewayClient } = await import('../../gateway/index.ts')
+    client = gatewayClient({ url, adminToken })
+    clients.set(url, client)
+  }
+  return client
+}
+
+/**
+ * Why a new case must not start: the run's budget (`evalsProject({ budget })`) is spent.
+ * Asks the gateway only when the run has a budget; undefined while money is left.
+ */
+export async function runBudgetSpent(settings: RunSettings): Promise<string | undefined> {
+  if (!settings.runBudgetUsd || !settings.gatewayUrl || !settings.gatewayToken) return undefined
+  const usage = await (await clientOf(settings.gatewayUrl, settings.gatewayToken)).runUsage()
+  if (!usage.spent) return undefined
+  return `run budget maxCostUsd ($${settings.runBudgetUsd}) spent ($${usage.costUsd.toFixed(4)} used): the case was not started`
+}
+
 /**
  * Opens the case's session of the run's gateway (record/replay as `EVALBOX_MODEL` and the
  * facts decide) and makes the address its agent uses: inside a Docker sandbox a forwarder
@@ -66,12 +87,8 @@ export async function openModelSession(
   files: CaseFiles,
   signal: AbortSignal,
 ): Promise<ModelSession> {
-  const { GATEWAY_DUMMY_KEY, gatewayClient, resolveModelMode } = await import('../../gateway/index.ts')
-  let client = clients.get(plan.url)
-  if (!client) {
-    client = gatewayClient({ url: plan.url, adminToken: plan.adminToken })
-    clients.set(plan.url, client)
-  }
+  const { GATEWAY_DUMMY_KEY, resolveModelMode } = await import('../../gateway/index.ts')
+  const client = await clientOf(plan.url, plan.adminToken)
   const mode = plan.cassette
     ? resolveModelMode(process.env, { hasKey: plan.hasKeys, cassetteExists: existsSync(plan.cassette) })
     : 'live'

@@ -17,7 +17,7 @@ import { CaseFiles } from './files.ts'
 import { finishCase } from './finish.ts'
 import { gradeCase } from './grade.ts'
 import { harvestWorkspace } from './harvest.ts'
-import { modelSessionPlan } from './models.ts'
+import { modelSessionPlan, runBudgetSpent } from './models.ts'
 import { prepareSandbox } from './prepare.ts'
 import { type CaseResult, failureMessage } from './result.ts'
 import { runAgent } from './run-agent.ts'
@@ -37,6 +37,9 @@ export type CaseHost = Pick<TestContext, 'signal' | 'expect' | 'skip'> & {
  */
 export async function runCase(spec: CaseSpec, test: TestContext): Promise<void> {
   const settings = getRunSettings() ?? fallbackSettings()
+  // A gateway that does not answer is no reason to skip: the case's own session says why.
+  const spent = await runBudgetSpent(settings).catch(() => undefined)
+  if (spent) test.skip(spent)
   const result = await executeCase(spec, settings, test)
   const entry = buildEntry(result)
   entry.id = test.task.id

@@ -37,7 +37,7 @@ export interface PlantedBugsOptions extends MatchOptions, JudgeVoting {
    * @default 'match'
    */
   judge?: 'match' | 'llm'
-  /** The judge model (`judge: 'llm'`). @default the environment's (`EVALBOX_MODEL`...) */
+  /** The judge model (`judge: 'llm'`). @default the environment's (`EVALBOX_JUDGE_MODEL`...) */
   model?: JudgeModel
   /** Grade name. @default 'plantedBugs' */
   name?: string

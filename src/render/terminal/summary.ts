@@ -83,9 +83,20 @@ function totals(run: RunFile): string {
   if (flaky > 0) counts.set('flaky', flaky)
   const extra = [...counts].map(([word, n]) => `, ${n} ${word}`).join('')
   const wall = run.wall_clock_ms === undefined ? '' : ` (wall ${formatDuration(run.wall_clock_ms)})`
-  const cost = formatCost(run.total_cost_usd)
+  const cost = formatCost(run.total_cost_usd) + costSplit(run.tests)
   const duration = formatDuration(run.total_duration_ms)
   return `Total: ${run.passed}/${run.total_tests} passed${extra} — ${cost} — ${duration}${wall}`
+}
+
+/** ` (agents $A + judges $J)` when judges spent anything: the total is their sum, shown. */
+function costSplit(tests: readonly TestEntry[]): string {
+  let agents = 0
+  let judges = 0
+  for (const test of tests) {
+    judges += test.judge_cost_usd ?? 0
+    agents += test.agent_cost_usd ?? test.cost_usd - (test.judge_cost_usd ?? 0)
+  }
+  return judges > 0 ? ` (agents ${formatCost(agents)} + judges ${formatCost(judges)})` : ''
 }
 
 // Repeated cases listed under the stats line; the rest are counted.

@@ -149,6 +149,10 @@ export async function startScriptedUpstream(options: ScriptedUpstreamOptions): P
       else res.destroy()
     })
   })
+  // An agent reuses its connection after seconds spent running a tool; at Node's default
+  // 5 s the server may close the socket just as the request goes out ("Connection error").
+  // close() ends every connection anyway.
+  server.keepAliveTimeout = 10 * 60_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve())

@@ -1,0 +1,71 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { afterEach, describe, expect, test } from 'vitest'
+import { agentClisInstalled } from './agent-clis.test-support.ts'
+import {
+  captureFixture,
+  modelCalls,
+  type ProofRun,
+  reportedTokens,
+  runProof,
+  STAND_IN_KEY,
+  touchedSince,
+} from './cli-proof.test-support.ts'
+import { opencode } from './opencode.ts'
+
+describe.skipIf(!agentClisInstalled())('agents.opencode against the scripted upstream (real CLI)', () => {
+  let run: ProofRun | undefined
+  afterEach(async () => {
+    await run?.sandbox.dispose()
+    await run?.upstream.close()
+    run = undefined
+  })
+
+  test('writes the file, runs the shell, answers; tokens are what the upstream reported', async () => {
+    const since = Date.now()
+    run = await runProof(opencode({ model: 'scripted-model' }))
+    const { result, upstream, sandbox, ctx } = run
+    await captureFixture('opencode', 'write-shell-answer', ctx)
+    expect(result.exitReason, result.error).toBe('success')
+    expect(await readFile(`${sandbox.workdir}/notes.txt`, 'utf8')).toBe('hello from the script\n')
+    // Nothing of the CLI's own state lands in the workdir (it would be harvested).
+    expect(await readdir(sandbox.workdir)).toEqual(['notes.txt'])
+    const calls = modelCalls(upstream)
+    // A title request first (no tools, the side answer), then the three steps.
+    expect(calls.map((call) => [call.protocol, call.model, call.reply?.kind, call.toolResults])).toEqual([
+      ['openai-chat', 'scripted-model', 'text', 0],
+      ['openai-chat', 'scripted-model', 'tool', 0],
+      ['openai-chat', 'scripted-model', 'tool', 1],
+      ['openai-chat', 'scripted-model', 'text', 2],
+    ])
+    expect(calls[0]!.reply).toEqual({ kind: 'text', text: 'Notes' })
+    const last = JSON.stringify(calls.at(-1)!.body)
+    expect(last).toContain('shell-ran-42')
+    expect(last).toContain('hello from the script')
+    expect(result.output).toBe('Done: notes.txt holds the greeting.')
+    expect(result.metrics).toMatchObject({
+      turns: 3,
+      toolSummary: { Write: 1, Bash: 1 },
+      lastToolCall: 'Bash(cat notes.txt && echo shell-ran-$((6*7)))',
+      // opencode's output has the steps' usage only, not the title request's.
+      tokens: { ...reportedTokens(upstream, { steps: true }), cacheRead: 0, cacheWrite: 0 },
+      model: 'evalbox/scripted-model',
+    })
+    expect(upstream.calls.every((call) => call.headers.authorization === `Bearer ${STAND_IN_KEY}`)).toBe(true)
+    expect(
+      touchedSince(since, [
+        '.config/opencode',
+        '.local/share/opencode',
+        '.local/state/opencode',
+        '.cache/opencode',
+      ]),
+    ).toEqual([])
+  }, 60_000)
+
+  test('an upstream that keeps failing is stopped at the agent timeout, not after minutes of retries', async () => {
+    run = await runProof(opencode({ timeoutMs: 8_000 }), { failing: true })
+    const { result, upstream } = run
+    expect(result.exitReason).toBe('timeout')
+    expect(upstream.calls.filter((call) => call.status === 500).length).toBeGreaterThan(1)
+    expect(run.ms).toBeLessThan(15_000)
+  }, 60_000)
+})
