@@ -59,6 +59,15 @@ export const VOLATILE_VALUES: readonly VolatileValue[] = [
       "the agent's home and prompt folder in the sandbox, a local sandbox's workdir, a CLI's own scratch folder are made with mkdtemp: a new random name each run, named in system prompts (Claude Code's memory folder) and in tool results",
   },
   {
+    name: 'evalbox scratch folder',
+    // `/home/sandbox/.evalbox-home.i4E7Ns/.claude` → `/home/sandbox/.evalbox-home.<tmp>/.claude`,
+    // wherever it is: a folder evalbox made with mkdtemp (`evalbox-` or `.evalbox-` names).
+    pattern: /(?<=\/)(\.?evalbox-[\w-]*?[._-])[A-Za-z0-9]{6,10}(?![\w.-])/g,
+    replacement: '$1<tmp>',
+    reason:
+      "the agent's fresh HOME (`~/.evalbox-home.XXXXXX` in the sandbox) is made with mkdtemp, and CLIs name it in their system prompts (memory folders, config files)",
+  },
+  {
     name: 'date and time',
     pattern: /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g,
     replacement: '<date>',
