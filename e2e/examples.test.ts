@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
-import { describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { agentClisInstalled } from '../src/agents/agent-clis.test-support.ts'
+import { dockerAvailable } from '../src/sandbox/docker/test-support.ts'
 import type { RunFile, TestEntry } from '../src/store/schema.ts'
 import { repoRoot } from './support/paths.ts'
 import { readJson, resultFiles, runVitest, type VitestRun } from './support/run-vitest.ts'
@@ -14,7 +17,10 @@ const validate = new Ajv2020({ strict: false, allErrors: true }).compile(
  * Copies `examples/<name>` into `e2e/.tmp/` (inside the repo, so 'evalbox' resolves to the
  * build by self-reference) without what a local run left, and runs its evals offline.
  */
-async function runExample(name: string): Promise<{ dir: string; run: VitestRun; files: RunFile[] }> {
+async function runExample(
+  name: string,
+  env: Record<string, string | undefined> = {},
+): Promise<{ dir: string; run: VitestRun; files: RunFile[] }> {
   const base = join(repoRoot, 'e2e', '.tmp')
   mkdirSync(base, { recursive: true })
   const dir = mkdtempSync(join(base, `example-${name}-`))
@@ -24,7 +30,9 @@ async function runExample(name: string): Promise<{ dir: string; run: VitestRun; 
     filter: (path) => !skip.has(basename(path)),
   })
   // No key: evals that need a real API must skip, not fail.
-  const run = await runVitest(dir, [], { env: { ANTHROPIC_API_KEY: undefined, OPENAI_API_KEY: undefined } })
+  const run = await runVitest(dir, [], {
+    env: { ANTHROPIC_API_KEY: undefined, OPENAI_API_KEY: undefined, GEMINI_API_KEY: undefined, ...env },
+  })
   const files = resultFiles(join(dir, '.evals')).map((file) => readJson<RunFile>(file))
   for (const file of files) expect(validate(file), JSON.stringify(validate.errors)).toBe(true)
   return { dir, run, files }
@@ -135,20 +143,47 @@ describe('every example runs offline and passes', () => {
     const all = entry(file, 'artifacts bring back every hidden detail')
     expect(all.grades![0]!.explanation).toMatch(/^recovered 5\/5 hidden details/)
   })
-
-  test('claude-code: without ANTHROPIC_API_KEY the eval is recorded as skipped, with the reason', async () => {
-    const { run, files } = await runExample('claude-code')
-    expect(run.exitCode, run.stdout + run.stderr).toBe(0)
-    expect(run.stdout).toContain('ANTHROPIC_API_KEY is not set')
-    expect(files).toHaveLength(1)
-    const [file] = files as [RunFile]
-    expect(file).toMatchObject({ total_tests: 0, passed: 0, failed: 0, skipped: 1, tests: [] })
-    expect(file.not_run).toEqual([
-      expect.objectContaining({
-        name: 'Claude Code fixes range()',
-        status: 'skipped',
-        reason: expect.stringContaining('ANTHROPIC_API_KEY'),
-      }),
-    ])
-  })
 })
+
+const docker = await dockerAvailable()
+
+/** The agent CLI examples: folder → the case's name. */
+const CLI_EXAMPLES: Record<string, string> = {
+  'claude-code': 'Claude Code fixes range()',
+  codex: 'Codex fixes clamp()',
+  'gemini-cli': 'Gemini CLI fixes initials()',
+  opencode: 'opencode fixes average()',
+  'qwen-code': 'Qwen Code fixes countWords()',
+}
+
+describe.skipIf(!docker.ok || !agentClisInstalled())(
+  'every agent CLI example passes offline, replayed from its cassette',
+  () => {
+    beforeAll(() => {
+      // Builds (or finds) the agent image and tags it evalbox-agents:latest, the examples' image.
+      execFileSync(join(repoRoot, 'scripts', 'build-agent-image.sh'), { stdio: 'ignore' })
+    }, 900_000)
+
+    test.each(Object.entries(CLI_EXAMPLES))(
+      '%s: no key and no EVALBOX_MODEL, so the case replays, passes, with tokens and cost',
+      async (name, caseName) => {
+        const { run, files } = await runExample(name, {
+          EVALBOX_MODEL: undefined,
+          EVALBOX_SANDBOX: undefined,
+        })
+        expect(run.exitCode, run.stdout + run.stderr).toBe(0)
+        const [file] = files as [RunFile]
+        expect(allPassed(file)).toEqual([caseName])
+        const replayed = entry(file, caseName)
+        expect(replayed.exit_reason).toBe('success')
+        expect(replayed.model_calls).toMatchObject({ mode: 'replay', refused: 0, errors: 0 })
+        expect(replayed.model_calls!.calls).toBeGreaterThanOrEqual(5)
+        expect(replayed.model_calls!.tokens.output).toBeGreaterThan(0)
+        expect(replayed.model_calls!.cost_usd).toBeGreaterThan(0)
+        expect(replayed.tokens?.output).toBeGreaterThan(0)
+        expect(replayed.cost_usd).toBeGreaterThan(0)
+        expect(replayed.tool_summary, JSON.stringify(replayed.tool_summary)).toBeDefined()
+      },
+    )
+  },
+)

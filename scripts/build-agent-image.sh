@@ -7,7 +7,8 @@
 #   scripts/build-agent-image.sh [TAG]     prints the tag it built or found
 #
 # TAG defaults to evalbox-agents:<hash>, the hash of the CLI list, the Node.js version and the
-# base image, so a change to any of them makes a new image and an unchanged one is reused.
+# base image, so a change to any of them makes a new image and an unchanged one is reused. The
+# image is also tagged evalbox-agents:latest, the name the examples use (examples/*/evals).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 base=${EVALBOX_BASE_IMAGE:-evalbox-base:bookworm-1}
@@ -15,7 +16,9 @@ clis=${EVALBOX_AGENT_CLIS_DIR:-$HOME/.cache/evalbox/agent-clis}
 node_bin=$(command -v node)
 hash=$( { cat "$here/agent-clis.json"; node --version; echo "$base"; cat "$0"; } | sha256sum | cut -c1-12)
 tag=${1:-evalbox-agents:$hash}
+latest=evalbox-agents:latest
 if docker image inspect "$tag" >/dev/null 2>&1; then
+  docker tag "$tag" "$latest"
   echo "$tag"
   exit 0
 fi
@@ -40,5 +43,6 @@ LABEL evalbox.agent-clis="$hash"
 DOCKERFILE
 echo "agent image $tag: building (the CLIs are about 1.2 GB)" >&2
 DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$context" >/dev/null
-echo "agent image $tag: built" >&2
+docker tag "$tag" "$latest"
+echo "agent image $tag: built (also $latest)" >&2
 echo "$tag"

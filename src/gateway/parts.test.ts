@@ -1,5 +1,16 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { jsonDiff, normaliseRequest, requestHash } from './cassette.ts'
+import {
+  createReplayer,
+  jsonDiff,
+  loadCassette,
+  maskVolatile,
+  normaliseRequest,
+  requestHash,
+  VOLATILE_VALUES,
+} from './cassette.ts'
 import { resolveModelMode, upstreamsFromEnv } from './config.ts'
 import { routeOf, upstreamUrl } from './protocols.ts'
 import { createScrubber } from './scrub.ts'
@@ -133,6 +144,124 @@ describe('cassette matching', () => {
     expect(requestHash('POST', '/v1/messages', a)).not.toBe(
       requestHash('POST', '/v1/messages', normaliseRequest({ model: 'n', messages: [1] })),
     )
+  })
+
+  // A request as a CLI sends it, with what changes from run to run given by `at`.
+  const cliRequest = (at: {
+    day: string
+    home: string
+    id: string
+    ms: string
+    pgid: number
+    prompt?: string
+  }) => ({
+    model: 'claude-sonnet-4-6',
+    system: [
+      { type: 'text', text: `Your memory is at \`/home/sandbox/.evalbox-home.${at.home}/.claude/memory/\`.` },
+      {
+        type: 'text',
+        text: `<available_skills>${at.pgid % 2 ? '<skill>a</skill><skill>b</skill>' : '<skill>b</skill><skill>a</skill>'}</available_skills> (Available: ${at.pgid % 2 ? "'a', 'b'" : "'b', 'a'"})`,
+      },
+    ],
+    messages: [
+      { role: 'user', content: `Today's date is ${at.day}. Session ${at.id}.` },
+      { role: 'user', content: at.prompt ?? 'Fix src/range.js so that the tests pass.' },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'tool_result',
+            tool_use_id: `run_shell_command_${at.ms}_0`,
+            content: `Chunk ID: 94da${at.pgid.toString(16)}\nWall time: 0.00${at.pgid} seconds\nnot ok 1 - includes both ends\n  duration_ms: ${at.pgid}.2391\nlocation: '/tmp/evalbox-${at.home}/workspace/test/range.test.js:5:1'\nProcess Group PGID: ${at.pgid}`,
+          },
+        ],
+      },
+    ],
+    tools: [
+      {
+        name: 'skill',
+        input_schema: { properties: { name: { enum: at.pgid % 2 ? ['a', 'b'] : ['b', 'a'] } } },
+      },
+    ],
+  })
+  const today = {
+    day: '2026-12-06',
+    home: 'lYs9aK',
+    id: '7592d15a-9985-5e0b-a40a-6ade2e582572',
+    ms: '1796598772190',
+    pgid: 60,
+  }
+  const tomorrow = {
+    day: '2026-12-07',
+    home: 'Q3xT0b',
+    id: 'a0229b6f-d5e8-5787-afe9-57eb58aba2f8',
+    ms: '1796685188361',
+    pgid: 73,
+  }
+  const hashOf = (body: unknown) => requestHash('POST', '/v1/messages', normaliseRequest(body))
+
+  it('matches a replay on another day, in another temp dir, with other ids, pids, timings and skill order', () => {
+    expect(hashOf(cliRequest(tomorrow))).toBe(hashOf(cliRequest(today)))
+    expect(
+      jsonDiff(normaliseRequest(cliRequest(today)), normaliseRequest(cliRequest(tomorrow))),
+    ).toBeUndefined()
+    // What a cassette keeps is already masked, and normalising it again changes nothing.
+    const kept = normaliseRequest(cliRequest(today))
+    expect(JSON.stringify(kept)).not.toMatch(
+      /2026-12-06|lYs9aK|7592d15a|1796598772190|PGID: 60|duration_ms: 60/,
+    )
+    expect(normaliseRequest(kept)).toEqual(kept)
+  })
+
+  it('still mismatches a changed prompt, naming what differed', () => {
+    const changed = cliRequest({ ...tomorrow, prompt: 'Fix src/ranges.js so that the tests pass.' })
+    expect(hashOf(changed)).not.toBe(hashOf(cliRequest(today)))
+    expect(jsonDiff(normaliseRequest(cliRequest(today)), normaliseRequest(changed))).toBe(
+      "messages[1].content differs: recorded 'Fix src/range.js so that the tests pass.' vs now 'Fix src/ranges.js so that the tests pass.'",
+    )
+  })
+
+  it('masks only what is volatile', () => {
+    for (const kept of [
+      'cat /tmp/notes.md',
+      'range(1, 4) in 5s',
+      'a pid of 12',
+      'ids 12345 and 1234567890',
+      '/work/evalbox-results/x',
+    ])
+      expect(maskVolatile(kept)).toBe(kept)
+    expect(maskVolatile('on Saturday, December 6, 2026 at 2026-12-06T23:09:00.123Z')).toBe(
+      'on <date> at <date>',
+    )
+    expect(maskVolatile('✔ adds (1.23ms)\n=== 2 passed in 0.12s ===')).toBe(
+      '✔ adds (<n>ms)\n=== 2 passed in <n>s ===',
+    )
+    expect(maskVolatile('/var/folders/ab/cd12/T/evalbox-Xy12ab/workspace')).toBe(
+      '/var/folders/ab/cd12/T/<tmp>/workspace',
+    )
+    for (const rule of VOLATILE_VALUES) expect(rule.reason.length, rule.name).toBeGreaterThan(20)
+  })
+
+  it('matches a cassette by the request it holds, normalised by the rules of today', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evalbox-cassette-'))
+    const path = join(dir, 'case.ndjson')
+    // Recorded before masking existed: its hash is of the raw request.
+    const raw = cliRequest(today)
+    writeFileSync(
+      path,
+      `${JSON.stringify({ v: 1, seq: 1, protocol: 'anthropic', method: 'POST', path: '/v1/messages', hash: requestHash('POST', '/v1/messages', raw), request: raw, status: 200, contentType: 'application/json', body: '{}' })}\n`,
+    )
+    const replayer = createReplayer(path, await loadCassette(path))
+    const now = normaliseRequest(cliRequest(tomorrow))
+    expect(
+      replayer.match(1, {
+        method: 'POST',
+        path: '/v1/messages',
+        hash: requestHash('POST', '/v1/messages', now),
+        body: now,
+      }),
+    ).toHaveProperty('entry')
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it('names the first difference as a short JSON path', () => {
