@@ -53,6 +53,8 @@
  * request, status, contentType, body | bodyBase64 }`). `record` forwards live and writes each
  * completed call: the normalised request (without `metadata.user_id`, `prompt_cache_key`,
  * `user`, `safety_identifier`, `stream_options`) and the answer's bytes as the agent got them.
+ * Values that change from run to run (temp folders, dates, ids, pids, timings, lists in load
+ * order) are masked before hashing, each for a reason given in `VOLATILE_VALUES` (cassette.ts).
  * `replay` needs no upstream and no key: a request is matched by the hash of method, path and
  * normalised request, the first unused entry with that hash winning (order breaks ties), else
  * an already used one (a retry); otherwise it is a mismatch: a 400 in the protocol's shape and

@@ -607,7 +607,13 @@ export function createGateway(options: GatewayOptions = {}): GatewayCore {
     else {
       const match = /^\/c\/([A-Za-z0-9_-]+)(\/.*)$/.exec(path)
       if (match) work = handleCase(req, res, match[1]!, match[2]!, query)
-      else {
+      else if ((req.method === 'HEAD' || req.method === 'GET') && /^\/c\/[A-Za-z0-9_-]+\/?$/.test(path)) {
+        // The base URL itself: a connectivity check (Claude Code sends a HEAD at start).
+        req.resume()
+        res.writeHead(200, { 'content-type': 'text/plain' })
+        res.end(req.method === 'HEAD' ? undefined : 'evalbox model gateway\n')
+        work = Promise.resolve()
+      } else {
         req.resume()
         log(`evalbox gateway: refused ${req.method} ${path}: not under a case prefix`)
         work = Promise.resolve(

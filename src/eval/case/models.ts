@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { basename, dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import type { ModelAccess, ModelCallsSummary } from '../../agents/types.ts'
 import { EvalboxError } from '../../core/errors.ts'
 import type { CaseUsage, GatewayClient } from '../../gateway/index.ts'
@@ -13,6 +13,8 @@ export interface ModelSessionPlan {
   readonly adminToken: string
   readonly hasKeys: boolean
   readonly caseKey: string
+  /** The project root, for paths in messages. */
+  readonly root?: string
   readonly budget: EvalOptions['budget']
   /** The case's cassette file, unless the eval turned cassettes off. */
   readonly cassette: string | undefined
@@ -44,6 +46,7 @@ export function modelSessionPlan(
     adminToken: settings.gatewayToken,
     hasKeys: settings.gatewayHasKeys ?? false,
     caseKey,
+    root: settings.root,
     budget: options.budget,
     cassette:
       options.cassette === false || evalFile === undefined
@@ -121,11 +124,20 @@ export async function openModelSession(
   const closer = client
   return {
     access: { baseUrl: `${base}${opened.prefix}`, apiKey: GATEWAY_DUMMY_KEY },
-    close: async () => summarize(mode, await closer.closeCase(opened.token)),
+    close: async () => summarize(mode, await closer.closeCase(opened.token), plan),
   }
 }
 
-function summarize(mode: ModelCallsSummary['mode'], usage: CaseUsage): ModelCallsSummary {
+function summarize(
+  mode: ModelCallsSummary['mode'],
+  usage: CaseUsage,
+  plan: ModelSessionPlan,
+): ModelCallsSummary {
+  // The cassette named as the project names it, not by this machine's absolute path.
+  const mismatch =
+    plan.cassette && plan.root
+      ? usage.replay?.mismatch?.replaceAll(plan.cassette, relative(plan.root, plan.cassette))
+      : usage.replay?.mismatch
   return {
     mode,
     calls: usage.calls,
@@ -135,6 +147,6 @@ function summarize(mode: ModelCallsSummary['mode'], usage: CaseUsage): ModelCall
     costUsd: usage.costUsd,
     byModel: usage.byModel,
     ...(usage.budgetExceeded && { budgetExceeded: usage.budgetExceeded.detail }),
-    ...(usage.replay?.mismatch && { replayMismatch: usage.replay.mismatch }),
+    ...(mismatch && { replayMismatch: mismatch }),
   }
 }
