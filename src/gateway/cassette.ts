@@ -81,6 +81,14 @@ export const VOLATILE_VALUES: readonly VolatileValue[] = [
     reason: "the same date, as some CLIs write it: 'Saturday, December 6, 2026'",
   },
   {
+    name: 'short date',
+    pattern:
+      /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2} \d{4}\b/g,
+    replacement: '<date>',
+    reason:
+      "the same date as JavaScript's Date#toDateString writes it: opencode's 'Today's date: Sun Dec 06 2026'",
+  },
+  {
     name: 'uuid',
     pattern: /(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])/gi,
     replacement: '<uuid>',
