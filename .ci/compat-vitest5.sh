@@ -43,6 +43,10 @@ fi
 
 step "Node 22 (npm package node@22)"
 npm install --prefix "$tools" --no-audit --no-fund --loglevel=error node@22 || fail "could not install node@22"
+# The agent image keeps the main leg's Node (scripts/build-agent-image.sh copies it in): what runs
+# inside the sandbox is the same image in both legs, so the examples' cassettes replay here too
+# (Node 22's test runner prints other output, and a replay matches tool output exactly).
+export EVALBOX_AGENT_NODE=${EVALBOX_AGENT_NODE:-$(command -v node)}
 export PATH="$tools/node_modules/node/bin:$PATH"
 node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a === 22 && b >= 12 ? 0 : 1)' ||
   fail "node on PATH is $(node --version), not >= 22.12"

@@ -13,8 +13,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 base=${EVALBOX_BASE_IMAGE:-evalbox-base:bookworm-1}
 clis=${EVALBOX_AGENT_CLIS_DIR:-$HOME/.cache/evalbox/agent-clis}
-node_bin=$(command -v node)
-hash=$( { cat "$here/agent-clis.json"; node --version; echo "$base"; cat "$0"; } | sha256sum | cut -c1-12)
+# The Node.js copied in: this host's, or EVALBOX_AGENT_NODE (a fixed one, whatever node is on PATH).
+node_bin=${EVALBOX_AGENT_NODE:-$(command -v node)}
+hash=$( { cat "$here/agent-clis.json"; "$node_bin" --version; echo "$base"; cat "$0"; } | sha256sum | cut -c1-12)
 tag=${1:-evalbox-agents:$hash}
 latest=evalbox-agents:latest
 if docker image inspect "$tag" >/dev/null 2>&1; then
